@@ -1,0 +1,60 @@
+"""Excel files made for a person: formatted frozen header, fitted widths, real date cells, an explanation sheet."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import xlsxwriter
+
+
+def schrijf(pad: Path, frame: pl.DataFrame, blad: str, toelichting: list[tuple[str, object]] | None = None) -> None:
+    """Write `frame` to one sheet and, optionally, a 'Toelichting' sheet of (label, value) rows."""
+    pad.parent.mkdir(parents=True, exist_ok=True)
+    with xlsxwriter.Workbook(str(pad), {"remove_timezone": True}) as wb:
+        kop = wb.add_format({"bold": True, "bg_color": "#1F4E79", "font_color": "#FFFFFF", "text_wrap": True,
+                             "valign": "top", "border": 1})
+        datum = wb.add_format({"num_format": "dd-mm-yyyy"})
+        bedrag = wb.add_format({"num_format": "#,##0.00"})
+        tekst = wb.add_format({"text_wrap": False, "valign": "top"})
+        ws = wb.add_worksheet(blad)
+        for j, naam in enumerate(frame.columns):
+            ws.write_string(0, j, naam, kop)
+            reeks = frame[naam]
+            if reeks.dtype == pl.Date:
+                for i, v in enumerate(reeks.to_list(), start=1):
+                    ws.write_datetime(i, j, v, datum) if v is not None else ws.write_blank(i, j, None)
+                breedte = 12
+            elif reeks.dtype.is_numeric():
+                fmt = bedrag if reeks.dtype == pl.Float64 else None
+                for i, v in enumerate(reeks.to_list(), start=1):
+                    ws.write_number(i, j, v, fmt) if v is not None else ws.write_blank(i, j, None)
+                breedte = max(len(naam) + 2, 12)
+            elif reeks.dtype == pl.Boolean:
+                for i, v in enumerate(reeks.to_list(), start=1):
+                    ws.write_boolean(i, j, v) if v is not None else ws.write_blank(i, j, None)
+                breedte = max(len(naam) + 2, 10)
+            else:
+                waarden = reeks.cast(pl.Utf8).to_list()
+                for i, v in enumerate(waarden, start=1):
+                    ws.write_string(i, j, v, tekst) if v is not None else ws.write_blank(i, j, None)
+                langste = max([len(naam)] + [len(v) for v in waarden[:2000] if v])
+                breedte = min(max(langste + 2, 10), 80)
+            ws.set_column(j, j, breedte)
+        ws.freeze_panes(1, 0)
+        if frame.height:
+            ws.autofilter(0, 0, frame.height, max(frame.width - 1, 0))
+        if toelichting:
+            uitleg = wb.add_worksheet("Toelichting")
+            vet = wb.add_format({"bold": True, "valign": "top"})
+            omloop = wb.add_format({"text_wrap": True, "valign": "top"})
+            uitleg.set_column(0, 0, 32)
+            uitleg.set_column(1, 1, 110)
+            for i, (label, waarde) in enumerate(toelichting):
+                uitleg.write_string(i, 0, label, vet)
+                if isinstance(waarde, date):
+                    uitleg.write_datetime(i, 1, waarde, datum)
+                elif isinstance(waarde, (int, float)) and not isinstance(waarde, bool):
+                    uitleg.write_number(i, 1, waarde)
+                else:
+                    uitleg.write_string(i, 1, "" if waarde is None else str(waarde), omloop)

@@ -1,0 +1,88 @@
+"""Thema huisvesting_bezetting (BRP/BAG): possibly fictitious registration at an address."""
+from __future__ import annotations
+
+import polars as pl
+
+from assets.themas import wonen
+from assets.themas.kader import Invoer, Thema, Uitkomst, huishouden, nl_getal, treffers
+
+REGEL = (
+    "Bekijk elk adres waar aanvrager of partner op de peildatum een woonadres heeft. Een signaal ontstaat "
+    "wanneer daar 8 of meer personen met een actueel woonadres staan ingeschreven, of het adres minder dan "
+    "12 m² per ingeschreven persoon heeft, of de status 'Verblijfsobject buiten gebruik' is, of het "
+    "gebruiksdoel geen woonfunctie bevat. Eén signaal per dossier; de reden noemt welke voorwaarden gelden.")
+
+
+def bereken(inv: Invoer, pop: pl.DataFrame, par: dict) -> Uitkomst:
+    q = par["huisvesting_bezetting"]
+    woon = wonen.woonadressen(inv)
+    bewoners = woon.group_by("adres_id").agg(pl.len().alias("personen"),
+                                             pl.col("adres_onvolledig").sum().alias("onvolledig"))
+    adressen = inv.lees("brp", "adressen", "adres_id", "postcode", "huisnummer", "huisletter", "huisnummertoevoeging",
+                        "woonplaats", "gebruiksdoel", "oppervlakte_m2", "status")
+    dossier_adressen = (huishouden(pop).lazy().join(woon.select("bsn", "adres_id"), on="bsn")
+                        .group_by("dossier_id", "adres_id").agg(pl.col("rol").unique().sort().str.join("/")))
+    feiten = (dossier_adressen.join(bewoners, on="adres_id").join(adressen, on="adres_id")
+              .with_columns((pl.col("oppervlakte_m2") / pl.col("personen")).alias("m2_per_persoon"))
+              .with_columns(
+                  (pl.col("personen") >= q["max_personen"]).alias("te_veel_personen"),
+                  (pl.col("m2_per_persoon") < q["min_m2_per_persoon"]).alias("te_klein"),
+                  (pl.col("status") == q["status_buiten_gebruik"]).alias("buiten_gebruik"),
+                  (~pl.col("gebruiksdoel").str.split("|").list.contains(q["vereist_gebruiksdoel"]))
+                  .alias("geen_woonfunctie"))
+              .with_columns(pl.any_horizontal("te_veel_personen", "te_klein", "buiten_gebruik", "geen_woonfunctie")
+                            .alias("treffer"))
+              .collect())
+    rijen = []
+    for (dossier_id,), groep in feiten.filter(pl.col("treffer")).sort("dossier_id", "adres_id") \
+            .group_by("dossier_id", maintain_order=True):
+        zinnen, adresfeiten, onvolledig = [], [], 0
+        for a in groep.iter_rows(named=True):
+            voorwaarden = [t for t, hit in (
+                (f"{q['max_personen']} of meer personen ingeschreven", a["te_veel_personen"]),
+                (f"minder dan {q['min_m2_per_persoon']} m² per persoon", a["te_klein"]),
+                ("status 'Verblijfsobject buiten gebruik'", a["buiten_gebruik"]),
+                (f"gebruiksdoel zonder {q['vereist_gebruiksdoel']} ({a['gebruiksdoel']})", a["geen_woonfunctie"]),
+            ) if hit]
+            adres = wonen.adresregel(a["postcode"], a["huisnummer"], a["huisletter"], a["huisnummertoevoeging"],
+                                     a["woonplaats"])
+            zinnen.append(f"op het woonadres {adres} van de {a['rol']} staan {a['personen']} personen ingeschreven "
+                          f"op {a['oppervlakte_m2']} m² ({nl_getal(a['m2_per_persoon'])} m² per persoon); van toepassing: "
+                          + "; ".join(voorwaarden))
+            onvolledig += a["onvolledig"]
+            adresfeiten.append({k: a[k] for k in ("adres_id", "postcode", "huisnummer", "huisletter",
+                                                  "huisnummertoevoeging", "woonplaats", "personen", "oppervlakte_m2",
+                                                  "status", "gebruiksdoel")}
+                               | {"m2_per_persoon": round(a["m2_per_persoon"], 2), "voorwaarden": voorwaarden})
+        rijen.append({
+            "dossier_id": dossier_id,
+            "reden": "Mogelijk fictieve inschrijving: " + "; en ".join(zinnen) + ".",
+            "bewijs": {"adressen": adresfeiten},
+            "prioriteit": float(max(10 * a["personen"] / a["oppervlakte_m2"] for a in groep.iter_rows(named=True))),
+            "onvolledig": (f"bij {onvolledig} ingeschreven persoon/personen is de datum van inschrijving of vertrek "
+                           "onvolledig bekend; alleen wie zeker op de peildatum was ingeschreven is geteld")
+            if onvolledig else None,
+        })
+    return Uitkomst(stappen={"woonadres_bekend": dossier_adressen.select("dossier_id").unique().collect()},
+                    treffers=treffers(rijen))
+
+
+THEMA = Thema(
+    id="huisvesting_bezetting", titel="Huisvesting: bezetting van het adres",
+    doel="Signaleren van mogelijk fictieve inschrijvingen (adres onbewoonbaar of overbewoond).",
+    regel=REGEL, prioriteit="Aantal ingeschreven personen per 10 m².",
+    bronnen=("brp", "gemeente"),
+    velden=wonen.VELDEN + ("brp.adressen.adres_id", "brp.adressen.postcode", "brp.adressen.huisnummer",
+                           "brp.adressen.huisletter", "brp.adressen.huisnummertoevoeging", "brp.adressen.woonplaats",
+                           "brp.adressen.gebruiksdoel", "brp.adressen.oppervlakte_m2", "brp.adressen.status"),
+    stappen=(("woonadres_bekend", "Aanvrager of partner heeft op de peildatum een woonadres met BAG-gegevens"),),
+    bereken=bereken,
+    lineage={"reden": ("brp.verblijfplaatsen.adres_id", "brp.verblijfplaatsen.functie_adres",
+                       "brp.verblijfplaatsen.datum_aanvang", "brp.verblijfplaatsen.datum_einde",
+                       "brp.adressen.oppervlakte_m2", "brp.adressen.status", "brp.adressen.gebruiksdoel",
+                       "brp.adressen.postcode", "brp.adressen.huisnummer"),
+             "bewijs": ("brp.verblijfplaatsen.adres_id", "brp.adressen.oppervlakte_m2", "brp.adressen.status",
+                        "brp.adressen.gebruiksdoel", "brp.adressen.postcode", "brp.adressen.huisnummer",
+                        "brp.adressen.woonplaats"),
+             "prioriteit": ("brp.verblijfplaatsen.adres_id", "brp.adressen.oppervlakte_m2")},
+)

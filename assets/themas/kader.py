@@ -1,0 +1,222 @@
+"""What every theme control shares: the one door to the data, the population, exclusions, the control
+sample, signal ids, `filter_versie` and the funnel recorder.
+
+A theme module only states its rule (`bereken`); everything the menselijke maat demands of all
+themes (domain.md: exclusions, kwetsbaar routing, the control sample, partial dates) happens here once.
+"""
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+import polars as pl
+import yaml
+
+from sources import opslag
+
+# Special personal data: exists in the BRP extract for the bias audit only (domain.md). The staged
+# brp_personen table does not even hold these columns; `Invoer` refuses them by name as well.
+BIJZONDERE_VELDEN = frozenset({"brp.personen.geboorteland", "brp.personen.nationaliteit"})
+
+# Fields every theme reads for the population and the exclusions.
+GEMEENSCHAPPELIJKE_VELDEN = (
+    "gemeente.uitkeringen.dossier_id", "gemeente.uitkeringen.bsn", "gemeente.uitkeringen.partner_bsn",
+    "gemeente.uitkeringen.regeling", "gemeente.uitkeringen.normcategorie", "gemeente.uitkeringen.kostendelers",
+    "gemeente.uitkeringen.datum_aanvang", "gemeente.uitkeringen.datum_einde", "gemeente.uitkeringen.kwetsbaar",
+    "brp.personen.bsn", "brp.personen.datum_overlijden",
+    "gemeente.onderzoeken.dossier_id", "gemeente.onderzoeken.thema", "gemeente.onderzoeken.uitkomst",
+    "gemeente.onderzoeken.datum_start", "gemeente.onderzoeken.datum_einde",
+)
+
+
+class VerbodenVeld(Exception):
+    """A theme asked for a field it may not read (special data, or not declared)."""
+
+
+class BronNietBeschikbaar(Exception):
+    """The source has no accepted delivery for this peildatum."""
+
+
+class ParameterFout(Exception):
+    """The parameters lack something the rule needs for this peildatum; never guessed."""
+
+
+class Invoer:
+    """The only way theme code reads data: declared fields of the accepted delivery, never special data."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, peildatum: date, velden: tuple[str, ...]):
+        self.con, self.peildatum = con, peildatum
+        self.velden = frozenset(velden) | frozenset(GEMEENSCHAPPELIJKE_VELDEN)
+        self._leverdata: dict[str, date] = {}
+
+    def leverdatum(self, bron: str) -> date:
+        if bron not in self._leverdata:
+            rij = opslag.eerste(self.con.sql("SELECT leverdatum FROM run_bronnen WHERE peildatum = ? AND bron = ? "
+                                             "AND status = 'geaccepteerd'", params=[self.peildatum, bron]))
+            if rij is None:
+                raise BronNietBeschikbaar(f"bron {bron} heeft geen geaccepteerde levering voor {self.peildatum}")
+            self._leverdata[bron] = rij[0]
+        return self._leverdata[bron]
+
+    def lees(self, bron: str, bestand: str, *kolommen: str) -> pl.LazyFrame:
+        for k in kolommen:
+            veld = f"{bron}.{bestand}.{k.removesuffix('_vroegst').removesuffix('_laatst')}"
+            if veld in BIJZONDERE_VELDEN:
+                raise VerbodenVeld(f"{veld} is een bijzonder persoonsgegeven: alleen de bias-audit mag het lezen")
+            if veld not in self.velden:
+                raise VerbodenVeld(f"{veld} is niet gedeclareerd als bronveld van dit thema")
+        cols = ", ".join(f'"{k}"' for k in kolommen)
+        return self.con.sql(f"SELECT {cols} FROM {bron}_{bestand} WHERE leverdatum = ?",
+                            params=[self.leverdatum(bron)]).pl().lazy()
+
+
+@dataclass
+class Uitkomst:
+    """A theme's rule applied: its own funnel steps and its hits with their facts."""
+
+    stappen: dict[str, pl.DataFrame]  # step id -> frame with dossier_id (between population and rule)
+    treffers: pl.DataFrame  # dossier_id, reden, bewijs (dict), prioriteit, onvolledig (text or null)
+    opmerkingen: list[str] = field(default_factory=list)  # e.g. an unconfirmed legal amount
+
+
+@dataclass(frozen=True)
+class Thema:
+    """A theme control: identity, the rule in words, what it reads, and the rule as code."""
+
+    id: str
+    titel: str
+    doel: str
+    regel: str  # the rule in words a policy officer checks against domain.md
+    prioriteit: str
+    bronnen: tuple[str, ...]
+    velden: tuple[str, ...]
+    stappen: tuple[tuple[str, str], ...]  # theme-specific steps (id, omschrijving), in order
+    bereken: Callable[["Invoer", pl.DataFrame, dict], Uitkomst]
+    lineage: dict[str, tuple[str, ...]]
+
+    @property
+    def alle_velden(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(GEMEENSCHAPPELIJKE_VELDEN + self.velden))
+
+    @property
+    def alle_stappen(self) -> tuple[tuple[str, str], ...]:
+        return (("populatie", "Actieve Participatiewet-dossiers op de peildatum"), *self.stappen,
+                ("regel", "Voldoet aan de regel van het thema"),
+                ("na_uitsluitingen", "Na uitsluitingen: overleden, lopend onderzoek, recent onderzoek zonder afwijking"))
+
+
+# --- parameters and versioning --------------------------------------------------------------------
+
+def laad_parameters(pad: str | Path) -> dict:
+    try:
+        return yaml.safe_load(Path(pad).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as fout:
+        raise ParameterFout(f"parameterbestand {pad} onleesbaar: {fout}") from None
+
+
+def filter_versie(thema: Thema, parameters: dict) -> str:
+    """Hash of the rule's identity (its code) and its parameters: any change gives a new version."""
+    code = Path(inspect.getsourcefile(thema.bereken)).read_bytes()
+    deel = {"thema": thema.id, "parameters": parameters.get(thema.id), "algemeen": parameters.get("algemeen")}
+    return hashlib.sha256(code + json.dumps(deel, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _sha(s: pl.Series, voorvoegsel: str, lengte: int = 16) -> pl.Series:
+    return pl.Series([hashlib.sha256(f"{voorvoegsel}{x}".encode()).hexdigest()[:lengte] for x in s.to_list()],
+                     dtype=pl.Utf8)
+
+
+def signaal_id(thema: str, soort: str, peildatum: date) -> pl.Expr:
+    """Deterministic: the same theme, dossier and peildatum give the same id (per list: signal or sample)."""
+    voorvoegsel = f"{thema}|{soort}|{peildatum.isoformat()}|"
+    return pl.col("dossier_id").map_batches(lambda s: _sha(s, voorvoegsel), return_dtype=pl.Utf8)
+
+
+# --- population and exclusions, the same for every theme --------------------------------------------
+
+def populatie(inv: Invoer) -> pl.DataFrame:
+    """Active PW dossiers on the peildatum: datum_aanvang <= P and datum_einde empty or >= P."""
+    p = inv.peildatum
+    return (inv.lees("gemeente", "uitkeringen", "dossier_id", "bsn", "partner_bsn", "regeling", "normcategorie",
+                     "kostendelers", "datum_aanvang", "datum_einde", "kwetsbaar")
+            .filter((pl.col("regeling") == "PW") & (pl.col("datum_aanvang") <= p)
+                    & (pl.col("datum_einde").is_null() | (pl.col("datum_einde") >= p)))
+            .drop("regeling", "datum_einde").sort("dossier_id").collect())
+
+
+def huishouden(pop: pl.DataFrame) -> pl.DataFrame:
+    """Applicant and partner per dossier, one row each: dossier_id, bsn, rol."""
+    return pl.concat([
+        pop.select("dossier_id", "bsn", pl.lit("aanvrager").alias("rol")),
+        pop.filter(pl.col("partner_bsn").is_not_null())
+        .select("dossier_id", pl.col("partner_bsn").alias("bsn"), pl.lit("partner").alias("rol")),
+    ])
+
+
+def uitsluitingen(inv: Invoer, pop: pl.DataFrame, thema: str, par: dict) -> pl.DataFrame:
+    """Dossiers left out, with the reason (domain.md, 'Exclusions')."""
+    p = inv.peildatum
+    maanden = par["algemeen"]["uitsluiting_geen_afwijking_maanden"]
+    overleden = (huishouden(pop).lazy()
+                 .join(inv.lees("brp", "personen", "bsn", "datum_overlijden_vroegst"), on="bsn")
+                 .filter(pl.col("datum_overlijden_vroegst") <= p)
+                 .select("dossier_id", (pl.col("rol") + pl.lit(" overleden")).alias("reden")))
+    onderzoek = inv.lees("gemeente", "onderzoeken", "dossier_id", "thema", "uitkomst", "datum_start", "datum_einde") \
+        .filter(pl.col("thema") == thema)
+    grens = pl.lit(p).dt.offset_by(f"-{maanden}mo")
+    recent = onderzoek.filter((pl.col("uitkomst") == "geen_afwijking") & (pl.col("datum_einde") > grens)
+                              & (pl.col("datum_einde") <= p)) \
+        .select("dossier_id", pl.lit(f"onderzoek op dit thema zonder afwijking in de laatste {maanden} maanden")
+                .alias("reden"))
+    lopend = onderzoek.filter(((pl.col("uitkomst") == "lopend") | pl.col("datum_einde").is_null())
+                              & (pl.col("datum_start") <= p)) \
+        .select("dossier_id", pl.lit("lopend onderzoek op dit thema").alias("reden"))
+    return (pl.concat([overleden, recent, lopend]).join(pop.lazy().select("dossier_id"), on="dossier_id", how="semi")
+            .unique().group_by("dossier_id").agg(pl.col("reden").sort().str.join("; ")).sort("dossier_id").collect())
+
+
+def steekproef(pop: pl.DataFrame, uitgesloten: pl.DataFrame, thema: str, peildatum: date, par: dict
+               ) -> tuple[pl.DataFrame, int]:
+    """Reproducible random sample from the population (after exclusions), independent of row order."""
+    a = par["algemeen"]
+    zaad = int(hashlib.sha256(f"{a['steekproef_zaad']}|{thema}|{peildatum.isoformat()}".encode())
+               .hexdigest()[:8], 16)
+    kandidaten = pop.join(uitgesloten, on="dossier_id", how="anti")
+    n = min(kandidaten.height, max(a["steekproef_minimum"], math.ceil(a["steekproef_fractie"] * pop.height)))
+    lot = kandidaten.with_columns(_sha(kandidaten["dossier_id"], f"{zaad}|").alias("_lot"))
+    return lot.sort("_lot", "dossier_id").head(n).drop("_lot"), zaad
+
+
+def nl_datum(d: date) -> str:
+    maanden = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+               "oktober", "november", "december")
+    return f"{d.day} {maanden[d.month - 1]} {d.year}"
+
+
+def nl_getal(waarde: float, decimalen: int = 1) -> str:
+    return f"{waarde:,.{decimalen}f}".replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def nl_euro(bedrag: float) -> str:
+    tekst = f"{abs(bedrag):,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    return ("-" if bedrag < 0 else "") + "€ " + tekst
+
+
+def treffers(rijen: list[dict]) -> pl.DataFrame:
+    """The hits of a rule as a frame; `bewijs` (a dict of facts) becomes JSON text."""
+    return pl.DataFrame(
+        [{**r, "bewijs": json.dumps(r["bewijs"], ensure_ascii=False, default=str, sort_keys=True)} for r in rijen],
+        schema={"dossier_id": pl.Utf8, "reden": pl.Utf8, "bewijs": pl.Utf8, "prioriteit": pl.Float64,
+                "onvolledig": pl.Utf8})
+
+
+def gba_onvolledig(kolom: str) -> pl.Expr:
+    """True when a gbadatum text has an unknown month or day (LO GBA '00')."""
+    return pl.col(kolom).str.contains(r"^\d{4}(00\d{2}|\d{2}00)$")

@@ -1,0 +1,72 @@
+"""Thema vermogen_voertuigen (RDW): possible trading in vehicles (income) or undeclared assets."""
+from __future__ import annotations
+
+import polars as pl
+
+from assets.themas.kader import Invoer, Thema, Uitkomst, huishouden, nl_datum, nl_euro, treffers
+
+REGEL = (
+    "Tel per huishouden (aanvrager en partner) de verschillende kentekens van voertuigsoort Personenauto, "
+    "Bedrijfsauto of Motorfiets waarvan de tenaamstelling op naam van aanvrager of partner is begonnen in de "
+    "12 maanden tot en met de peildatum. Een signaal ontstaat bij 3 of meer voertuigen. Meerdere "
+    "tenaamstellingen van hetzelfde kenteken tellen als één voertuig.")
+
+
+def bereken(inv: Invoer, pop: pl.DataFrame, par: dict) -> Uitkomst:
+    q, p = par["vermogen_voertuigen"], inv.peildatum
+    van = pl.lit(p).dt.offset_by(f"-{q['venster_maanden']}mo")
+    registraties = huishouden(pop).lazy().join(
+        inv.lees("rdw", "tenaamstellingen", "kenteken", "bsn", "datum_aanvang_tenaamstelling_vroegst",
+                 "voertuigsoort", "merk", "catalogusprijs"), on="bsn")
+    nieuw = registraties.filter(
+        pl.col("voertuigsoort").is_in(q["voertuigsoorten"])
+        & (pl.col("datum_aanvang_tenaamstelling_vroegst") > van)
+        & (pl.col("datum_aanvang_tenaamstelling_vroegst") <= p))
+    per_voertuig = nieuw.group_by("dossier_id", "kenteken").agg(
+        pl.col("datum_aanvang_tenaamstelling_vroegst").min().alias("aanvang"),
+        pl.col("voertuigsoort").first(), pl.col("merk").first(), pl.col("catalogusprijs").max(),
+        pl.col("rol").unique().sort().str.join("/").alias("op_naam_van"))
+    per_dossier = per_voertuig.group_by("dossier_id").agg(
+        pl.len().alias("aantal"), pl.col("catalogusprijs").sum().alias("som"),
+        pl.struct("kenteken", "voertuigsoort", "merk", "aanvang", "catalogusprijs", "op_naam_van")
+        .sort_by("aanvang").alias("voertuigen"))
+    hits = per_dossier.filter(pl.col("aantal") >= q["minimum_voertuigen"]).collect()
+    van_datum = pl.select(van).item()
+    rijen = []
+    for t in hits.iter_rows(named=True):
+        lijst = ", ".join(f"{v['kenteken']} ({v['voertuigsoort'].lower()}, {nl_datum(v['aanvang'])})"
+                          for v in t["voertuigen"])
+        rijen.append({
+            "dossier_id": t["dossier_id"],
+            "reden": (f"In de {q['venster_maanden']} maanden tot en met {nl_datum(p)} zijn {t['aantal']} "
+                      f"voertuigen op naam van aanvrager of partner gesteld: {lijst}; samen catalogusprijs "
+                      f"{nl_euro(t['som'] or 0)}."),
+            "bewijs": {"aantal_voertuigen": t["aantal"], "som_catalogusprijs_euro": t["som"] or 0,
+                       "venster": {"van_exclusief": str(van_datum), "tot_en_met": str(p)},
+                       "voertuigen": [{**v, "aanvang": str(v["aanvang"])} for v in t["voertuigen"]]},
+            # the count first, then the sum of catalogusprijs (as a fraction below 1)
+            "prioriteit": t["aantal"] + min(t["som"] or 0, 999_999_999) / 1e9,
+            "onvolledig": None,
+        })
+    return Uitkomst(
+        stappen={"rdw_gegevens": registraties.select("dossier_id").unique().collect()},
+        treffers=treffers(rijen))
+
+
+THEMA = Thema(
+    id="vermogen_voertuigen", titel="Vermogen: voertuigen",
+    doel="Signaleren van mogelijke handel in voertuigen (inkomsten) of niet-opgegeven vermogen.",
+    regel=REGEL, prioriteit="Eerst het aantal voertuigen, dan de som van de catalogusprijzen.",
+    bronnen=("brp", "gemeente", "rdw"),
+    velden=("rdw.tenaamstellingen.kenteken", "rdw.tenaamstellingen.bsn",
+            "rdw.tenaamstellingen.datum_aanvang_tenaamstelling", "rdw.tenaamstellingen.voertuigsoort",
+            "rdw.tenaamstellingen.merk", "rdw.tenaamstellingen.catalogusprijs"),
+    stappen=(("rdw_gegevens", "Aanvrager of partner komt voor in de RDW-tenaamstellingen"),),
+    bereken=bereken,
+    lineage={"reden": ("rdw.tenaamstellingen.kenteken", "rdw.tenaamstellingen.voertuigsoort",
+                       "rdw.tenaamstellingen.datum_aanvang_tenaamstelling", "rdw.tenaamstellingen.catalogusprijs"),
+             "bewijs": ("rdw.tenaamstellingen.kenteken", "rdw.tenaamstellingen.voertuigsoort",
+                        "rdw.tenaamstellingen.merk", "rdw.tenaamstellingen.datum_aanvang_tenaamstelling",
+                        "rdw.tenaamstellingen.catalogusprijs"),
+             "prioriteit": ("rdw.tenaamstellingen.kenteken", "rdw.tenaamstellingen.catalogusprijs")},
+)

@@ -1,0 +1,89 @@
+"""The release gate: a theme's lists are written only when every gate passes.
+
+Gates are plug-ins: each returns the reasons (one line each) why a theme may not be released for a
+peildatum. Data quality and computation are here; pipelines/definitions.py adds the bias audit's gate.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+import polars as pl
+
+from assets import excel
+from assets.themas import uitvoering
+from assets.themas.kader import Thema
+from checks.kader import blokkerende_fouten
+from sources import opslag
+
+Poort = Callable[[object, date, Thema], list[str]]
+VRIJGEGEVEN, GEBLOKKEERD = "vrijgegeven", "geblokkeerd"
+
+
+def bronpoort(con, peildatum: date, thema: Thema) -> list[str]:
+    """Every source the theme needs has an accepted delivery and no failed error-severity check."""
+    rijen = dict(con.sql("SELECT bron, reden FROM run_bronnen WHERE peildatum = ? AND status <> 'geaccepteerd'",
+                         params=[peildatum]).fetchall())
+    redenen = [f"bron {b}: {rijen[b]}" for b in thema.bronnen if b in rijen]
+    return redenen + blokkerende_fouten(con, peildatum, list(thema.bronnen))
+
+
+def berekeningspoort(con, peildatum: date, thema: Thema) -> list[str]:
+    uitkomst = uitvoering.laad_uitkomst(con, peildatum, thema.id)
+    if uitkomst is None:
+        return ["thema is voor deze peildatum niet berekend"]
+    return [] if uitkomst.berekend else [f"thema niet berekend: {uitkomst.reden}"]
+
+
+POORTEN: list[Poort] = [bronpoort, berekeningspoort]
+
+
+def beoordeel(con, peildatum: date, thema: Thema, poorten: list[Poort]) -> list[str]:
+    return [r for poort in poorten for r in poort(con, peildatum, thema)]
+
+
+def toelichting(thema: Thema, peildatum: date, uitkomst: uitvoering.Resultaat, parameters: dict) -> list[tuple]:
+    regels = [("Thema", f"{thema.titel} ({thema.id})"), ("Doel", thema.doel), ("Regel", thema.regel),
+              ("Prioriteit", thema.prioriteit), ("Peildatum", peildatum), ("filter_versie", uitkomst.filter_versie),
+              ("Parameters", json.dumps(parameters.get(thema.id), ensure_ascii=False, default=str)),
+              ("Algemeen", json.dumps(parameters.get("algemeen"), ensure_ascii=False)),
+              ("Bronvelden", ", ".join(thema.alle_velden))]
+    regels += [(f"Stap {s['stap_nr']}: {s['stap']}", f"{s['aantal']} dossiers — {s['omschrijving']}")
+               for s in uitkomst.stappen]
+    regels += [("Kwetsbaar", "Dossiers met kwetsbaar = WAAR gaan naar de vaste contactpersoon, niet naar een "
+                             "standaardonderzoek.")]
+    regels += [("Let op", o) for o in uitkomst.opmerkingen]
+    return regels
+
+
+def publiceer(con, uitvoer: Path, peildatum: date, thema: Thema, parameters: dict) -> dict:
+    """Write the released signal list and control sample (BSN joined back only here)."""
+    uitkomst = uitvoering.laad_uitkomst(con, peildatum, thema.id)
+    lijst = uitvoering.signaallijst(con, peildatum, thema.id, "signaal")
+    sample = uitvoering.signaallijst(con, peildatum, thema.id, "steekproef")
+    (uitvoer / "signalen").mkdir(parents=True, exist_ok=True)
+    (uitvoer / "steekproef").mkdir(parents=True, exist_ok=True)
+    lijst.write_parquet(uitvoer / "signalen" / f"{thema.id}.parquet")
+    excel.schrijf(uitvoer / "signalen" / f"{thema.id}.xlsx", lijst, "Signalen",
+                  toelichting(thema, peildatum, uitkomst, parameters))
+    sample.write_parquet(uitvoer / "steekproef" / f"{thema.id}.parquet")
+    return {"signalen": lijst.height, "steekproef": sample.height}
+
+
+def trek_in(uitvoer: Path, thema: Thema) -> None:
+    """A blocked theme leaves no list behind, also not one from an earlier run of this peildatum."""
+    for pad in (uitvoer / "signalen" / f"{thema.id}.parquet", uitvoer / "signalen" / f"{thema.id}.xlsx",
+                uitvoer / "steekproef" / f"{thema.id}.parquet"):
+        pad.unlink(missing_ok=True)
+
+
+def bewaar(con, peildatum: date, thema: Thema, status: str, redenen: list[str], uitkomst) -> None:
+    opslag.vervang(con, "vrijgaven", pl.DataFrame([{
+        "peildatum": peildatum, "thema": thema.id, "status": status, "redenen": json.dumps(redenen, ensure_ascii=False),
+        "signalen": uitkomst.signalen if uitkomst else 0, "steekproef": uitkomst.steekproef if uitkomst else 0,
+        "filter_versie": uitkomst.filter_versie if uitkomst else "", "zaad": uitkomst.zaad if uitkomst else None,
+        "opmerkingen": json.dumps(uitkomst.opmerkingen if uitkomst else [], ensure_ascii=False)}],
+        schema_overrides={"zaad": pl.Int64}), {"peildatum": peildatum, "thema": thema.id})

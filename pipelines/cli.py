@@ -1,0 +1,190 @@
+"""The `systeemanalyse` command: demo data, a complete run through Dagster, and inzage for one resident.
+
+Exit codes of `run` (contracts/outputs.md): 0 all released; 3 completed, but a delivery was rejected or
+a theme blocked (reasons on stderr, one per line); 2 bad arguments; 1 the run failed.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from pipelines import omgeving
+
+OK, MISLUKT, FOUTE_INVOER, BLOKKADE = 0, 1, 2, 3
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse's own exit code is 2 as well; keep the message short and clear
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: fout: {message}", file=sys.stderr)
+        sys.exit(FOUTE_INVOER)
+
+
+def _datum(tekst: str) -> date:
+    try:
+        return date.fromisoformat(tekst) if len(tekst) == 10 else date.fromisoformat("x")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{tekst}' is geen datum in de vorm JJJJ-MM-DD") from None
+
+
+def _schaal(tekst: str) -> str | int:
+    if tekst in ("gemeente", "g4", "landelijk"):
+        return tekst
+    if tekst.isdigit() and int(tekst) >= 100:
+        return int(tekst)
+    raise argparse.ArgumentTypeError(f"'{tekst}': kies gemeente, g4, landelijk of een aantal personen (>= 100)")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = Parser(prog="systeemanalyse", description="Systeemanalyses Participatiewet: transparant, toetsbaar, eerlijk.")
+    sub = p.add_subparsers(dest="opdracht", required=True, parser_class=Parser)
+
+    d = sub.add_parser("demo-data", help="write synthetic deliveries of all five sources (landing contract)")
+    d.add_argument("--uit", required=True, type=Path, help="landing folder to write to")
+    d.add_argument("--schaal", default="gemeente", type=_schaal, help="gemeente (default), g4, landelijk or N persons")
+    d.add_argument("--seed", default=20261031, type=int, help="random seed (deterministic output)")
+    d.add_argument("--peildatum", default=date(2026, 10, 31), type=_datum, help="peildatum the deliveries are for")
+
+    r = sub.add_parser("run", help="one complete run for a peildatum through Dagster")
+    r.add_argument("--landing", required=True, type=Path, help="landing folder with <bron>/<leverdatum>/ deliveries")
+    r.add_argument("--werkmap", required=True, type=Path, help="folder for DuckDB, Dagster instance and output/")
+    r.add_argument("--peildatum", required=True, type=_datum, help="YYYY-MM-DD")
+    r.add_argument("--verklaringen", type=Path, help="explanations registry (default bias_audit/verklaringen.yaml)")
+    r.add_argument("--filters", type=Path, help="theme parameters (default assets/themas/parameters.yaml)")
+
+    i = sub.add_parser("inzage", help="what the system did with one resident's data (AVG art. 15)")
+    i.add_argument("--werkmap", required=True, type=Path)
+    i.add_argument("--bsn", required=True)
+    i.add_argument("--json", action="store_true", help="output as JSON")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.opdracht == "demo-data":
+        return demo_data(args)
+    if args.opdracht == "run":
+        return run(args)
+    if args.opdracht == "inzage":
+        from pipelines.inzage import main as inzage_main
+
+        return inzage_main(args)
+    return FOUTE_INVOER
+
+
+def demo_data(args) -> int:
+    from sources.demo_data import genereer
+
+    start = time.monotonic()
+    samenvatting = genereer(args.uit, schaal=args.schaal, seed=args.seed, peildatum=args.peildatum)
+    print(f"demo-data ({args.schaal}, seed {args.seed}) in {args.uit} — {time.monotonic() - start:.1f}s")
+    print(json.dumps(samenvatting, indent=2, default=str))
+    return OK
+
+
+def _fout(bericht: str) -> int:
+    print(f"systeemanalyse run: fout: {bericht}", file=sys.stderr)
+    return FOUTE_INVOER
+
+
+def run(args) -> int:
+    from pipelines.partities import PEILDATUM
+
+    if not args.landing.is_dir():
+        return _fout(f"landingsmap {args.landing} bestaat niet")
+    for naam, pad in (("--verklaringen", args.verklaringen), ("--filters", args.filters)):
+        if pad is not None and not pad.is_file():
+            return _fout(f"{naam}: bestand {pad} bestaat niet")
+    if args.peildatum.isoformat() not in PEILDATUM.get_partition_keys():
+        return _fout(f"peildatum {args.peildatum} ligt buiten het bereik 2015-01-01 tot en met morgen")
+    werkmap = args.werkmap.resolve()
+    try:
+        werkmap.mkdir(parents=True, exist_ok=True)
+    except OSError as fout:
+        return _fout(f"werkmap {werkmap} is niet aan te maken: {fout}")
+    os.environ[omgeving.LANDING] = str(args.landing.resolve())
+    os.environ[omgeving.WERKMAP] = str(werkmap)
+    if args.verklaringen:
+        os.environ[omgeving.VERKLARINGEN] = str(args.verklaringen.resolve())
+    if args.filters:
+        os.environ[omgeving.FILTERS] = str(args.filters.resolve())
+    instance = dagster_instance(werkmap)
+    print(f"systeemanalyse run — peildatum {args.peildatum}, landing {args.landing}, werkmap {werkmap}")
+    print(f"Dagster-instantie: {os.environ['DAGSTER_HOME']}")
+    return voer_run_uit(instance, args.peildatum, werkmap)
+
+
+def dagster_instance(werkmap: Path):
+    """The Dagster instance of the werkmap (DAGSTER_HOME) unless one is set; dagster.yaml from the project."""
+    from dagster import DagsterInstance
+
+    if not os.environ.get("DAGSTER_HOME"):
+        home = werkmap / "dagster_home"
+        home.mkdir(parents=True, exist_ok=True)
+        sjabloon = omgeving.PROJECT / "dagster.yaml"
+        if sjabloon.is_file() and not (home / "dagster.yaml").exists():
+            shutil.copy(sjabloon, home / "dagster.yaml")
+        os.environ["DAGSTER_HOME"] = str(home)
+    return DagsterInstance.get()
+
+
+def voer_run_uit(instance, peildatum: date, werkmap: Path) -> int:
+    from assets import verslag
+    from pipelines.definitions import bouw
+
+    defs = bouw()
+    job = defs.resolve_job_def("volledige_run")
+    resultaat = job.execute_in_process(
+        partition_key=peildatum.isoformat(), instance=instance, raise_on_error=False,
+        run_config={"loggers": {"voortgang": {}}}, tags={"aanleiding": "cli"})
+    pad = werkmap / "output" / peildatum.isoformat() / "run.json"
+    if not resultaat.success:
+        fouten = [e for e in resultaat.all_events if e.event_type_value == "STEP_FAILURE"]
+        bestaand = json.loads(pad.read_text()) if pad.exists() else {}
+        bestaand.update({"peildatum": peildatum.isoformat(), "status": verslag.MISLUKT,
+                         "fouten": [f"{e.step_key}: {_oorzaak(e)}" for e in fouten],
+                         "dagster_run_id": resultaat.run_id})
+        verslag.schrijf(pad, bestaand)
+        print(f"\nRun MISLUKT (Dagster-run {resultaat.run_id}):", file=sys.stderr)
+        for f in bestaand["fouten"]:
+            print(f"  {f.splitlines()[0]}", file=sys.stderr)
+        return MISLUKT
+    run = json.loads(pad.read_text(encoding="utf-8"))
+    run["dagster_run_id"] = resultaat.run_id
+    verslag.schrijf(pad, run)
+    toon_samenvatting(run, pad)
+    regels = verslag.blokkaderegels(run)
+    for regel in regels:
+        print(regel, file=sys.stderr)
+    return BLOKKADE if run["status"] != verslag.VOLTOOID else OK
+
+
+def _oorzaak(event) -> str:
+    """The innermost error message of a failed step: what went wrong, without Dagster's wrapping."""
+    fout = event.event_specific_data.error if event.event_specific_data else None
+    while fout is not None and fout.cause is not None:
+        fout = fout.cause
+    return fout.message.strip().splitlines()[0] if fout else "onbekende fout"
+
+
+def toon_samenvatting(run: dict, pad: Path) -> None:
+    print(f"\nSamenvatting peildatum {run['peildatum']}: {run['status']}")
+    for bron, d in run["bronnen"].items():
+        tellingen = ", ".join(f"{b} {t['geaccepteerd']}/{t['geleverd']}"
+                              + (f" (quarantaine {t['quarantaine']})" if t["quarantaine"] else "")
+                              for b, t in d["bestanden"].items())
+        print(f"  bron {bron:<9} {d['leverdatum'] or '-'} {d['status']:<12} {tellingen}")
+    for thema, d in run["themas"].items():
+        print(f"  thema {thema:<26} {d['status']:<12} signalen {d['signalen']:>5}  steekproef {d['steekproef']:>4}"
+              f"  filter_versie {d['filter_versie']}")
+    print(f"Uitvoer: {pad.parent}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,30 @@
+"""Settings per environment, in one place: where deliveries land and where the pipeline keeps its state.
+
+The CLI sets these variables before it loads the definitions; `dagster dev` / a deployment sets them
+in its environment. Secrets (the pseudonymisation key, PostgreSQL credentials) come only from the
+environment too.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+LANDING = "SYSTEEMANALYSE_LANDING"
+WERKMAP = "SYSTEEMANALYSE_WERKMAP"
+VERKLARINGEN = "SYSTEEMANALYSE_VERKLARINGEN"
+FILTERS = "SYSTEEMANALYSE_FILTERS"
+SLEUTEL = "SYSTEEMANALYSE_PSEUDONIEM_SLEUTEL"
+
+STANDAARD_VERKLARINGEN = PROJECT / "bias_audit" / "verklaringen.yaml"
+STANDAARD_FILTERS = PROJECT / "assets" / "themas" / "parameters.yaml"
+
+
+def instellingen() -> dict[str, str]:
+    return {
+        "landing": os.environ.get(LANDING, str(Path("landing").resolve())),
+        "werkmap": os.environ.get(WERKMAP, str(Path("werkmap").resolve())),
+        "verklaringen": os.environ.get(VERKLARINGEN, str(STANDAARD_VERKLARINGEN)),
+        "filters": os.environ.get(FILTERS, str(STANDAARD_FILTERS)),
+    }

@@ -1,0 +1,81 @@
+"""The one way we write to DuckDB: bookkeeping tables, and replace-by-key writes via Arrow.
+
+Writes delete the rows of their key (a delivery, a peildatum) before inserting, so reruns never
+duplicate (the pattern of dagster-open-platform's partitioned assets).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+DATABASE = "systeemanalyse.duckdb"
+
+# Bookkeeping tables that every stage shares.
+DDL = """
+CREATE TABLE IF NOT EXISTS run_bronnen (
+    peildatum DATE, bron VARCHAR, leverdatum DATE, status VARCHAR, reden VARCHAR, pad VARCHAR,
+    vorige_leverdatum DATE, feiten VARCHAR, waarschuwingen VARCHAR);
+CREATE TABLE IF NOT EXISTS bestand_tellingen (
+    bron VARCHAR, leverdatum DATE, bestand VARCHAR, sha256 VARCHAR, geleverd BIGINT, geaccepteerd BIGINT,
+    quarantaine BIGINT, extra_kolommen VARCHAR, codeversie VARCHAR);
+CREATE TABLE IF NOT EXISTS quarantaine (
+    bron VARCHAR, leverdatum DATE, bestand VARCHAR, regel BIGINT, ruwe_waarden VARCHAR, reden VARCHAR);
+CREATE TABLE IF NOT EXISTS controle_resultaten (
+    peildatum DATE, bron VARCHAR, tabel VARCHAR, controle VARCHAR, soort VARCHAR, ernst VARCHAR,
+    geslaagd BOOLEAN, waarde DOUBLE, drempel VARCHAR, toelichting VARCHAR, details VARCHAR);
+CREATE SCHEMA IF NOT EXISTS audit;
+"""
+
+
+def database_pad(werkmap: str | Path) -> Path:
+    return Path(werkmap) / DATABASE
+
+
+def verbind(werkmap: str | Path) -> duckdb.DuckDBPyConnection:
+    Path(werkmap).mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(database_pad(werkmap)))
+    con.execute(DDL)
+    return con
+
+
+def vervang(con: duckdb.DuckDBPyConnection, tabel: str, frame: pl.DataFrame, sleutel: dict[str, object],
+            kolomtypes: list[tuple[str, str]] | None = None) -> int:
+    """Replace the rows of `tabel` matching `sleutel` by `frame` (created on first use)."""
+    bestaat = bestaat_tabel(con, tabel)
+    arrow = frame.to_arrow()  # noqa: F841 - referenced by name in SQL below
+    if not bestaat:
+        if kolomtypes:
+            cols = ", ".join(f'"{n}" {t}' for n, t in kolomtypes)
+            con.execute(f"CREATE TABLE {tabel} ({cols})")
+        else:
+            con.execute(f"CREATE TABLE {tabel} AS SELECT * FROM arrow LIMIT 0")
+    where = " AND ".join(f'"{k}" = ?' for k in sleutel)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(f"DELETE FROM {tabel} WHERE {where}", list(sleutel.values()))
+        if frame.height:
+            namen = ", ".join(f'"{c}"' for c in frame.columns)
+            con.execute(f"INSERT INTO {tabel} ({namen}) SELECT {namen} FROM arrow")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return frame.height
+
+
+def eerste(relatie) -> tuple | None:
+    """The first row of a query, or None (DuckDB 2 relations have no fetchone)."""
+    rijen = relatie.limit(1).fetchall()
+    return rijen[0] if rijen else None
+
+
+def bestaat_tabel(con: duckdb.DuckDBPyConnection, tabel: str) -> bool:
+    schema, _, naam = tabel.rpartition(".")
+    return eerste(con.sql("SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+                          params=[schema or "main", naam])) is not None
+
+
+def lees(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:
+    return con.sql(sql, params=params).pl() if params else con.sql(sql).pl()
