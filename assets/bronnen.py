@@ -54,9 +54,23 @@ def check_specs(spec: Bestand) -> list[dg.AssetCheckSpec]:
     return [dg.AssetCheckSpec(d.naam, asset=spec.tabel, description=d.omschrijving) for d in controles.DEFINITIES]
 
 
+# Cross-source checks (applicants exist in the BRP, investigations refer to known dossiers) need the
+# referenced tables staged first.
+KRUISBRON_DEPS: dict[str, tuple[str, ...]] = {
+    "gemeente_uitkeringen": ("brp_personen",),
+    "gemeente_onderzoeken": ("gemeente_uitkeringen",),
+    "gemeente_opgegeven_inkomsten": ("gemeente_uitkeringen",),
+    "ib_vermogen": ("brp_personen", "gemeente_uitkeringen"),
+    "suwi_polis": ("brp_personen", "gemeente_uitkeringen"),
+    "suwi_studiefinanciering": ("brp_personen",),
+    "rdw_tenaamstellingen": ("brp_personen", "gemeente_uitkeringen"),
+}
+
+
 def bestand_asset(spec: Bestand) -> dg.AssetsDefinition:
     deps = [levering_key(spec.bron)] + [dg.AssetKey(f"{spec.bron}_{v.bestand.removesuffix('.csv')}")
-                                         for v in spec.verwijzingen]
+                                         for v in spec.verwijzingen] \
+        + [dg.AssetKey(t) for t in KRUISBRON_DEPS.get(spec.tabel, ())]
 
     @dg.asset(name=spec.tabel, group_name="bronnen", partitions_def=PEILDATUM, deps=deps, kinds={"duckdb", "polars"},
               check_specs=check_specs(spec),

@@ -4,6 +4,11 @@ from __future__ import annotations
 import dagster as dg
 
 from assets import analyse, vrijgave
+from assets.algoritmeregister import register_onderdeel
+from bias_audit.assets import bias_asset
+from bias_audit.poort import biaspoort
+from bias_audit.rapport import rapport_onderdeel
+from checks.verslag import kwaliteit_onderdeel
 from assets.bronnen import BESTANDEN, LEVERINGEN
 from assets.themas.register import THEMAS
 from pipelines.omgeving import instellingen
@@ -15,10 +20,13 @@ from pipelines.voortgang import voortgang
 
 
 def bouw(instellingen_: dict[str, str] | None = None) -> dg.Definitions:
-    poorten = list(vrijgave.POORTEN)
-    vrijgaven = [analyse.vrijgave_asset(t, [], poorten) for t in THEMAS.values()]
-    assets = [*LEVERINGEN, *BESTANDEN, analyse.populatie, *analyse.TRECHTERS, *vrijgaven,
-              analyse.verrekening_inkomsten, analyse.run_verslag_asset(vrijgaven, [])]
+    poorten = [*vrijgave.POORTEN, biaspoort]
+    audits = {t: bias_asset(thema) for t, thema in THEMAS.items()}
+    vrijgaven = [analyse.vrijgave_asset(thema, [audits[t].key], poorten) for t, thema in THEMAS.items()]
+    verslag = analyse.run_verslag_asset([*vrijgaven, *audits.values()],
+                                        [kwaliteit_onderdeel, rapport_onderdeel, register_onderdeel])
+    assets = [*LEVERINGEN, *BESTANDEN, analyse.populatie, *analyse.TRECHTERS, *audits.values(), *vrijgaven,
+              analyse.verrekening_inkomsten, verslag]
     return dg.Definitions(
         assets=assets, jobs=[volledige_run], schedules=[nachtelijk], sensors=[nieuwe_levering],
         resources={"werkomgeving": Werkomgeving(**(instellingen_ or instellingen()))},
