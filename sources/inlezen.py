@@ -18,7 +18,7 @@ import polars as pl
 
 from sources import opslag
 from sources.contract import Bestand, duckdb_type, getypeerde_kolommen, validiteitsregels
-from sources.levering import CSV_OPTIES, Levering
+from sources.levering import CSV_OPTIES, Levering, kolomtypes
 
 CODEVERSIE = "1"  # bump when the reading or validation rules change: forces re-ingestion
 
@@ -89,8 +89,7 @@ def _lees_csv(pad, kolommen: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
     """All parsable records as text (in file order) and the unparsable ones with their line."""
     con = duckdb.connect()
     try:
-        cols = "{" + ", ".join(f"'{k}': 'VARCHAR'" for k in (c.replace("'", "''") for c in kolommen)) + "}"
-        frame = con.sql(f"SELECT * FROM read_csv(?, {CSV_OPTIES}, columns={cols}, store_rejects=true)",
+        frame = con.sql(f"SELECT * FROM read_csv(?, {CSV_OPTIES}, columns={kolomtypes(kolommen)}, store_rejects=true)",
                         params=[str(pad)]).pl()
         afgekeurd = con.sql(
             "SELECT line::BIGINT AS regel, any_value(trim(csv_line, chr(10) || chr(13))) AS ruw, "

@@ -110,7 +110,7 @@ def verifieer(pad: Path, bron: str, leverdatum: date) -> tuple[dict[str, dict], 
         if not bestand.is_file():
             raise Afwijzing(f"{spec.naam} ontbreekt")
         item = opgegeven[spec.naam]
-        sha, regels, kop = _hash_en_tel(bestand)
+        sha, regels, kop, quotes = _hash_en_tel(bestand)
         if sha != str(item["sha256"]).lower():
             raise Afwijzing(f"{spec.naam}: sha256 wijkt af van manifest (bestand gewijzigd of afgekapt)")
         kolommen = _kolommen(kop, spec.naam)
@@ -122,7 +122,8 @@ def verifieer(pad: Path, bron: str, leverdatum: date) -> tuple[dict[str, dict], 
         extra = [k for k in kolommen if k not in spec.kolomnamen]
         if extra:
             waarschuwingen.append(f"{spec.naam}: onbekende kolom(men) genegeerd: {', '.join(extra)}")
-        rijen = regels if regels == item["rijen"] else _tel_records(bestand)
+        # quoted fields may hold line ends: then only a CSV parse tells the number of data rows
+        rijen = _tel_records(bestand, kolommen) if quotes else regels
         if rijen != item["rijen"]:
             raise Afwijzing(f"{spec.naam}: {rijen} rijen, manifest zegt {item['rijen']} (afgekapt of onvolledig?)")
         feiten[spec.naam] = {"rijen": rijen, "sha256": sha, "kolommen": kolommen, "extra": extra}
@@ -131,11 +132,12 @@ def verifieer(pad: Path, bron: str, leverdatum: date) -> tuple[dict[str, dict], 
     return feiten, waarschuwingen
 
 
-def _hash_en_tel(bestand: Path) -> tuple[str, int, str]:
-    """sha256, physical data lines (without header) and the header line; rejects non-UTF-8 bytes."""
+def _hash_en_tel(bestand: Path) -> tuple[str, int, str, bool]:
+    """sha256, physical data lines (without header), the header line and whether any quote occurs;
+    rejects non-UTF-8 bytes."""
     h = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
-    nieuwe_regels, laatste, kop, positie = 0, b"", None, 0
+    nieuwe_regels, laatste, kop, positie, quotes = 0, b"", None, 0, False
     with open(bestand, "rb") as f:
         while blok := f.read(_BLOK):
             h.update(blok)
@@ -146,6 +148,7 @@ def _hash_en_tel(bestand: Path) -> tuple[str, int, str]:
             if kop is None:
                 kop = blok.split(b"\n", 1)[0]
             nieuwe_regels += blok.count(b"\n")
+            quotes = quotes or b'"' in blok
             laatste = blok[-1:]
             positie += len(blok)
     try:
@@ -155,7 +158,7 @@ def _hash_en_tel(bestand: Path) -> tuple[str, int, str]:
     if positie == 0:
         raise Afwijzing(f"{bestand.name}: leeg bestand zonder kopregel")
     regels = nieuwe_regels + (1 if laatste != b"\n" else 0)
-    return h.hexdigest(), regels - 1, (kop or b"").decode("utf-8")
+    return h.hexdigest(), regels - 1, (kop or b"").decode("utf-8"), quotes
 
 
 def _kolommen(kop: str, naam: str) -> list[str]:
@@ -166,14 +169,19 @@ def _kolommen(kop: str, naam: str) -> list[str]:
         raise Afwijzing(f"{naam}: kopregel onleesbaar") from None
 
 
-def _tel_records(bestand: Path) -> int:
+def kolomtypes(kolommen: list[str]) -> str:
+    """The `columns` option of read_csv: every delivered column as text, in header order."""
+    return "{" + ", ".join("'" + k.replace("'", "''") + "': 'VARCHAR'" for k in kolommen) + "}"
+
+
+def _tel_records(bestand: Path, kolommen: list[str]) -> int:
     """Records (not lines) when quoted fields hold line ends: delivered rows, parsable or not."""
     import duckdb
 
     con = duckdb.connect()
     try:
-        goed = con.sql(f"SELECT count(*) FROM read_csv(?, {CSV_OPTIES}, store_rejects=true)",
-                       params=[str(bestand)]).fetchall()[0][0]
+        goed = con.sql(f"SELECT count(*) FROM read_csv(?, {CSV_OPTIES}, columns={kolomtypes(kolommen)}, "
+                       "store_rejects=true)", params=[str(bestand)]).fetchall()[0][0]
         fout = con.sql("SELECT count(DISTINCT line) FROM reject_errors").fetchall()[0][0]
         return goed + fout
     finally:

@@ -1,7 +1,9 @@
 """A builder of small landing sets in the contract format, for tests: rows in, CSV + manifest out."""
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 from pathlib import Path
 
@@ -32,7 +34,8 @@ class Landing:
             inhoud = bestanden.get(spec.stam, [])
             if isinstance(inhoud, (bytes, str)):
                 data = inhoud.encode("utf-8") if isinstance(inhoud, str) else inhoud
-                rijen = data.replace(b"\r\n", b"\n").rstrip(b"\n").count(b"\n")
+                tekst = data.decode("utf-8", errors="replace").lstrip("\ufeff")
+                rijen = max(0, len(list(csv.reader(io.StringIO(tekst), delimiter=";"))) - 1)
             else:
                 data = csv_tekst(spec.kolomnamen, inhoud).encode("utf-8")
                 rijen = len(inhoud)

@@ -47,7 +47,8 @@ def bereken(inv: Invoer, pop: pl.DataFrame, par: dict) -> Uitkomst:
                        pl.col("geboorte_onvolledig").sum().alias("geboorte_onvolledig"),
                        pl.col("adres_onvolledig").sum().alias("adres_onvolledig"),
                        pl.struct(pl.col("geboortedatum"), pl.col("aanvang").alias("woont_er_sinds"),
-                                 "eigen_uitkering").sort_by("aanvang").alias("getelde_medebewoners")),
+                                 "eigen_uitkering").sort_by("aanvang", "geboortedatum", "mede_bsn")
+                       .alias("getelde_medebewoners")),
                          on="dossier_id", how="left")
                    .join(medebewoners.filter(~pl.col("telt")).group_by("dossier_id").agg(
                        (pl.col("studeert") & pl.col("oud_genoeg")).sum().alias("studenten_niet_geteld"),

@@ -29,7 +29,7 @@ def bereken(inv: Invoer, pop: pl.DataFrame, par: dict) -> Uitkomst:
     per_dossier = per_voertuig.group_by("dossier_id").agg(
         pl.len().alias("aantal"), pl.col("catalogusprijs").sum().alias("som"),
         pl.struct("kenteken", "voertuigsoort", "merk", "aanvang", "catalogusprijs", "op_naam_van")
-        .sort_by("aanvang").alias("voertuigen"))
+        .sort_by("aanvang", "kenteken").alias("voertuigen"))
     hits = per_dossier.filter(pl.col("aantal") >= q["minimum_voertuigen"]).collect()
     van_datum = pl.select(van).item()
     rijen = []

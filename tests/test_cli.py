@@ -1,0 +1,97 @@
+"""The command line end to end through Dagster: exit codes, run.json, rerun safety, rejected deliveries."""
+import json
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from pipelines.cli import main
+from tests.bouwer import adres, bsn, dossier, persoon, woont
+from tests.helpers import lever_alles
+from tests.themas.test_vermogen_voertuigen import auto
+
+P = "2026-10-31"
+
+
+def kleine_landing(root: Path) -> None:
+    personen = [persoon(i) for i in range(1, 40)]
+    adressen = [adres(1, 40), adres(2)]
+    vp = [woont(i, 1) for i in range(1, 5)] + [woont(i, 2) for i in range(5, 40)]
+    dossiers = [dossier(i, i) for i in range(1, 30)]
+    tn = [auto(1, f"AA-11{i}-B", f"2026010{i}") for i in range(1, 4)]
+    lever_alles(root, personen=personen, adressen=adressen, verblijfplaatsen=vp, uitkeringen=dossiers,
+                tenaamstellingen=tn)
+
+
+@pytest.mark.parametrize("argv", [
+    [], ["run"], ["run", "--landing", "x", "--werkmap", "y"], ["onbekend"],
+    ["run", "--landing", ".", "--werkmap", "y", "--peildatum", "31-10-2026"],
+    ["run", "--landing", ".", "--werkmap", "y", "--peildatum", "2026-02-30"],
+    ["demo-data", "--uit", "x", "--schaal", "enorm"],
+])
+def test_malformed_command_line_exits_2(argv, capsys):
+    with pytest.raises(SystemExit) as e:
+        main(argv)
+    assert e.value.code == 2
+    err = capsys.readouterr().err
+    assert "fout" in err and "Traceback" not in err
+
+
+def test_missing_landing_exits_2_and_writes_nothing(tmp_path, capsys):
+    assert main(["run", "--landing", str(tmp_path / "nergens"), "--werkmap", str(tmp_path / "w"),
+                 "--peildatum", P]) == 2
+    assert "bestaat niet" in capsys.readouterr().err and not (tmp_path / "w").exists()
+
+
+def test_full_run_reconciles_and_rerun_changes_nothing(tmp_path, capsys):
+    kleine_landing(tmp_path / "landing")
+    argv = ["run", "--landing", str(tmp_path / "landing"), "--werkmap", str(tmp_path / "werk"), "--peildatum", P]
+    code = main(argv)
+    uit = tmp_path / "werk" / "output" / P
+    run = json.loads((uit / "run.json").read_text())
+    assert code in (0, 3) and run["status"] in ("voltooid", "voltooid_met_blokkades")
+    assert set(run["bronnen"]) == {"brp", "ib", "suwi", "rdw", "gemeente"}
+    for b in run["bronnen"].values():
+        assert b["status"] == "geaccepteerd"
+        for t in b["bestanden"].values():
+            assert t["geleverd"] == t["geaccepteerd"] + t["quarantaine"]
+    assert run["bronnen"]["brp"]["bestanden"]["personen.csv"] == {"geleverd": 39, "geaccepteerd": 39, "quarantaine": 0}
+    assert set(run["themas"]) == {"vermogen_voertuigen", "vermogen_bank", "huisvesting_bezetting",
+                                  "huisvesting_kostendelers"}
+    con = duckdb.connect(str(tmp_path / "werk" / "systeemanalyse.duckdb"), read_only=True)
+    tellingen = {t: con.sql(f"SELECT count(*) FROM {t}").fetchall()[0][0]
+                 for t in ("brp_personen", "quarantaine", "signalen", "funnel_leden", "populatie", "run_bronnen")}
+    signalen = con.sql("SELECT * FROM signalen ORDER BY signaal_id").fetchall()
+    con.close()
+    assert tellingen["populatie"] == 29
+    assert main(argv) == code
+    con = duckdb.connect(str(tmp_path / "werk" / "systeemanalyse.duckdb"), read_only=True)
+    assert {t: con.sql(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in tellingen} == tellingen
+    assert con.sql("SELECT * FROM signalen ORDER BY signaal_id").fetchall() == signalen
+    con.close()
+    # the run is recorded in the werkmap's Dagster instance, visible in the UI
+    assert (tmp_path / "werk" / "dagster_home" / "storage").is_dir()
+    assert json.loads((uit / "run.json").read_text())["dagster_run_id"]
+
+
+def test_tampered_delivery_rejected_whole_exit_3(tmp_path, capsys):
+    kleine_landing(tmp_path / "landing")
+    rdw = tmp_path / "landing" / "rdw" / "2026-10-01" / "tenaamstellingen.csv"
+    rdw.write_bytes(rdw.read_bytes()[:-20])
+    code = main(["run", "--landing", str(tmp_path / "landing"), "--werkmap", str(tmp_path / "werk"),
+                 "--peildatum", P])
+    err = capsys.readouterr().err
+    assert code == 3
+    assert "levering afgewezen: rdw: levering rdw/2026-10-01 afgewezen: tenaamstellingen.csv: sha256 wijkt af" in err
+    run = json.loads((tmp_path / "werk" / "output" / P / "run.json").read_text())
+    assert run["status"] == "voltooid_met_blokkades"
+    assert run["bronnen"]["rdw"]["status"] == "afgewezen" and run["bronnen"]["rdw"]["bestanden"] == {}
+    voertuigen = run["themas"]["vermogen_voertuigen"]
+    assert voertuigen["status"] == "geblokkeerd"
+    assert any(r.startswith("bron rdw: levering rdw/2026-10-01 afgewezen") for r in voertuigen["redenen"])
+    assert not any("bron rdw" in r for t, d in run["themas"].items() if t != "vermogen_voertuigen"
+                   for r in d["redenen"])
+    assert not (tmp_path / "werk" / "output" / P / "signalen" / "vermogen_voertuigen.parquet").exists()
+    assert "Traceback" not in err
