@@ -36,6 +36,7 @@ def database_pad(werkmap: str | Path) -> Path:
 def verbind(werkmap: str | Path) -> duckdb.DuckDBPyConnection:
     Path(werkmap).mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(database_pad(werkmap)))
+    con.execute("SET enable_progress_bar = false")
     con.execute(DDL)
     return con
 

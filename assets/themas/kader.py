@@ -18,6 +18,7 @@ from typing import Callable
 import duckdb
 import polars as pl
 import yaml
+from polars.io.plugins import register_io_source
 
 from sources import opslag
 
@@ -48,6 +49,25 @@ class ParameterFout(Exception):
     """The parameters lack something the rule needs for this peildatum; never guessed."""
 
 
+def scan(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> pl.LazyFrame:
+    """A lazy Polars scan of a DuckDB query: Polars pushes its projections and filters down into DuckDB,
+    so only the rows a rule needs leave the database. Every scan runs on a cursor of its own, so one
+    plan may read the same table twice (a self-join) or several tables at once."""
+    schema = con.cursor().sql(f"SELECT * FROM ({sql}) LIMIT 0", params=params).pl().schema
+
+    def bron(with_columns, predicate, n_rows, batch_size):
+        lf = con.cursor().sql(sql, params=params).pl(lazy=True)
+        if with_columns is not None:
+            lf = lf.select(with_columns)
+        if predicate is not None:
+            lf = lf.filter(predicate)
+        if n_rows is not None:
+            lf = lf.head(n_rows)
+        yield lf.collect()
+
+    return register_io_source(bron, schema=schema, is_pure=True)
+
+
 class Invoer:
     """The only way theme code reads data: declared fields of the accepted delivery, never special data."""
 
@@ -73,8 +93,7 @@ class Invoer:
             if veld not in self.velden:
                 raise VerbodenVeld(f"{veld} is niet gedeclareerd als bronveld van dit thema")
         cols = ", ".join(f'"{k}"' for k in kolommen)
-        return self.con.sql(f"SELECT {cols} FROM {bron}_{bestand} WHERE leverdatum = ?",
-                            params=[self.leverdatum(bron)]).pl().lazy()
+        return scan(self.con, f"SELECT {cols} FROM {bron}_{bestand} WHERE leverdatum = ?", [self.leverdatum(bron)])
 
 
 @dataclass
