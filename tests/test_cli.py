@@ -95,3 +95,14 @@ def test_tampered_delivery_rejected_whole_exit_3(tmp_path, capsys):
                    for r in d["redenen"])
     assert not (tmp_path / "werk" / "output" / P / "signalen" / "vermogen_voertuigen.parquet").exists()
     assert "Traceback" not in err
+
+
+def test_broken_parameter_file_exits_2(tmp_path, capsys):
+    kleine_landing(tmp_path / "landing")
+    filters = tmp_path / "filters.yaml"
+    filters.write_text("algemeen: {steekproef_fractie: 0.01}\n")
+    code = main(["run", "--landing", str(tmp_path / "landing"), "--werkmap", str(tmp_path / "w"),
+                 "--peildatum", P, "--filters", str(filters)])
+    err = capsys.readouterr().err
+    assert code == 2 and "sectie 'algemeen' mist uitsluiting_geen_afwijking_maanden" in err
+    assert not (tmp_path / "w").exists()

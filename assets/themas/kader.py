@@ -133,11 +133,34 @@ class Thema:
 
 # --- parameters and versioning --------------------------------------------------------------------
 
+VERPLICHTE_PARAMETERS = {
+    "algemeen": ("uitsluiting_geen_afwijking_maanden", "steekproef_fractie", "steekproef_minimum", "steekproef_zaad"),
+    "vermogen_voertuigen": ("venster_maanden", "minimum_voertuigen", "voertuigsoorten"),
+    "vermogen_bank": ("marge_euro", "vermogensgrenzen"),
+    "huisvesting_bezetting": ("max_personen", "min_m2_per_persoon", "status_buiten_gebruik", "vereist_gebruiksdoel"),
+    "huisvesting_kostendelers": ("leeftijd_kostendeler", "studiefinanciering"),
+    "verrekening": ("tolerantie_euro", "maanden"),
+}
+
+
 def laad_parameters(pad: str | Path) -> dict:
+    """The theme parameters, checked for completeness; a broken file is a clear error naming what is wrong."""
     try:
-        return yaml.safe_load(Path(pad).read_text(encoding="utf-8"))
+        par = yaml.safe_load(Path(pad).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as fout:
         raise ParameterFout(f"parameterbestand {pad} onleesbaar: {fout}") from None
+    if not isinstance(par, dict):
+        raise ParameterFout(f"parameterbestand {pad}: verwacht een mapping met secties per thema")
+    for sectie, sleutels in VERPLICHTE_PARAMETERS.items():
+        ontbrekend = [k for k in sleutels if not isinstance(par.get(sectie), dict) or k not in par[sectie]]
+        if ontbrekend:
+            raise ParameterFout(f"parameterbestand {pad}: sectie '{sectie}' mist {', '.join(ontbrekend)}")
+    for jaar, grens in par["vermogen_bank"]["vermogensgrenzen"].items():
+        ontbrekend = [k for k in ("alleenstaande", "alleenstaande_ouder", "gehuwden", "bevestigd")
+                      if not isinstance(grens, dict) or k not in grens]
+        if ontbrekend:
+            raise ParameterFout(f"parameterbestand {pad}: vermogensgrens {jaar} mist {', '.join(ontbrekend)}")
+    return par
 
 
 def filter_versie(thema: Thema, parameters: dict) -> str:
