@@ -36,83 +36,127 @@ class Inlezing:
     hergebruikt: bool = False  # same file was staged before with the same rules
 
 
-def rijmodel(spec: Bestand) -> pa.DataFrameSchema:
-    """The pandera row model of a file: the contract's rules over the raw text columns."""
+def rijmodel(spec: Bestand, uniek: bool = True) -> pa.DataFrameSchema:
+    """The pandera row model of a file: the contract's rules over the raw text columns.
+
+    Ingestion validates a file in batches and finds duplicate keys across the whole file in DuckDB
+    (`uniek=False` here); the full model, uniqueness included, validates a whole frame at once.
+    """
 
     def check(reden: str, ok: pl.Expr) -> pa.Check:
         return pa.Check(lambda data, ok=ok: data.lazyframe.select(ok), name=reden, error=reden)
 
     kolommen = {
         k.naam: pa.Column(pl.Utf8, nullable=not k.verplicht,
-                          unique=spec.sleutel == (k.naam,), report_duplicates="all",
+                          unique=uniek and spec.sleutel == (k.naam,), report_duplicates="all",
                           checks=[check(r, ok) for r, ok in validiteitsregels(k)])
         for k in spec.kolommen
     }
     return pa.DataFrameSchema(
         kolommen,
         checks=[check(reden, ok.fill_null(True)) for reden, ok in spec.regels],
-        unique=list(spec.sleutel) if len(spec.sleutel) > 1 else None,
+        unique=list(spec.sleutel) if uniek and len(spec.sleutel) > 1 else None,
         report_duplicates="all",
         name=spec.naam,
     )
 
 
-def _reden(kolom: str | None, check: str) -> str:
-    if check == "not_nullable":
-        return f"{kolom}: verplicht veld is leeg"
-    if check in ("field_uniqueness", "multiple_fields_uniqueness") or "uniqueness" in check:
-        return "duplicaat"
-    return check
-
-
-def redenen_per_rij(spec: Bestand, frame: pl.DataFrame) -> pl.DataFrame:
+def redenen_per_rij(spec: Bestand, frame: pl.DataFrame, uniek: bool = True) -> pl.DataFrame:
     """Row index -> '; '-joined reasons, for every row that fails the row model."""
     try:
-        rijmodel(spec).validate(frame, lazy=True)
+        rijmodel(spec, uniek).validate(frame, lazy=True)
         return pl.DataFrame(schema={"index": pl.Int64, "reden": pl.Utf8})
     except pa.errors.SchemaErrors as fouten:
         fc = fouten.failure_cases
     fc = fc.filter(pl.col("index").is_not_null())
-    redenen = [_reden(k, c) for k, c in zip(fc["column"].to_list(), fc["check"].to_list())] if fc.height < 2_000_000 \
-        else None
-    if redenen is None:  # vectorised path for very large failure sets
-        redenen = fc.select(pl.when(pl.col("check") == "not_nullable")
-                            .then(pl.col("column") + ": verplicht veld is leeg")
-                            .when(pl.col("check").str.contains("uniqueness")).then(pl.lit("duplicaat"))
-                            .otherwise(pl.col("check"))).to_series()
+    redenen = fc.select(pl.when(pl.col("check") == "not_nullable").then(pl.col("column") + ": verplicht veld is leeg")
+                        .when(pl.col("check").str.contains("uniqueness")).then(pl.lit("duplicaat"))
+                        .otherwise(pl.col("check"))).to_series()
     return (fc.select(pl.col("index").cast(pl.Int64), pl.Series("reden", redenen, dtype=pl.Utf8))
             .unique(maintain_order=True)
             .group_by("index", maintain_order=True).agg(pl.col("reden").str.join("; ")))
 
 
-def _lees_csv(pad, kolommen: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """All parsable records as text (in file order) and the unparsable ones with their line."""
+BATCH = 2_000_000  # rows per batch: bounds memory at national scale (~30 M rows per BRP file)
+
+
+def _csv(pad, kolommen: list[str]) -> str:
+    return f"read_csv('{str(pad).replace(chr(39), chr(39) * 2)}', {CSV_OPTIES}, columns={kolomtypes(kolommen)}, " \
+           "store_rejects=true)"
+
+
+def _voorronde(spec: Bestand, pad, kolommen: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """One pass over the whole file in DuckDB: the unparsable lines, and the keys that occur more than once."""
     con = duckdb.connect()
     try:
-        frame = con.sql(f"SELECT * FROM read_csv(?, {CSV_OPTIES}, columns={kolomtypes(kolommen)}, store_rejects=true)",
-                        params=[str(pad)]).pl()
+        con.execute("SET enable_progress_bar = false")
+        if spec.sleutel:
+            sleutel = ", ".join(f'"{k}"' for k in spec.sleutel)
+            dubbel = con.sql(f"SELECT {sleutel} FROM {_csv(pad, kolommen)} WHERE "
+                             + " AND ".join(f'"{k}" IS NOT NULL' for k in spec.sleutel)
+                             + f" GROUP BY {sleutel} HAVING count(*) > 1").pl()
+        else:
+            con.sql(f"SELECT count(*) FROM {_csv(pad, kolommen)}").fetchall()
+            dubbel = pl.DataFrame()
         afgekeurd = con.sql(
             "SELECT line::BIGINT AS regel, any_value(trim(csv_line, chr(10) || chr(13))) AS ruw, "
             "string_agg(DISTINCT error_type::VARCHAR || ': ' || error_message, '; ') AS fout "
             "FROM reject_errors GROUP BY line ORDER BY line").pl()
     finally:
         con.close()
-    return frame, afgekeurd
+    return dubbel, afgekeurd
 
 
-def _regelnummers(n_goed: int, afgekeurde_regels: np.ndarray) -> np.ndarray:
-    """Line numbers of the parsed records: header is line 1, rejected lines are skipped."""
-    totaal = n_goed + len(afgekeurde_regels)
-    alle = np.arange(2, totaal + 2, dtype=np.int64)
-    return alle[~np.isin(alle, afgekeurde_regels)] if len(afgekeurde_regels) else alle
+def _batches(pad, kolommen: list[str]):
+    """The parsable records as text, in file order, in batches of at most BATCH rows."""
+    con = duckdb.connect()
+    try:
+        con.execute("SET enable_progress_bar = false")
+        lezer = con.sql(f"SELECT * FROM {_csv(pad, kolommen)}").to_arrow_reader(BATCH)
+        for batch in iter(lezer.read_next_batch, None):
+            yield pl.from_arrow(batch)
+    finally:
+        con.close()
+
+
+def _regelnummers(start: int, n: int, afgekeurde_regels: np.ndarray) -> np.ndarray:
+    """Line numbers of parsed records start..start+n-1 (0-based): the header is line 1 and every unparsable
+    line before a record shifts it by one. Record k sits on line k + 2 + #{i : r_i - i - 2 <= k}."""
+    k = np.arange(start, start + n, dtype=np.int64)
+    if not len(afgekeurde_regels):
+        return k + 2
+    verschoven = np.sort(afgekeurde_regels).astype(np.int64) - np.arange(len(afgekeurde_regels)) - 2
+    return k + 2 + np.searchsorted(verschoven, k, side="right")
 
 
 def codeversie(spec: Bestand) -> str:
     return hashlib.sha256(f"{CODEVERSIE}|{spec!r}".encode()).hexdigest()[:12]
 
 
+def _voeg_reden_toe(frame: pl.DataFrame, conditie: pl.Expr, reden: str) -> pl.DataFrame:
+    return frame.with_columns(
+        pl.when(conditie).then(pl.concat_str([pl.col("reden"), pl.lit(reden)], separator="; ", ignore_nulls=True))
+        .otherwise(pl.col("reden")).alias("reden"))
+
+
+def _beoordeel(spec: Bestand, frame: pl.DataFrame, dubbel: pl.DataFrame, bekend: dict[str, pl.Series]) -> pl.DataFrame:
+    """One batch with a `reden` column: null for an acceptable row, else every reason it fails."""
+    fouten = redenen_per_rij(spec, frame.drop("regel"), uniek=False)
+    frame = (frame.with_row_index("index").with_columns(pl.col("index").cast(pl.Int64))
+             .join(fouten, on="index", how="left").drop("index"))
+    if dubbel.height:
+        frame = frame.join(dubbel.with_columns(pl.lit(True).alias("_dubbel")), on=list(spec.sleutel), how="left",
+                           nulls_equal=False, maintain_order="left")
+        frame = _voeg_reden_toe(frame, pl.col("_dubbel").fill_null(False), "duplicaat").drop("_dubbel")
+    for v in spec.verwijzingen:
+        wees = pl.col(v.kolom).is_not_null() & ~pl.col(v.kolom).is_in(bekend[v.kolom].implode())
+        frame = _voeg_reden_toe(frame, wees, f"{v.kolom}: komt niet voor in {v.bestand}")
+    return frame
+
+
 def lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand) -> Inlezing:
-    """Ingest one file of an accepted delivery into its staged table and the quarantine."""
+    """Ingest one file of an accepted delivery into its staged table and the quarantine, in batches and in
+    one transaction: a rerun of the same delivery replaces its rows."""
     feiten = levering.bestanden[spec.naam]
     sleutel = {"bron": spec.bron, "leverdatum": levering.leverdatum, "bestand": spec.naam}
     versie = codeversie(spec)
@@ -125,60 +169,71 @@ def lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand) -
                                "AND bestand = ? GROUP BY reden", params=list(sleutel.values())).fetchall())
         return Inlezing(spec, g, a, q, redenen, [e for e in (extra or "").split(",") if e], hergebruikt=True)
 
-    ruw, afgekeurd = _lees_csv(levering.pad / spec.naam, feiten["kolommen"])
-    regels = _regelnummers(ruw.height, afgekeurd["regel"].to_numpy())
-    frame = ruw.select(spec.kolomnamen).with_columns(pl.Series("regel", regels))
-
-    fouten = redenen_per_rij(spec, frame.drop("regel"))
-    frame = frame.with_row_index("index").with_columns(pl.col("index").cast(pl.Int64))
-    frame = frame.join(fouten, on="index", how="left").drop("index")
-    for v in spec.verwijzingen:
-        doel = f"{spec.bron}_{v.bestand.removesuffix('.csv')}"
-        bekend = con.sql(f"SELECT DISTINCT {v.doelkolom} AS k FROM {doel} WHERE leverdatum = ?",
-                         params=[levering.leverdatum]).pl()["k"]
-        wees = pl.col(v.kolom).is_not_null() & ~pl.col(v.kolom).is_in(bekend.implode())
-        frame = frame.with_columns(
-            pl.when(wees).then(pl.concat_str([pl.col("reden"), pl.lit(f"{v.kolom}: komt niet voor in {v.bestand}")],
-                                             separator="; ", ignore_nulls=True))
-            .otherwise(pl.col("reden")).alias("reden"))
-
-    fout = pl.col("reden").is_not_null()
-    geweigerd = frame.filter(fout)
-    quarantaine = pl.concat([
-        geweigerd.select(pl.col("regel"),
-                         pl.struct(spec.kolomnamen).struct.json_encode().alias("ruwe_waarden"),
-                         pl.col("reden")),
-        afgekeurd.select(pl.col("regel"), pl.struct(pl.col("ruw").alias("regel")).struct.json_encode()
-                         .alias("ruwe_waarden"),
-                         (pl.lit("regel niet leesbaar als CSV: ") + pl.col("fout")).alias("reden")),
-    ]).sort("regel").with_columns(**{k: pl.lit(v) for k, v in sleutel.items()})
-    geaccepteerd = frame.filter(~fout)
-
-    getypeerd = geaccepteerd.select(
-        [e for k in spec.kolommen if not k.bijzonder for e in getypeerde_kolommen(k)]
-        + [pl.col("regel"), pl.lit(levering.leverdatum).alias("leverdatum")])
+    pad, kolommen = levering.pad / spec.naam, feiten["kolommen"]
+    dubbel, afgekeurd = _voorronde(spec, pad, kolommen)
+    afgekeurde_regels = afgekeurd["regel"].to_numpy()
+    bekend = {v.kolom: con.sql(f"SELECT DISTINCT {v.doelkolom} AS k FROM {spec.bron}_{v.bestand.removesuffix('.csv')} "
+                               "WHERE leverdatum = ?", params=[levering.leverdatum]).pl()["k"]
+              for v in spec.verwijzingen}
     types = [t for k in spec.kolommen if not k.bijzonder for t in duckdb_type(k)] + [
         ("regel", "BIGINT"), ("leverdatum", "DATE")]
-    opslag.vervang(con, spec.tabel, getypeerd, {"leverdatum": levering.leverdatum}, types)
     bijzonder = [k.naam for k in spec.kolommen if k.bijzonder]
-    if bijzonder:  # special personal data: a separate table in the audit schema, never a theme input
-        opslag.vervang(con, f"audit.{spec.tabel}_bijzonder",
-                       geaccepteerd.select(spec.sleutel[0], *bijzonder,
-                                           pl.lit(levering.leverdatum).alias("leverdatum")),
-                       {"leverdatum": levering.leverdatum},
-                       [(spec.sleutel[0], "VARCHAR"), *[(b, "VARCHAR") for b in bijzonder], ("leverdatum", "DATE")])
-    opslag.vervang(con, "quarantaine", quarantaine.select("bron", "leverdatum", "bestand", "regel", "ruwe_waarden",
-                                                            "reden"), sleutel)
-    inlezing = Inlezing(spec, geleverd=feiten["rijen"], geaccepteerd=geaccepteerd.height,
-                        quarantaine=quarantaine.height,
-                        redenen=dict(quarantaine.group_by("reden").len().iter_rows()),
-                        extra_kolommen=feiten["extra"])
-    if inlezing.geaccepteerd + inlezing.quarantaine != inlezing.geleverd:
-        # Only possible when quoted fields span lines in a way the parser counted differently.
-        raise RuntimeError(f"{spec.bron}/{spec.naam}: geleverd {inlezing.geleverd} != geaccepteerd "
-                           f"{inlezing.geaccepteerd} + quarantaine {inlezing.quarantaine}")
-    opslag.vervang(con, "bestand_tellingen", pl.DataFrame([{
-        **sleutel, "sha256": feiten["sha256"], "geleverd": inlezing.geleverd, "geaccepteerd": inlezing.geaccepteerd,
-        "quarantaine": inlezing.quarantaine, "extra_kolommen": ",".join(inlezing.extra_kolommen),
-        "codeversie": versie}]), sleutel)
+    bijzonder_tabel = f"audit.{spec.tabel}_bijzonder"
+    bijzonder_types = [(spec.sleutel[0], "VARCHAR") if spec.sleutel else ("bsn", "VARCHAR"),
+                       *[(b, "VARCHAR") for b in bijzonder], ("leverdatum", "DATE")]
+    quarantaine_kolommen = ["bron", "leverdatum", "bestand", "regel", "ruwe_waarden", "reden"]
+
+    geaccepteerd = 0
+    redenen: dict[str, int] = {}
+    gelezen = 0
+    con.execute("BEGIN TRANSACTION")
+    try:
+        opslag.maak(con, spec.tabel, types)
+        opslag.verwijder(con, spec.tabel, {"leverdatum": levering.leverdatum})
+        if bijzonder:
+            opslag.maak(con, bijzonder_tabel, bijzonder_types)
+            opslag.verwijder(con, bijzonder_tabel, {"leverdatum": levering.leverdatum})
+        opslag.verwijder(con, "quarantaine", sleutel)
+        for ruw in _batches(pad, kolommen):
+            regels = _regelnummers(gelezen, ruw.height, afgekeurde_regels)
+            gelezen += ruw.height
+            frame = _beoordeel(spec, ruw.select(spec.kolomnamen).with_columns(pl.Series("regel", regels)), dubbel,
+                               bekend)
+            fout = pl.col("reden").is_not_null()
+            goed = frame.filter(~fout)
+            geaccepteerd += goed.height
+            opslag.voeg_toe(con, spec.tabel, goed.select(
+                [e for k in spec.kolommen if not k.bijzonder for e in getypeerde_kolommen(k)]
+                + [pl.col("regel"), pl.lit(levering.leverdatum).alias("leverdatum")]), types)
+            if bijzonder:  # special personal data: a separate table in the audit schema, never a theme input
+                opslag.voeg_toe(con, bijzonder_tabel, goed.select(
+                    spec.sleutel[0], *bijzonder, pl.lit(levering.leverdatum).alias("leverdatum")), bijzonder_types)
+            slecht = frame.filter(fout).select(
+                pl.col("regel"), pl.struct(spec.kolomnamen).struct.json_encode().alias("ruwe_waarden"), "reden")
+            for reden, n in slecht.group_by("reden").len().iter_rows():
+                redenen[reden] = redenen.get(reden, 0) + n
+            opslag.voeg_toe(con, "quarantaine", slecht.with_columns(
+                **{k: pl.lit(v) for k, v in sleutel.items()}).select(quarantaine_kolommen))
+        onleesbaar = afgekeurd.select(
+            pl.col("regel"), pl.struct(pl.col("ruw").alias("regel")).struct.json_encode().alias("ruwe_waarden"),
+            (pl.lit("regel niet leesbaar als CSV: ") + pl.col("fout")).alias("reden"))
+        for reden, n in onleesbaar.group_by("reden").len().iter_rows():
+            redenen[reden] = redenen.get(reden, 0) + n
+        opslag.voeg_toe(con, "quarantaine", onleesbaar.with_columns(
+            **{k: pl.lit(v) for k, v in sleutel.items()}).select(quarantaine_kolommen))
+        inlezing = Inlezing(spec, geleverd=feiten["rijen"], geaccepteerd=geaccepteerd,
+                            quarantaine=sum(redenen.values()), redenen=redenen, extra_kolommen=feiten["extra"])
+        if inlezing.geaccepteerd + inlezing.quarantaine != inlezing.geleverd:
+            # An invariant, not a data problem: the manifest check already matched the parsed records.
+            raise RuntimeError(f"{spec.bron}/{spec.naam}: geleverd {inlezing.geleverd} != geaccepteerd "
+                               f"{inlezing.geaccepteerd} + quarantaine {inlezing.quarantaine}")
+        opslag.verwijder(con, "bestand_tellingen", sleutel)
+        opslag.voeg_toe(con, "bestand_tellingen", pl.DataFrame([{
+            **sleutel, "sha256": feiten["sha256"], "geleverd": inlezing.geleverd,
+            "geaccepteerd": inlezing.geaccepteerd, "quarantaine": inlezing.quarantaine,
+            "extra_kolommen": ",".join(inlezing.extra_kolommen), "codeversie": versie}]))
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
     return inlezing

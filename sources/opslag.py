@@ -41,26 +41,42 @@ def verbind(werkmap: str | Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def vervang(con: duckdb.DuckDBPyConnection, tabel: str, frame: pl.DataFrame, sleutel: dict[str, object],
-            kolomtypes: list[tuple[str, str]] | None = None) -> int:
-    """Replace the rows of `tabel` matching `sleutel` by `frame` (created on first use)."""
-    bestaat = bestaat_tabel(con, tabel)
+def verwijder(con: duckdb.DuckDBPyConnection, tabel: str, sleutel: dict[str, object]) -> None:
+    """Delete the rows of `tabel` matching `sleutel` (nothing to do when the table does not exist yet)."""
+    if bestaat_tabel(con, tabel):
+        where = " AND ".join(f'"{k}" = ?' for k in sleutel)
+        con.execute(f"DELETE FROM {tabel} WHERE {where}", list(sleutel.values()))
+
+
+def maak(con: duckdb.DuckDBPyConnection, tabel: str, kolomtypes: list[tuple[str, str]]) -> None:
+    cols = ", ".join(f'"{n}" {t}' for n, t in kolomtypes)
+    con.execute(f"CREATE TABLE IF NOT EXISTS {tabel} ({cols})")
+
+
+def voeg_toe(con: duckdb.DuckDBPyConnection, tabel: str, frame: pl.DataFrame,
+             kolomtypes: list[tuple[str, str]] | None = None) -> int:
+    """Append `frame` to `tabel` by column name, creating the table on first use."""
     arrow = frame.to_arrow()  # noqa: F841 - referenced by name in SQL below
-    if not bestaat:
+    if not bestaat_tabel(con, tabel):
         if kolomtypes:
-            cols = ", ".join(f'"{n}" {t}' for n, t in kolomtypes)
-            con.execute(f"CREATE TABLE {tabel} ({cols})")
+            maak(con, tabel, kolomtypes)
         else:
             con.execute(f"CREATE TABLE {tabel} AS SELECT * FROM arrow LIMIT 0")
-    where = " AND ".join(f'"{k}" = ?' for k in sleutel)
+    if frame.height:
+        namen = ", ".join(f'"{c}"' for c in frame.columns)
+        con.execute(f"INSERT INTO {tabel} ({namen}) SELECT {namen} FROM arrow")
+    return frame.height
+
+
+def vervang(con: duckdb.DuckDBPyConnection, tabel: str, frame: pl.DataFrame, sleutel: dict[str, object],
+            kolomtypes: list[tuple[str, str]] | None = None) -> int:
+    """Replace the rows of `tabel` matching `sleutel` by `frame`, in one transaction."""
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute(f"DELETE FROM {tabel} WHERE {where}", list(sleutel.values()))
-        if frame.height:
-            namen = ", ".join(f'"{c}"' for c in frame.columns)
-            con.execute(f"INSERT INTO {tabel} ({namen}) SELECT {namen} FROM arrow")
+        verwijder(con, tabel, sleutel)
+        voeg_toe(con, tabel, frame, kolomtypes)
         con.execute("COMMIT")
-    except Exception:
+    except BaseException:
         con.execute("ROLLBACK")
         raise
     return frame.height
