@@ -104,18 +104,21 @@ def sql(werkmap: str):
     return uit
 
 
-def bench(schaal: str, map_: Path) -> dict:
-    landing, werkmap = map_ / schaal / "landing", map_ / schaal / "werk"
-    shutil.rmtree(map_ / schaal, ignore_errors=True)
+def bench(schaal, map_: Path, hergebruik: bool = False) -> dict:
+    landing, werkmap = map_ / str(schaal) / "landing", map_ / str(schaal) / "werk"
+    genereren = not (hergebruik and landing.is_dir())
+    shutil.rmtree(map_ / str(schaal) if genereren else werkmap, ignore_errors=True)
+    stappen = [("inlezen", inlezen, (str(landing), str(werkmap))),
+               ("vloer_duckdb_read_csv", vloer, (str(landing),)),
+               ("themas_polars", themas, (str(werkmap),)),
+               ("themas_sql", sql, (str(werkmap),))]
+    if genereren:
+        stappen.insert(0, ("generatie", genereer, (str(landing), schaal)))
     uit = {"schaal": schaal}
-    for naam, functie, args in (("generatie", genereer, (str(landing), schaal)),
-                                ("inlezen", inlezen, (str(landing), str(werkmap))),
-                                ("vloer_duckdb_read_csv", vloer, (str(landing),)),
-                                ("themas_polars", themas, (str(werkmap),)),
-                                ("themas_sql", sql, (str(werkmap),))):
+    for naam, functie, args in stappen:
         resultaat, sec, rss = _stap(naam, functie, *args)
         uit[naam] = {"seconden": round(sec, 2), "piek_rss_mib": round(rss), "resultaat": resultaat}
-        print(f"{schaal:<10} {naam:<24} {sec:8.2f} s  {rss:8.0f} MiB  {resultaat}", flush=True)
+        print(f"{schaal!s:<10} {naam:<24} {sec:8.2f} s  {rss:8.0f} MiB  {resultaat}", flush=True)
     uit["schijf_landing_mib"] = round(sum(p.stat().st_size for p in landing.rglob("*") if p.is_file()) / 2**20)
     uit["schijf_duckdb_mib"] = round((werkmap / "systeemanalyse.duckdb").stat().st_size / 2**20)
     return uit
@@ -126,10 +129,11 @@ def main() -> None:
     a.add_argument("--schaal", action="append", default=None, help="gemeente, g4, landelijk or N (repeatable)")
     a.add_argument("--map", type=Path, default=Path("/tmp/systeemanalyse-bench"))
     a.add_argument("--bewaar", action="store_true", help="keep the generated data")
+    a.add_argument("--hergebruik", action="store_true", help="reuse landing data kept by an earlier --bewaar")
     args = a.parse_args()
     resultaten = []
     for schaal in args.schaal or ["gemeente"]:
-        resultaten.append(bench(int(schaal) if schaal.isdigit() else schaal, args.map))
+        resultaten.append(bench(int(schaal) if schaal.isdigit() else schaal, args.map, args.hergebruik))
         if not args.bewaar:
             shutil.rmtree(args.map / str(schaal), ignore_errors=True)
     print(json.dumps(resultaten, indent=2))

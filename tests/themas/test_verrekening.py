@@ -1,0 +1,47 @@
+"""Known answers for the income settlement list: polis vs reported income, tolerance EUR 10, 12 months."""
+from datetime import date
+
+from assets import verrekening
+from assets.themas import kader
+from assets.themas.kader import Invoer
+from tests.bouwer import bsn, dossier, persoon
+from tests.helpers import PARAMETERS, lever_alles, staged
+
+P = date(2026, 10, 31)
+
+
+def polis(n, start, einde, cent, id_="IKV1"):
+    return {"bsn": bsn(n), "inkomstenverhouding_id": id_, "loonheffingennummer": "LH1", "soort": "loon",
+            "periode_start": start, "periode_einde": einde, "bruto_cent": cent}
+
+
+def opgave(dossier_nr, n, periode, cent):
+    return {"dossier_id": f"D{dossier_nr:05d}", "bsn": bsn(n), "periode": periode, "bruto_cent": cent}
+
+
+def test_verrekening_known_answers(tmp_path):
+    personen = [persoon(i) for i in range(1, 10)]
+    dossiers = [dossier(1, 1, partner=2, normcategorie="gehuwden", kostendelers=2),
+                dossier(3, 3, aanvang="2026-06-15"), dossier(4, 4, regeling="IOAW")]
+    pol = [
+        polis(1, "2026-09-01", "2026-09-30", 50000), polis(2, "2026-09-01", "2026-09-30", 30000, "IKV2"),  # 800 vs 700
+        polis(1, "2026-08-01", "2026-08-31", 50000),                  # 500 vs 490: exactly 10 -> not listed
+        polis(1, "2026-07-04", "2026-07-31", 50000),                  # four-week period ending in July, none reported
+        polis(1, "2025-10-01", "2025-10-31", 99900),                  # 13 months back: outside the window
+        polis(1, "2026-10-20", "2026-11-16", 50000),                  # ends after the peildatum: not yet
+        polis(3, "2026-05-01", "2026-05-31", 50000),                  # before dossier 3 started
+        polis(3, "2026-06-01", "2026-06-30", 50000),                  # month the dossier started: counts
+        polis(4, "2026-09-01", "2026-09-30", 50000),                  # not Participatiewet
+    ]
+    opg = [opgave(1, 1, "2026-09", 70000), opgave(1, 1, "2026-08", 49000), opgave(3, 3, "2026-06", 10000)]
+    lever_alles(tmp_path / "landing", personen=personen, uitkeringen=dossiers, polis=pol, opgegeven_inkomsten=opg)
+    con = staged(tmp_path / "landing", tmp_path / "werk", P)
+    lijst = verrekening.bereken(Invoer(con, P, verrekening.VELDEN), kader.laad_parameters(PARAMETERS))
+    assert lijst.columns == ["dossier_id", "bsn", "periode", "inkomen_polis", "inkomen_opgegeven", "verschil", "bronnen"]
+    assert lijst.select("dossier_id", "periode", "inkomen_polis", "inkomen_opgegeven", "verschil").rows() == [
+        ("D00001", "2026-07", 500.0, 0.0, 500.0),
+        ("D00001", "2026-09", 800.0, 700.0, 100.0),
+        ("D00003", "2026-06", 500.0, 100.0, 400.0),
+    ]
+    assert lijst["bsn"].to_list() == [bsn(1), bsn(1), bsn(3)]
+    assert "suwi.polis.bruto_cent" in lijst["bronnen"][0]
