@@ -121,7 +121,7 @@ def verrekening_inkomsten(context: dg.AssetExecutionContext, werkomgeving: Werko
     p = peildatum(context)
     map_ = werkomgeving.uitvoer(p) / "verrekening"
     with werkomgeving.verbind() as con:
-        redenen = [r for poort in (vrijgave.bronpoort,) for r in poort(con, p, _VERREKENING)]
+        redenen = vrijgave.bronredenen(con, p, verrekening_mod.BRONNEN)
         if redenen:
             for pad in (map_ / "inkomsten.parquet", map_ / "inkomsten.xlsx"):
                 pad.unlink(missing_ok=True)
@@ -140,10 +140,6 @@ def verrekening_inkomsten(context: dg.AssetExecutionContext, werkomgeving: Werko
     context.log.info(f"verrekening: {lijst.height} dossiermaanden")
     return dg.MaterializeResult(metadata={"status": "gemaakt", "dagster/row_count": lijst.height})
 
-
-_VERREKENING = Thema(id="verrekening", titel="Inkomstenverrekening", doel="", regel="", prioriteit="",
-                     bronnen=verrekening_mod.BRONNEN, velden=verrekening_mod.VELDEN, stappen=(),
-                     bereken=verrekening_mod.bereken, lineage={})
 
 TRECHTERS = [trechter_asset(t) for t in THEMAS.values()]
 

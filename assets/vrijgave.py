@@ -23,12 +23,16 @@ Poort = Callable[[object, date, Thema], list[str]]
 VRIJGEGEVEN, GEBLOKKEERD = "vrijgegeven", "geblokkeerd"
 
 
-def bronpoort(con, peildatum: date, thema: Thema) -> list[str]:
-    """Every source the theme needs has an accepted delivery and no failed error-severity check."""
+def bronredenen(con, peildatum: date, bronnen: tuple[str, ...]) -> list[str]:
+    """Reasons why these sources may not be used: a rejected delivery or a failed error-severity check."""
     rijen = dict(con.sql("SELECT bron, reden FROM run_bronnen WHERE peildatum = ? AND status <> 'geaccepteerd'",
                          params=[peildatum]).fetchall())
-    redenen = [f"bron {b}: {rijen[b]}" for b in thema.bronnen if b in rijen]
-    return redenen + blokkerende_fouten(con, peildatum, list(thema.bronnen))
+    return [f"bron {b}: {rijen[b]}" for b in bronnen if b in rijen] + blokkerende_fouten(con, peildatum, list(bronnen))
+
+
+def bronpoort(con, peildatum: date, thema: Thema) -> list[str]:
+    """Every source the theme needs has an accepted delivery and no failed error-severity check."""
+    return bronredenen(con, peildatum, thema.bronnen)
 
 
 def berekeningspoort(con, peildatum: date, thema: Thema) -> list[str]:
