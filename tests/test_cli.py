@@ -72,7 +72,7 @@ def test_full_run_reconciles_and_rerun_changes_nothing(tmp_path, capsys):
     assert con.sql("SELECT * FROM signalen ORDER BY signaal_id").fetchall() == signalen
     con.close()
     # the run is recorded in the werkmap's Dagster instance, visible in the UI
-    assert (tmp_path / "werk" / "dagster_home" / "storage").is_dir()
+    assert (tmp_path / "werk" / "dagster_home" / "history" / "runs.db").is_file()
     assert json.loads((uit / "run.json").read_text())["dagster_run_id"]
 
 
