@@ -15,12 +15,13 @@ REGEL = (
 
 def bereken(inv: Invoer, pop: pl.DataFrame, par: dict) -> Uitkomst:
     q = par["huisvesting_bezetting"]
-    woon = wonen.woonadressen(inv)
-    bewoners = woon.group_by("adres_id").agg(pl.len().alias("personen"),
-                                             pl.col("adres_onvolledig").sum().alias("onvolledig"))
+    hh = huishouden(pop)
+    eigen, woon = wonen.bewoners(inv, hh["bsn"])
+    bewoners = woon.lazy().group_by("adres_id").agg(pl.len().alias("personen"),
+                                                    pl.col("adres_onvolledig").sum().alias("onvolledig"))
     adressen = inv.lees("brp", "adressen", "adres_id", "postcode", "huisnummer", "huisletter", "huisnummertoevoeging",
-                        "woonplaats", "gebruiksdoel", "oppervlakte_m2", "status")
-    dossier_adressen = (huishouden(pop).lazy().join(woon.select("bsn", "adres_id"), on="bsn")
+                        "woonplaats", "gebruiksdoel", "oppervlakte_m2", "status", binnen={"adres_id": eigen["adres_id"]})
+    dossier_adressen = (hh.lazy().join(eigen.lazy().select("bsn", "adres_id"), on="bsn")
                         .group_by("dossier_id", "adres_id").agg(pl.col("rol").unique().sort().str.join("/")))
     feiten = (dossier_adressen.join(bewoners, on="adres_id").join(adressen, on="adres_id")
               .with_columns((pl.col("oppervlakte_m2") / pl.col("personen")).alias("m2_per_persoon"))

@@ -15,15 +15,18 @@ REGEL = (
 
 def bereken(inv: Invoer, pop: pl.DataFrame, par: dict) -> Uitkomst:
     q, p = par["huisvesting_kostendelers"], inv.peildatum
-    woon = wonen.woonadressen(inv)
+    eigen, bewoners = wonen.bewoners(inv, pl.concat([pop["bsn"], pop["partner_bsn"].drop_nulls()]))
+    woon = bewoners.lazy()
     aanvrager_adres = pop.lazy().select("dossier_id", "bsn", "partner_bsn", "kostendelers", "datum_aanvang") \
-        .join(woon.select("bsn", "adres_id", pl.col("aanvang").alias("aanvang_aanvrager")), on="bsn")
-    studie = inv.lees("suwi", "studiefinanciering", "bsn", "soort", "datum_aanvang", "datum_einde") \
+        .join(eigen.lazy().select("bsn", "adres_id", pl.col("aanvang").alias("aanvang_aanvrager")), on="bsn")
+    studie = inv.lees("suwi", "studiefinanciering", "bsn", "soort", "datum_aanvang", "datum_einde",
+                      binnen={"bsn": bewoners["bsn"]}) \
         .filter(pl.col("soort").is_in(q["studiefinanciering"]) & (pl.col("datum_aanvang") <= p)
                 & (pl.col("datum_einde").is_null() | (pl.col("datum_einde") >= p))) \
         .select("bsn").unique().with_columns(pl.lit(True).alias("studeert"))
     # 27 or older on P, in the resident's favour: the latest possible birth date must be 27 years before P
-    personen = inv.lees("brp", "personen", "bsn", "geboortedatum", "geboortedatum_laatst").with_columns(
+    personen = inv.lees("brp", "personen", "bsn", "geboortedatum", "geboortedatum_laatst",
+                        binnen={"bsn": bewoners["bsn"]}).with_columns(
         (pl.col("geboortedatum_laatst").dt.offset_by(f"{q['leeftijd_kostendeler']}y") <= p).alias("oud_genoeg"),
         gba_onvolledig("geboortedatum").alias("geboorte_onvolledig"))
     uitkering = pl.concat([pop.select("bsn"), pop.select(pl.col("partner_bsn").alias("bsn")).drop_nulls()]) \
@@ -38,7 +41,8 @@ def bereken(inv: Invoer, pop: pl.DataFrame, par: dict) -> Uitkomst:
                     .with_columns(pl.col("studeert").fill_null(False), pl.col("eigen_uitkering").fill_null(False),
                                   pl.col("oud_genoeg").fill_null(False))
                     .with_columns((pl.col("oud_genoeg") & ~pl.col("studeert")).alias("telt")))
-    partner_aanvang = woon.select(pl.col("bsn").alias("partner_bsn"), "adres_id", pl.col("aanvang").alias("aanvang_partner"))
+    partner_aanvang = eigen.lazy().select(pl.col("bsn").alias("partner_bsn"), "adres_id",
+                                          pl.col("aanvang").alias("aanvang_partner"))
     per_dossier = (aanvrager_adres
                    .join(partner_aanvang, on=["partner_bsn", "adres_id"], how="left")
                    .join(medebewoners.filter(pl.col("telt")).group_by("dossier_id").agg(

@@ -49,14 +49,28 @@ class ParameterFout(Exception):
     """The parameters lack something the rule needs for this peildatum; never guessed."""
 
 
-def scan(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> pl.LazyFrame:
+def scan(con: duckdb.DuckDBPyConnection, sql: str, params: list,
+         binnen: dict[str, pl.Series] | None = None) -> pl.LazyFrame:
     """A lazy Polars scan of a DuckDB query: Polars pushes its projections and filters down into DuckDB,
-    so only the rows a rule needs leave the database. Every scan runs on a cursor of its own, so one
-    plan may read the same table twice (a self-join) or several tables at once."""
-    schema = con.cursor().sql(f"SELECT * FROM ({sql}) LIMIT 0", params=params).pl().schema
+    so only the rows a rule needs leave the database. `binnen` (column -> allowed values) is a semi-join
+    done inside DuckDB, so that e.g. only the residents of the addresses that matter are read, not the
+    whole country. Every scan runs on a cursor of its own, so one plan may read a table twice (a
+    self-join) or several tables at once."""
+    binnen = binnen or {}
+    if binnen:
+        sql = f"SELECT * FROM ({sql}) q WHERE " + " AND ".join(
+            f'q."{k}" IN (SELECT waarde FROM _binnen_{i})' for i, k in enumerate(binnen))
+
+    def cursor() -> duckdb.DuckDBPyConnection:
+        c = con.cursor()
+        for i, waarden in enumerate(binnen.values()):
+            c.register(f"_binnen_{i}", pl.DataFrame({"waarde": waarden.unique()}).to_arrow())
+        return c
+
+    schema = cursor().sql(f"SELECT * FROM ({sql}) LIMIT 0", params=params).pl().schema
 
     def bron(with_columns, predicate, n_rows, batch_size):
-        lf = con.cursor().sql(sql, params=params).pl(lazy=True)
+        lf = cursor().sql(sql, params=params).pl(lazy=True)
         if with_columns is not None:
             lf = lf.select(with_columns)
         if predicate is not None:
@@ -85,15 +99,18 @@ class Invoer:
             self._leverdata[bron] = rij[0]
         return self._leverdata[bron]
 
-    def lees(self, bron: str, bestand: str, *kolommen: str) -> pl.LazyFrame:
-        for k in kolommen:
+    def lees(self, bron: str, bestand: str, *kolommen: str, binnen: dict[str, pl.Series] | None = None
+             ) -> pl.LazyFrame:
+        """Declared columns of the run's accepted delivery; `binnen` limits rows to known key values."""
+        for k in [*kolommen, *(binnen or {})]:
             veld = f"{bron}.{bestand}.{k.removesuffix('_vroegst').removesuffix('_laatst')}"
             if veld in BIJZONDERE_VELDEN:
                 raise VerbodenVeld(f"{veld} is een bijzonder persoonsgegeven: alleen de bias-audit mag het lezen")
             if veld not in self.velden:
                 raise VerbodenVeld(f"{veld} is niet gedeclareerd als bronveld van dit thema")
         cols = ", ".join(f'"{k}"' for k in kolommen)
-        return scan(self.con, f"SELECT {cols} FROM {bron}_{bestand} WHERE leverdatum = ?", [self.leverdatum(bron)])
+        return scan(self.con, f"SELECT {cols} FROM {bron}_{bestand} WHERE leverdatum = ?", [self.leverdatum(bron)],
+                    binnen)
 
 
 @dataclass

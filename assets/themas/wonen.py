@@ -14,20 +14,33 @@ VELDEN = ("brp.verblijfplaatsen.bsn", "brp.verblijfplaatsen.adres_id", "brp.verb
           "brp.verblijfplaatsen.datum_aanvang", "brp.verblijfplaatsen.datum_einde")
 
 
-def woonadressen(inv: Invoer) -> pl.LazyFrame:
-    """Current woonadres (functie W, with a BAG object) per living person: bsn, adres_id, aanvang, onvolledig."""
+def woonadressen(inv: Invoer, *, personen: pl.Series | None = None, adressen: pl.Series | None = None
+                 ) -> pl.DataFrame:
+    """Current woonadres (functie W, with a BAG object) per living person: bsn, adres_id, aanvang, onvolledig.
+
+    Limited inside DuckDB to the given persons or addresses: a theme reads the households it checks and
+    the residents of their addresses, not every address in the country.
+    """
     p = inv.peildatum
-    overleden = inv.lees("brp", "personen", "bsn", "datum_overlijden_vroegst") \
-        .filter(pl.col("datum_overlijden_vroegst") <= p).select("bsn")
-    return (inv.lees("brp", "verblijfplaatsen", "bsn", "adres_id", "functie_adres", "datum_aanvang",
-                     "datum_aanvang_laatst", "datum_einde", "datum_einde_vroegst")
+    binnen = {k: v for k, v in (("bsn", personen), ("adres_id", adressen)) if v is not None}
+    woon = (inv.lees("brp", "verblijfplaatsen", "bsn", "adres_id", "functie_adres", "datum_aanvang",
+                     "datum_aanvang_laatst", "datum_einde", "datum_einde_vroegst", binnen=binnen)
             .filter((pl.col("functie_adres") == "W") & pl.col("adres_id").is_not_null()
                     & (pl.col("datum_aanvang_laatst") <= p)
                     & (pl.col("datum_einde").is_null() | (pl.col("datum_einde_vroegst") > p)))
-            .join(overleden, on="bsn", how="anti")
             .select("bsn", "adres_id", pl.col("datum_aanvang_laatst").alias("aanvang"),
                     (gba_onvolledig("datum_aanvang") | gba_onvolledig("datum_einde").fill_null(False))
-                    .alias("adres_onvolledig")))
+                    .alias("adres_onvolledig"))
+            .collect())
+    overleden = inv.lees("brp", "personen", "bsn", "datum_overlijden_vroegst", binnen={"bsn": woon["bsn"]}) \
+        .filter(pl.col("datum_overlijden_vroegst") <= p).select("bsn").collect()
+    return woon.join(overleden, on="bsn", how="anti")
+
+
+def bewoners(inv: Invoer, huishoudens: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The woonadressen of the given persons, and everyone who surely lives at those addresses."""
+    eigen = woonadressen(inv, personen=huishoudens)
+    return eigen, woonadressen(inv, adressen=eigen["adres_id"])
 
 
 def adresregel(postcode, huisnummer, huisletter, toevoeging, woonplaats) -> str:
