@@ -33,14 +33,16 @@ def bereken(inv: Invoer, pop: pl.DataFrame, par: dict) -> Uitkomst:
     nieuwste = saldi.sort("saldo_peildatum", "bsn").group_by("dossier_id", "rekening_id").last()
     grenzen = pl.DataFrame({"normcategorie": ["alleenstaande", "alleenstaande_ouder", "gehuwden"],
                             "grens": [float(grens[k]) for k in ("alleenstaande", "alleenstaande_ouder", "gehuwden")]})
-    per_dossier = (nieuwste.group_by("dossier_id").agg(
-        (pl.col("saldo_cent").sum() / 100).alias("vermogen"),
-        pl.struct("rekening_id", "soort", "land", (pl.col("saldo_cent") / 100).alias("saldo_euro"),
-                  "saldo_peildatum", "rol").sort_by("rekening_id").alias("rekeningen"))
-        .join(pop.lazy().select("dossier_id", "normcategorie"), on="dossier_id")
-        .join(grenzen.lazy(), on="normcategorie")
-        .with_columns((pl.col("vermogen") - pl.col("grens")).alias("overschrijding")))
-    hits = per_dossier.filter(pl.col("overschrijding") > q["marge_euro"]).collect()
+    nieuwste = nieuwste.collect()
+    per_dossier = (nieuwste.lazy().group_by("dossier_id").agg((pl.col("saldo_cent").sum() / 100).alias("vermogen"))
+                   .join(pop.lazy().select("dossier_id", "normcategorie"), on="dossier_id")
+                   .join(grenzen.lazy(), on="normcategorie")
+                   .with_columns((pl.col("vermogen") - pl.col("grens")).alias("overschrijding")))
+    hits = per_dossier.filter(pl.col("overschrijding") > q["marge_euro"]).join(  # the facts, for the hits only
+        nieuwste.lazy().group_by("dossier_id").agg(
+            pl.struct("rekening_id", "soort", "land", (pl.col("saldo_cent") / 100).alias("saldo_euro"),
+                      "saldo_peildatum", "rol").sort_by("rekening_id").alias("rekeningen")),
+        on="dossier_id", how="left").collect()
     voorbehoud = ("" if bevestigd else f" Let op: de vermogensgrens voor {p.year} is nog niet bevestigd door de "
                                       f"gemeente (bedrag van een eerder jaar doorgetrokken).")
     rijen = [{
@@ -58,7 +60,7 @@ def bereken(inv: Invoer, pop: pl.DataFrame, par: dict) -> Uitkomst:
         "onvolledig": None,
     } for t in hits.iter_rows(named=True)]
     return Uitkomst(
-        stappen={"ib_gegevens": saldi.select("dossier_id").unique().collect()},
+        stappen={"ib_gegevens": nieuwste.select("dossier_id").unique()},
         treffers=treffers(rijen),
         opmerkingen=[] if bevestigd else [f"vermogensgrens {p.year} niet bevestigd (doorgetrokken bedrag)"])
 
