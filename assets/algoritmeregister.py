@@ -1,6 +1,271 @@
-"""PLACEHOLDER — being replaced by the lineage/register work (issue 6). Signature is fixed."""
+"""The public register entry per theme: `output/<peildatum>/register/<thema>.json` in publication standard
+v1.0 of the national Algoritmeregister (field names of MinBZK/Algoritmeregister
+backend/app/schemas/config/v1_0.json), generated from the theme definition, its parameters and
+`filter_versie`, the latest bias verdict and the organisation's configuration. No BSN, no pseudonym.
+"""
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+from html import escape
+from pathlib import Path
+
+import yaml
+
+from assets import lineage
+from assets.themas import kader
+from assets.themas.kader import BIJZONDERE_VELDEN, Thema
+from assets.themas.register import THEMAS
+from sources import opslag
+
+STANDAARD = "1.0"
+ORGANISATIE_OMGEVING = "SYSTEEMANALYSE_ORGANISATIE"
+STANDAARD_ORGANISATIE = Path(__file__).resolve().parent / "organisatie.yaml"
+VERPLICHT_ORGANISATIE = ("organisatie", "contact_email", "status", "publicatiecategorie", "begin_datum")
+
+# Beleidsterreinen (permitted values of `category`) per theme.
+CATEGORIEEN = {"vermogen_voertuigen": ["Sociale zekerheid"], "vermogen_bank": ["Sociale zekerheid"],
+               "huisvesting_bezetting": ["Sociale zekerheid", "Wonen"],
+               "huisvesting_kostendelers": ["Sociale zekerheid", "Wonen"]}
+
+# Legal basis per theme (the general one applies to all).
+WETTELIJK = ("De gemeente voert de Participatiewet uit. Wie bijstand krijgt, moet wijzigingen doorgeven die "
+             "gevolgen hebben voor de uitkering (inlichtingenplicht, artikel 17 Participatiewet). De gemeente mag "
+             "onderzoeken of de verstrekte inlichtingen juist en volledig zijn (artikel 53a Participatiewet) en "
+             "gegevens uit andere overheidsbronnen gebruiken via Suwinet (artikel 64 Participatiewet en Wet SUWI). "
+             "De verwerking van persoonsgegevens valt onder de publieke taak (AVG artikel 6 lid 1 onder e).")
+WETTELIJK_THEMA = {
+    "vermogen_voertuigen": "Vermogen en inkomsten tellen mee voor het recht op bijstand (artikelen 31 en 34 "
+                           "Participatiewet).",
+    "vermogen_bank": "Boven de vermogensgrens bestaat geen recht op bijstand (artikel 34 Participatiewet).",
+    "huisvesting_bezetting": "Het recht op bijstand en de hoogte ervan hangen af van waar en met wie iemand "
+                             "woont (artikelen 21 en 22a Participatiewet); het woonadres volgt uit de BRP.",
+    "huisvesting_kostendelers": "De kostendelersnorm verlaagt de bijstand als iemand de woning deelt met andere "
+                                "volwassenen (artikel 22a Participatiewet).",
+}
+WETTEN = [{"title": "Participatiewet", "link": "https://wetten.overheid.nl/BWBR0015703"},
+          {"title": "Wet structuur uitvoeringsorganisatie werk en inkomen (Wet SUWI)",
+           "link": "https://wetten.overheid.nl/BWBR0013060"}]
+
+
+class OrganisatieFout(Exception):
+    """The organisation configuration is missing or incomplete."""
+
+
+def laad_organisatie(pad: str | Path | None = None) -> dict:
+    pad = Path(pad or os.environ.get(ORGANISATIE_OMGEVING) or STANDAARD_ORGANISATIE)
+    try:
+        org = yaml.safe_load(pad.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as fout:
+        raise OrganisatieFout(f"organisatiegegevens {pad} onleesbaar: {fout}") from None
+    ontbrekend = [k for k in VERPLICHT_ORGANISATIE if not isinstance(org, dict) or not org.get(k)]
+    if ontbrekend:
+        raise OrganisatieFout(f"organisatiegegevens {pad} missen {', '.join(ontbrekend)}")
+    return org
+
+
+def _p(*alineas: str) -> str:
+    return "".join(f"<p>{escape(a, quote=False)}</p>" for a in alineas if a)
+
+
+def _lijst(items: list[str]) -> str:
+    return "<ul>" + "".join(f"<li>{escape(i, quote=False)}</li>" for i in items) + "</ul>"
+
+
+# --- the latest bias verdict ----------------------------------------------------------------------
+
+def _kolommen(con, tabel: str) -> set[str]:
+    return {r[0] for r in con.sql("SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' "
+                                  "AND table_name = ?", params=[tabel]).fetchall()}
+
+
+BIAS_KOLOMMEN = {"peildatum", "thema", "blokkerend", "redenen", "afwijkingen", "verklaard"}
+
+
+def bias_oordeel(con, peildatum: date, thema_id: str) -> dict | None:
+    """The bias audit's latest verdict up to this peildatum (table `bias_oordelen` of bias_audit/audit.py):
+    whether it blocks, how many deviations and how many of them are explained, and its reasons. None when
+    no audit has been stored yet."""
+    if not opslag.bestaat_tabel(con, "bias_oordelen") or not BIAS_KOLOMMEN <= _kolommen(con, "bias_oordelen"):
+        return None
+    rij = opslag.eerste(con.sql(
+        "SELECT peildatum, blokkerend, afwijkingen, verklaard, redenen FROM bias_oordelen WHERE thema = ? "
+        "AND peildatum <= ? ORDER BY peildatum DESC", params=[thema_id, peildatum]))
+    if rij is None:
+        return None
+    return {"peildatum": rij[0], "blokkerend": bool(rij[1]), "afwijkingen": int(rij[2] or 0),
+            "verklaard": int(rij[3] or 0), "redenen": json.loads(rij[4] or "[]")}
+
+
+def vrijgave_oordeel(con, peildatum: date, thema_id: str) -> dict | None:
+    """The release decision of the latest run up to this peildatum, with its reasons."""
+    if not opslag.bestaat_tabel(con, "vrijgaven"):
+        return None
+    rij = opslag.eerste(con.sql("SELECT peildatum, status, redenen FROM vrijgaven WHERE thema = ? AND peildatum <= ? "
+                                "ORDER BY peildatum DESC", params=[thema_id, peildatum]))
+    if rij is None:
+        return None
+    return {"peildatum": rij[0], "status": rij[1], "redenen": json.loads(rij[2] or "[]")}
+
+
+def risicotekst(bias: dict | None, vrijgave: dict | None) -> str:
+    vast = _p(
+        "Het grootste risico is dat de controle sommige groepen inwoners vaker selecteert dan andere "
+        "(discriminatie), zoals bij SyRI. Daarom wordt bij elke run per stap van de trechter gemeten of "
+        "groepen (leeftijd, geslacht, normcategorie, wijk, duur van de uitkering, en alleen voor deze toets "
+        "geboorteland en nationaliteit) vaker geselecteerd worden dan de hele populatie. Een afwijking zonder "
+        "vastgelegde, goedgekeurde verklaring blokkeert de lijst: dan gaat er niets naar toezichthouders. "
+        "De Ethische commissie Data en Techniek ziet de rapporten, zonder BSN.",
+        "Andere risico's en maatregelen: fouten in aangeleverde gegevens (elke levering wordt gecontroleerd; bij "
+        "een fout wordt het thema niet vrijgegeven); onvolledige datums worden in het voordeel van de inwoner "
+        "uitgelegd en het signaal zegt dat; een controlesteekproef laat zien of het thema beter werkt dan "
+        "toeval; geboorteland en nationaliteit kan het thema technisch niet lezen.")
+    delen = []
+    if bias:
+        zin = (f"Laatste bias-audit (peildatum {bias['peildatum']}): {bias['afwijkingen']} afwijking(en) gevonden, "
+               f"waarvan {bias['verklaard']} met een goedgekeurde verklaring; ")
+        if bias["blokkerend"]:
+            redenen = [r[:200] for r in bias["redenen"][:5]]
+            meer = len(bias["redenen"]) - len(redenen)
+            zin += ("het oordeel blokkeert de lijst. Redenen: " + "; ".join(redenen)
+                    + (f"; en {meer} andere." if meer > 0 else "."))
+        else:
+            zin += "het oordeel blokkeert de lijst niet."
+        delen.append(zin)
+    if vrijgave:
+        if vrijgave["status"] == "vrijgegeven":
+            delen.append(f"Vrijgave bij de run van {vrijgave['peildatum']}: vrijgegeven; alle poorten, ook de "
+                         "bias-audit, stonden open.")
+        else:
+            redenen = [r[:200] for r in vrijgave["redenen"][:5]]
+            meer = len(vrijgave["redenen"]) - len(redenen)
+            delen.append(f"Vrijgave bij de run van {vrijgave['peildatum']}: niet vrijgegeven (geblokkeerd). "
+                         "Redenen: " + "; ".join(redenen) + (f"; en {meer} andere." if meer > 0 else "."))
+    if not delen:
+        delen.append("Er is nog geen run met een oordeel van de bias-audit.")
+    return vast + _p(*delen)
+
+
+# --- the entry ------------------------------------------------------------------------------------
+
+def _parameters_in_woorden(thema: Thema, parameters: dict) -> str:
+    return (json.dumps(parameters.get(thema.id), ensure_ascii=False, sort_keys=True, default=str)
+            + "; algemeen: " + json.dumps(parameters.get("algemeen"), ensure_ascii=False, sort_keys=True))
+
+
+def _gegevens(thema: Thema) -> str:
+    items = [f"{lineage.BRONNAMEN[bron]}: " + ", ".join(lineage.omschrijving(v) for v in velden)
+             for bron, velden in lineage.velden_per_bron(thema.alle_velden).items()]
+    bijzonder = ", ".join(sorted(v.split(".")[2] for v in BIJZONDERE_VELDEN))
+    return (_p("Het thema gebruikt alleen deze gegevens, van huishoudens met een actieve Participatiewet-uitkering"
+               + (" en de bewoners van hun woonadres" if "brp.verblijfplaatsen.bsn" in thema.velden else "")
+               + ". De uitkeringsadministratie wordt gelezen om die huishoudens te bepalen:")
+            + _lijst(items)
+            + _p(f"Niet gebruikt: {bijzonder} (bijzondere persoonsgegevens). Die zijn alleen beschikbaar voor de "
+                 "bias-audit, via een aparte tabel die het thema niet kan lezen."))
+
+
+def _werking(thema: Thema, parameters: dict, versie: str) -> str:
+    stappen = [f"{i}. {oms} ({stap})" for i, (stap, oms) in enumerate(thema.alle_stappen)]
+    herkomst = [f"{kolom}: " + ", ".join(velden)
+                for kolom, velden in lineage.kolom_afhankelijkheden(thema).items() if kolom in ("reden", "bewijs",
+                                                                                                "prioriteit")]
+    return (_p("Regelgebaseerd en niet zelflerend: vaste, leesbare regels zonder model, score op "
+               "persoonskenmerken of voorspelling. Invoer: de gegevens hieronder van de laatste goedgekeurde "
+               "levering per bron. Uitvoer: een lijst met signalen, elk met een reden, de feiten en de gebruikte "
+               "bronvelden.", f"Regel: {thema.regel}", f"Prioriteit: {thema.prioriteit}", "Trechter:")
+            + _lijst(stappen)
+            + _p(f"Parameters: {_parameters_in_woorden(thema, parameters)}",
+                 f"Versie van regel en parameters (filter_versie): {versie}. Elke wijziging van de regel of een "
+                 "parameter geeft een nieuwe versie; elk signaal vermeldt de versie waarmee het is gemaakt.",
+                 "Controlesteekproef: per run een willekeurige, reproduceerbare steekproef uit de populatie "
+                 f"({parameters['algemeen']['steekproef_fractie']:.0%}, minimaal "
+                 f"{parameters['algemeen']['steekproef_minimum']} dossiers), apart geleverd.",
+                 "Herkomst per kolom van de signaallijst:")
+            + _lijst(herkomst))
+
+
+def entry(thema: Thema, parameters: dict, versie: str, organisatie: dict, risks: str) -> dict:
+    """One register entry in publication standard v1.0; optional fields without a value are left out."""
+    eigen = (organisatie.get("themas") or {}).get(thema.id) or {}
+    org = {**organisatie, **eigen}
+    toetsen = [{"title": t["titel"], **({"link": t["link"]} if t.get("link") else {})}
+               for t in org.get("impacttoetsen") or []]
+    waarden = {
+        "name": f"Themacontrole bijstand: {thema.titel}",
+        "description_short": (f"{thema.doel} Het algoritme maakt een lijst met signalen voor toezichthouders. "
+                              "Een signaal is geen besluit: een medewerker bekijkt het en beslist of er een "
+                              "onderzoek komt."),
+        "organization": org["organisatie"],
+        "category": CATEGORIEEN.get(thema.id, ["Sociale zekerheid"]),
+        "status": org["status"],
+        "begin_date": str(org["begin_datum"]),
+        "contact_email": org["contact_email"],
+        "website": org.get("website"),
+        "publication_category": org["publicatiecategorie"],
+        "url": org.get("register_url"),
+        "goal": _p(f"Doel: {thema.doel}",
+                   "Impact: de gemeente vergelijkt gegevens uit betrouwbare bronnen met de bijstand. Past iets niet, "
+                   "dan ontstaat een signaal met de reden en de feiten. Een toezichthouder kan dan een onderzoek "
+                   "beginnen. Wie als kwetsbaar bekend is, gaat naar een vaste contactpersoon. Wie in de laatste "
+                   "12 maanden op dit thema is onderzocht zonder dat er iets mis was, krijgt geen nieuw signaal."),
+        "proportionality": _p(
+            "Voordeel: fouten worden vroeg gevonden, zodat terugvorderingen klein blijven, en inwoners die zich "
+            "aan de regels houden worden zo min mogelijk lastiggevallen. De controle gebruikt alleen de gegevens "
+            "die de regel nodig heeft, van huishoudens met bijstand.",
+            "Nadeel: gegevens van inwoners worden gekoppeld. Daarom zijn de regels openbaar en leesbaar, heeft elk "
+            "signaal een reden met feiten, kan elke inwoner opvragen wat er met zijn gegevens is gedaan, en wordt "
+            "elke selectie getoetst op bias. Alternatief: steekproeven zonder selectie; die blijven als "
+            "controlegroep bestaan, zodat de gemeente kan zien of het thema beter werkt dan toeval."),
+        "human_intervention": _p(
+            "Het algoritme beslist niets. Een toezichthouder beoordeelt elk signaal en beslist of er een onderzoek "
+            "komt; de inwoner wordt daarbij gehoord. Dossiers van kwetsbare inwoners gaan naar een vaste "
+            "contactpersoon. De lijst wordt pas vrijgegeven als de gegevens goedgekeurd zijn en de bias-audit "
+            "geen onverklaarde afwijking vindt. Afwijkingen worden verklaard en goedgekeurd door een benoemde "
+            "persoon, met een einddatum; de Ethische commissie Data en Techniek houdt toezicht."),
+        "risks": risks,
+        "lawful_basis": _p(WETTELIJK, WETTELIJK_THEMA.get(thema.id, "")),
+        "lawful_basis_grouping": WETTEN,
+        "process_index_url": org.get("verwerkingsregister_url"),
+        "impacttoetsen_grouping": toetsen or None,
+        "impacttoetsen": _p("Bij elke run wordt per stap van de trechter een bias-audit gedaan; de resultaten gaan "
+                            "naar de Ethische commissie Data en Techniek."),
+        "source_data": _gegevens(thema),
+        "methods_and_models": _werking(thema, parameters, versie),
+        "provider": org.get("leverancier"),
+        "publiccode": org.get("broncode_url"),
+        "lang": "nld",
+        "standard_version": STANDAARD,
+        "source_id": f"systeemanalyse.{thema.id}",
+        "tags": f"bijstand, Participatiewet, handhaving, themacontrole, {thema.id}",
+    }
+    return {k: v for k, v in waarden.items() if v not in (None, "", [])}
+
+
+def _filter_versie(con, peildatum: date, thema: Thema, parameters: dict) -> str:
+    rij = opslag.eerste(con.sql("SELECT filter_versie FROM thema_uitkomsten WHERE peildatum = ? AND thema = ?",
+                                params=[peildatum, thema.id])) if opslag.bestaat_tabel(con, "thema_uitkomsten") else None
+    return rij[0] if rij and rij[0] else kader.filter_versie(thema, parameters)
 
 
 def register_onderdeel(con, peildatum, uitvoer, werkomgeving) -> dict:
     """Write output/<peildatum>/register/<thema>.json; return a dict merged into run.json."""
-    return {}
+    parameters = kader.laad_parameters(werkomgeving.filters)
+    try:
+        organisatie = laad_organisatie()
+    except OrganisatieFout as fout:  # the run's lists stand; the register entries wait for a fixed configuration
+        return {"register": {"fout": str(fout)}}
+    map_ = Path(uitvoer) / "register"
+    map_.mkdir(parents=True, exist_ok=True)
+    deel = {}
+    for thema in THEMAS.values():
+        versie = _filter_versie(con, peildatum, thema, parameters)
+        inhoud = entry(thema, parameters, versie, organisatie,
+                       risicotekst(bias_oordeel(con, peildatum, thema.id), vrijgave_oordeel(con, peildatum, thema.id)))
+        pad = map_ / f"{thema.id}.json"
+        tijdelijk = pad.with_suffix(".json.tmp")
+        tijdelijk.write_text(json.dumps(inhoud, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        os.replace(tijdelijk, pad)
+        deel[thema.id] = {"pad": str(pad.relative_to(Path(uitvoer))), "filter_versie": versie}
+    return {"register": deel}

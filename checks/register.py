@@ -5,10 +5,11 @@ from pathlib import Path
 
 import yaml
 
-from checks import rijmodel
+from checks import rijmodel, verwachtingen, versheid, volume
 from checks.kader import FOUT, Context, Controle, Definitie
 
-DEFINITIES: list[Definitie] = [*rijmodel.DEFINITIES]
+DEFINITIES: list[Definitie] = [*rijmodel.DEFINITIES, *verwachtingen.DEFINITIES, *volume.DEFINITIES,
+                               *versheid.DEFINITIES]
 DREMPELS_PAD = Path(__file__).with_name("drempels.yaml")
 
 

@@ -116,10 +116,9 @@ def run(args) -> int:
         return _fout(f"werkmap {werkmap} is niet aan te maken: {fout}")
     os.environ[omgeving.LANDING] = str(args.landing.resolve())
     os.environ[omgeving.WERKMAP] = str(werkmap)
-    if args.verklaringen:
-        os.environ[omgeving.VERKLARINGEN] = str(args.verklaringen.resolve())
-    if args.filters:
-        os.environ[omgeving.FILTERS] = str(args.filters.resolve())
+    # every run states all its settings: nothing leaks from an earlier run in the same process
+    os.environ[omgeving.VERKLARINGEN] = str((args.verklaringen or omgeving.STANDAARD_VERKLARINGEN).resolve())
+    os.environ[omgeving.FILTERS] = str((args.filters or omgeving.STANDAARD_FILTERS).resolve())
     instance = dagster_instance(werkmap)
     print(f"systeemanalyse run — peildatum {args.peildatum}, landing {args.landing}, werkmap {werkmap}")
     print(f"Dagster-instantie: {os.environ['DAGSTER_HOME']}")

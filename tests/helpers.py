@@ -20,12 +20,14 @@ PARAMETERS = Path(__file__).resolve().parents[1] / "assets" / "themas" / "parame
 SLEUTEL = b"test-sleutel"
 
 
-def lever_alles(root: Path, leverdatum: str = "2026-10-01", **bestanden) -> Landing:
-    """One delivery of every source; files not given are header-only."""
+def lever_alles(root: Path, leverdatum: str = "2026-10-01", gemeente_leverdatum: str = "2026-10-30",
+                **bestanden) -> Landing:
+    """One delivery of every source; files not given are header-only. The municipality delivers daily, so
+    its delivery is fresh for peildatum 2026-10-31 (the freshness check allows 3 days)."""
     landing = Landing(root)
     per_bron = {b: {s.stam: bestanden[s.stam] for s in specs if s.stam in bestanden} for b, specs in PER_BRON.items()}
     for bron, files in per_bron.items():
-        landing.levering(bron, leverdatum, **files)
+        landing.levering(bron, gemeente_leverdatum if bron == "gemeente" else leverdatum, **files)
     return landing
 
 

@@ -1,0 +1,82 @@
+"""The audit attributes of every population dossier (the applicant's), kept per peildatum in
+`audit.bias_kenmerken`, keyed by dossier and pseudonym: no BSN, no raw country or nationality codes.
+
+Attributes (domain.md): age band, gender, normcategorie, wijk, duration on benefit and, audit-only,
+country of birth (NL/other) and nationality (Dutch/EU/other) from the BRP's special data.
+"""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from bias_audit import instellingen
+from sources import opslag
+
+TABEL = "audit.bias_kenmerken"
+ONBEKEND = "onbekend"
+
+# attribute id -> name in the report (Dutch)
+KENMERKEN: dict[str, str] = {
+    "leeftijd": "Leeftijd (jaren)",
+    "geslacht": "Geslacht",
+    "normcategorie": "Normcategorie",
+    "wijk": "Wijk",
+    "uitkeringsduur": "Duur van de uitkering (jaren)",
+    "geboorteland": "Geboorteland",
+    "nationaliteit": "Nationaliteit",
+}
+SQL = Path(__file__).with_name("kenmerken.sql").read_text(encoding="utf-8")
+
+
+class AuditNietMogelijk(Exception):
+    """The audit lacks an input (no accepted BRP or gemeente delivery, no population) for this peildatum."""
+
+
+def _band(kolom: str, banden: list, onder: str) -> pl.Expr:
+    """Numeric years -> band label; below the first bound `onder`, missing -> onbekend."""
+    expr = pl.when(pl.col(kolom).is_null()).then(pl.lit(ONBEKEND))
+    for ondergrens, label in reversed(banden):
+        expr = expr.when(pl.col(kolom) >= ondergrens).then(pl.lit(label))
+    return expr.otherwise(pl.lit(onder))
+
+
+def _groepen(ruw: pl.DataFrame, inst: dict) -> pl.DataFrame:
+    eu = list(inst["nationaliteit_eu"])
+    leeg = lambda k: pl.col(k).is_null() | (pl.col(k).str.strip_chars() == "") | (pl.col(k) == "0000")  # noqa: E731
+    return ruw.select(
+        "dossier_id", "aanvrager_ph",
+        _band("leeftijd_jaren", inst["leeftijdsbanden"], "<18").alias("leeftijd"),
+        pl.col("geslacht").replace_strict({"M": "man", "V": "vrouw"}, default=ONBEKEND, return_dtype=pl.Utf8)
+        .alias("geslacht"),
+        pl.col("normcategorie").fill_null(ONBEKEND).alias("normcategorie"),
+        pl.col("wijk_code").fill_null(ONBEKEND).alias("wijk"),
+        _band("duur_jaren", inst["duurbanden"], ONBEKEND).alias("uitkeringsduur"),
+        pl.when(leeg("geboorteland")).then(pl.lit(ONBEKEND))
+        .when(pl.col("geboorteland") == inst["land_nederland"]).then(pl.lit("Nederland"))
+        .otherwise(pl.lit("buiten Nederland")).alias("geboorteland"),
+        pl.when(leeg("nationaliteit")).then(pl.lit(ONBEKEND))
+        .when(pl.col("nationaliteit").is_in(inst["nationaliteit_nederlands"])).then(pl.lit("Nederlands"))
+        .when(pl.col("nationaliteit").is_in(eu)).then(pl.lit("EU"))
+        .otherwise(pl.lit("overig")).alias("nationaliteit"),
+    )
+
+
+def bouw(con, peildatum: date, inst: dict | None = None) -> pl.DataFrame:
+    """The attribute table for the peildatum (also stored in audit.bias_kenmerken)."""
+    inst = inst or instellingen.laad()
+    for bron in ("gemeente", "brp"):
+        if opslag.eerste(con.sql("SELECT 1 FROM run_bronnen WHERE peildatum = ? AND bron = ? AND status = "
+                                 "'geaccepteerd'", params=[peildatum, bron])) is None:
+            raise AuditNietMogelijk(f"bron {bron} heeft geen geaccepteerde levering voor {peildatum}")
+    for tabel in ("populatie", "gemeente_uitkeringen", "brp_personen", "brp_verblijfplaatsen", "brp_adressen",
+                  "audit.brp_personen_bijzonder"):
+        if not opslag.bestaat_tabel(con, tabel):
+            raise AuditNietMogelijk(f"tabel {tabel} ontbreekt")
+    ruw = con.sql(SQL, params={"peildatum": peildatum}).pl()
+    tabel = _groepen(ruw, inst)
+    opslag.vervang(con, TABEL, tabel.with_columns(pl.lit(peildatum).alias("peildatum")), {"peildatum": peildatum},
+                   [("peildatum", "DATE"), ("dossier_id", "VARCHAR"), ("aanvrager_ph", "VARCHAR"),
+                    *[(k, "VARCHAR") for k in KENMERKEN]])
+    return tabel

@@ -1,0 +1,58 @@
+"""Counting the funnel's composition: per step and group, how many dossiers of the population are
+selected, also against the previous step (which condition of the filter produces a skew)."""
+from __future__ import annotations
+
+from itertools import combinations
+
+import polars as pl
+
+from bias_audit.verklaringen import KRUIS
+
+KOLOMMEN = ["kenmerk", "groep", "stap_nr", "n", "x", "x_vorig", "x_cond", "N", "X", "X_vorig", "X_cond"]
+
+
+def combinaties(kenmerken: list[str], grootte: int) -> list[tuple[str, ...]]:
+    return list(combinations(kenmerken, grootte))
+
+
+def tel(leden: pl.DataFrame, km: pl.DataFrame, combos: list[tuple[str, ...]], stappen: list[int] | None = None
+        ) -> pl.DataFrame:
+    """One row per (attribute combination, group, step >= 1) for every group present in the population.
+
+    leden: dossier_id, stap_nr (step 0 is the population); km: dossier_id and the attribute columns.
+    n = group size in the population, x = selected at the step, x_vorig = in the previous step,
+    x_cond = selected at the step among those in the previous step; capitals are the totals.
+    `stappen` limits the steps counted (the previous step is always counted along)."""
+    lk = leden.select("dossier_id", "stap_nr").join(km, on="dossier_id", how="inner")
+    in_vorige = lk.join(leden.select("dossier_id", (pl.col("stap_nr") + 1).alias("stap_nr")),
+                        on=["dossier_id", "stap_nr"], how="semi")
+    alle_stappen = sorted(s for s in lk["stap_nr"].unique().to_list() if s >= 1)
+    doel = [s for s in alle_stappen if stappen is None or s in stappen]
+    totaal = lk.group_by("stap_nr").len("X")
+    cond_totaal = in_vorige.group_by("stap_nr").len("X_cond")
+    N = totaal.filter(pl.col("stap_nr") == 0)["X"].sum()
+    stapframe = (pl.DataFrame({"stap_nr": doel}, schema={"stap_nr": pl.Int64})
+                 .join(totaal.with_columns(pl.col("stap_nr").cast(pl.Int64)), on="stap_nr", how="left")
+                 .join(totaal.select((pl.col("stap_nr").cast(pl.Int64) + 1).alias("stap_nr"),
+                                     pl.col("X").alias("X_vorig")), on="stap_nr", how="left")
+                 .join(cond_totaal.with_columns(pl.col("stap_nr").cast(pl.Int64)), on="stap_nr", how="left")
+                 .with_columns(pl.col("X", "X_vorig", "X_cond").fill_null(0), pl.lit(N).alias("N")))
+    delen = []
+    for combo in combos:
+        cols = list(combo)
+        groep = pl.concat_str([pl.col(c) for c in cols], separator=f" {KRUIS} ") if len(cols) > 1 else pl.col(cols[0])
+        per = lk.group_by("stap_nr", *cols).len("x").with_columns(pl.col("stap_nr").cast(pl.Int64))
+        cond = in_vorige.group_by("stap_nr", *cols).len("x_cond").with_columns(pl.col("stap_nr").cast(pl.Int64))
+        pop = per.filter(pl.col("stap_nr") == 0).select(*cols, pl.col("x").alias("n"))
+        rooster = pop.join(stapframe, how="cross")
+        deel = (rooster.join(per, on=["stap_nr", *cols], how="left")
+                .join(per.select((pl.col("stap_nr") + 1).alias("stap_nr"), *cols, pl.col("x").alias("x_vorig")),
+                      on=["stap_nr", *cols], how="left")
+                .join(cond, on=["stap_nr", *cols], how="left")
+                .with_columns(pl.col("x", "x_vorig", "x_cond").fill_null(0),
+                              pl.lit(KRUIS.join(cols)).alias("kenmerk"), groep.alias("groep")))
+        delen.append(deel.select(KOLOMMEN))
+    if not delen:
+        return pl.DataFrame(schema={k: pl.Utf8 if k in ("kenmerk", "groep") else pl.Int64 for k in KOLOMMEN})
+    return pl.concat(delen, how="vertical_relaxed").with_columns(
+        pl.col(k).cast(pl.Int64) for k in KOLOMMEN if k not in ("kenmerk", "groep"))

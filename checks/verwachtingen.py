@@ -1,0 +1,271 @@
+"""Great Expectations 1.x on every staged table: the suite of checks/suites.py, validated on pandas batches.
+
+GX's SQL path does not work on DuckDB, so DuckDB computes what needs the whole table (uniqueness,
+existence in another source) as boolean columns and streams only the columns the suite needs, in
+batches of `batch_rijen` rows; GX validates each batch and the per-expectation counts are added up.
+The combined result — with examples as line numbers and dossier ids, never a BSN — is kept in
+`kwaliteit_validaties` for the Data Docs (checks/datadocs.py) and summed up as one `Controle`.
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from functools import cache
+
+import polars as pl
+
+from checks.kader import FOUT, WAARSCHUWING, Context, Controle, Definitie
+from checks.suites import BSN_KOLOMMEN, SUITES, Suite, Verwachting
+from sources import opslag
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # no usage statistics leave this machine
+
+GX_ERNST = {FOUT: "critical", WAARSCHUWING: "warning"}
+TABEL = "kwaliteit_validaties"
+INDEX = ("regel", "dossier_id")  # how an engineer finds a failing row; never a BSN
+
+
+@cache
+def _batchdefinitie():
+    """One ephemeral GX context per process with a pandas data source; suites are added per validation."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import (
+        DataContextConfig, InMemoryStoreBackendDefaults, ProgressBarsConfig)
+
+    # in memory, without the temporary docs site GX's default ephemeral context leaves in /tmp
+    context = gx.get_context(mode="ephemeral", project_config=DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False)))
+    context.enable_analytics(False)
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    asset = context.data_sources.add_pandas("duckdb_batches").add_dataframe_asset("staged")
+    return context, asset.add_batch_definition_whole_dataframe("batch")
+
+
+def instelling(drempels: dict, tabel: str, v: Verwachting) -> dict:
+    d = drempels["verwachtingen"]
+    return {**d["soorten"][v.soort], **(d.get("uitzonderingen") or {}).get(f"{tabel}.{v.naam}", {})}
+
+
+def gx_suite(suite: Suite, verwachtingen: list[Verwachting], drempels: dict):
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    uit = gx.ExpectationSuite(name=suite.tabel, meta={"bron": suite.bron})
+    for v in verwachtingen:
+        inst = instelling(drempels, suite.tabel, v)
+        kwargs = dict(v.kwargs)
+        if v.gx not in ("ExpectColumnPairValuesAToBeGreaterThanB",):
+            kwargs["mostly"] = float(inst["mostly"])
+        uit.add_expectation(getattr(gxe, v.gx)(
+            **kwargs, severity=GX_ERNST[inst["ernst"]], description=v.omschrijving,
+            meta={"naam": v.naam, "soort": v.soort, "ernst": inst["ernst"], "mostly": float(inst["mostly"])}))
+    return uit
+
+
+def leverdata(con, peildatum) -> dict[str, object]:
+    """The accepted leverdatum per source for this peildatum."""
+    return dict(con.sql("SELECT bron, leverdatum FROM run_bronnen WHERE peildatum = ? AND status = 'geaccepteerd'",
+                        params=[peildatum]).fetchall())
+
+
+def _query(suite: Suite, verwachtingen: list[Verwachting], kolommen: list[str], lev: dict) -> str:
+    basis = {k for v in verwachtingen if v.afgeleid is None for k in v.kolommen}
+    index = [k for k in INDEX if k in kolommen]
+    select = [f't."{k}"' for k in kolommen if k in basis or k in index]
+    afgeleid = {v.afgeleid.naam: v.afgeleid for v in verwachtingen if v.afgeleid is not None}
+    subst = {f"lev_{b}": f"DATE '{d.isoformat()}'" for b, d in lev.items()}
+    select += [f"({a.sql.format(**subst)}) AS {a.naam}" for a in afgeleid.values()]
+    return f"SELECT {', '.join(select)} FROM {suite.tabel} t WHERE t.leverdatum = ?"
+
+
+def _veilig(waarde, kolom: str):
+    return "<bsn>" if kolom in BSN_KOLOMMEN and waarde is not None else waarde
+
+
+def _json(obj):
+    return json.loads(json.dumps(obj, default=str))
+
+
+class Optelling:
+    """The counts of one expectation summed over the batches, with a bounded list of examples."""
+
+    def __init__(self, v: Verwachting, inst: dict, max_voorbeelden: int):
+        self.v, self.inst, self.max = v, inst, max_voorbeelden
+        self.element = self.onverwacht = self.ontbrekend = 0
+        self.index: list[dict] = []
+        self.waarden: dict = {}
+        self.uitzondering: str | None = None
+
+    def tel(self, r) -> None:
+        res = r.result or {}
+        if r.exception_info and r.exception_info.get("raised_exception"):
+            self.uitzondering = r.exception_info.get("exception_message") or "fout bij het evalueren"
+        self.element += int(res.get("element_count") or 0)
+        self.onverwacht += int(res.get("unexpected_count") or 0)
+        self.ontbrekend += int(res.get("missing_count") or 0)
+        kolommen = self.v.kolommen
+        for rij in res.get("partial_unexpected_index_list") or []:
+            if len(self.index) < self.max:
+                self.index.append({k: _veilig(w, k) for k, w in rij.items()})
+        for item in res.get("partial_unexpected_counts") or []:
+            w = _veilig(item["value"], kolommen[0]) if kolommen else item["value"]
+            w = json.dumps(w, default=str) if isinstance(w, (list, dict)) else w
+            self.waarden[w] = self.waarden.get(w, 0) + int(item["count"])
+
+    @property
+    def beoordeeld(self) -> int:
+        return self.element - self.ontbrekend
+
+    @property
+    def percentage(self) -> float:
+        return 100.0 * self.onverwacht / self.beoordeeld if self.beoordeeld else 0.0
+
+    @property
+    def geslaagd(self) -> bool:
+        if self.uitzondering:
+            return False
+        return self.beoordeeld == 0 or (1 - self.onverwacht / self.beoordeeld) >= float(self.inst["mostly"]) - 1e-12
+
+    def resultaat(self) -> dict:
+        tellingen = sorted(self.waarden.items(), key=lambda kv: (-kv[1], str(kv[0])))[:self.max]
+        return _json({
+            "element_count": self.element, "unexpected_count": self.onverwacht, "missing_count": self.ontbrekend,
+            "unexpected_percent": self.percentage, "unexpected_percent_nonmissing": self.percentage,
+            "unexpected_percent_total": 100.0 * self.onverwacht / self.element if self.element else 0.0,
+            "missing_percent": 100.0 * self.ontbrekend / self.element if self.element else 0.0,
+            "partial_unexpected_list": [w for w, _ in tellingen],
+            "partial_unexpected_counts": [{"value": w, "count": n} for w, n in tellingen],
+            "partial_unexpected_index_list": sorted(self.index, key=lambda r: str(r.get("regel", "")).zfill(12)),
+            "unexpected_index_column_names": [k for k in INDEX if any(k in r for r in self.index)]})
+
+    def voorbeelden(self) -> list[str]:
+        uit = []
+        for rij in sorted(self.index, key=lambda r: str(r.get("regel", "")).zfill(12)):
+            delen = [f"regel {rij['regel']}"] if "regel" in rij else []
+            delen += [f"dossier {rij['dossier_id']}"] if rij.get("dossier_id") else []
+            waarden = [f"{k}={w!r}" for k, w in rij.items() if k not in INDEX and k not in BSN_KOLOMMEN
+                       and not isinstance(w, bool) and w is not None and k in self.v.kolommen
+                       and self.v.afgeleid is None]
+            uit.append(", ".join(delen + waarden))
+        return uit
+
+
+def valideer(ctx: Context) -> tuple[Controle, dict | None]:
+    """Validate this delivery of the table against its suite; returns the verdict and the GX result."""
+    start = time.monotonic()
+    suite = SUITES[ctx.spec.tabel]
+    lev = leverdata(ctx.con, ctx.peildatum)
+    actief, overgeslagen = [], []
+    for v in suite.verwachtingen:
+        mist = [b for b in (v.afgeleid.bronnen if v.afgeleid else ()) if b not in lev]
+        (overgeslagen if mist else actief).append(v)
+    niet = [f"{v.naam}: niet te controleren, geen geaccepteerde levering van "
+            f"{', '.join(v.afgeleid.bronnen)}" for v in overgeslagen]
+    d = ctx.drempels["verwachtingen"]
+    context, batchdef = _batchdefinitie()
+    gxs = context.suites.add_or_update(gx_suite(suite, actief, ctx.drempels))
+    per_id = {e.id: v for e, v in zip(gxs.expectations, actief)}
+    opgeteld = {v.naam: Optelling(v, instelling(ctx.drempels, suite.tabel, v), d["voorbeelden"]) for v in actief}
+    kolommen = [r[0] for r in ctx.con.sql(f"DESCRIBE {suite.tabel}").fetchall()]
+    lezer = ctx.con.sql(_query(suite, actief, kolommen, lev), params=[ctx.levering.leverdatum]) \
+        .to_arrow_reader(int(d["batch_rijen"]))
+    formaat = {"result_format": "SUMMARY", "partial_unexpected_count": d["voorbeelden"],
+               "unexpected_index_column_names": [k for k in INDEX if k in kolommen]}
+    eerste, batches, rijen = None, 0, 0
+    for batch in iter(lezer.read_next_batch, None):
+        frame = batch.to_pandas(date_as_object=False)
+        eerste = _valideer_batch(batchdef, gxs, frame, formaat, per_id, opgeteld) or eerste
+        batches, rijen = batches + 1, rijen + batch.num_rows
+    if batches == 0:  # an empty delivery still gets its (trivially met) verdict and a page in the Data Docs
+        eerste = _valideer_batch(batchdef, gxs, lezer.schema.empty_table().to_pandas(date_as_object=False),
+                                 formaat, per_id, opgeteld)
+    resultaat = _samengevoegd(eerste, gxs, per_id, opgeteld, suite, ctx, batches, rijen)
+    bewaar(ctx, gxs, resultaat)
+    controle = _controle(suite, opgeteld, niet, rijen, batches, time.monotonic() - start)
+    return controle, resultaat
+
+
+def _valideer_batch(batchdef, gxs, frame, formaat, per_id, opgeteld):
+    uitslag = batchdef.get_batch(batch_parameters={"dataframe": frame}).validate(gxs, result_format=formaat)
+    for r in uitslag.results:
+        opgeteld[per_id[r.expectation_config.id].naam].tel(r)
+    return uitslag
+
+
+def _samengevoegd(eerste, gxs, per_id, opgeteld, suite, ctx, batches, rijen) -> dict:
+    """One GX suite validation result for the whole table, in GX's own JSON shape (for the Data Docs)."""
+    resultaat = eerste.to_json_dict()
+    for r in resultaat["results"]:
+        o = opgeteld[per_id[r["expectation_config"]["id"]].naam]
+        r["result"], r["success"] = o.resultaat(), o.geslaagd
+        r["expectation_config"]["kwargs"].pop("batch_id", None)
+        if o.uitzondering:
+            r["exception_info"] = {"raised_exception": True, "exception_message": o.uitzondering,
+                                   "exception_traceback": None}
+    n_ok = sum(r["success"] for r in resultaat["results"])
+    n = len(resultaat["results"])
+    resultaat["success"] = n_ok == n
+    resultaat["statistics"] = {"evaluated_expectations": n, "successful_expectations": n_ok,
+                               "unsuccessful_expectations": n - n_ok,
+                               "success_percent": 100.0 * n_ok / n if n else 100.0}
+    meta = resultaat.setdefault("meta", {})
+    meta["batch_spec"] = {"data_asset_name": suite.tabel,
+                          "batch_data": f"DuckDB {suite.tabel}, leverdatum {ctx.levering.leverdatum}, "
+                                        f"{rijen} rijen in {max(batches, 1)} batch(es)"}
+    meta["run_id"] = {"run_name": ctx.peildatum.isoformat(), "run_time": f"{ctx.peildatum.isoformat()}T00:00:00Z"}
+    meta["active_batch_definition"] = {"datasource_name": suite.bron, "data_connector_name": "duckdb",
+                                       "data_asset_name": suite.tabel,
+                                       "batch_identifiers": {"leverdatum": str(ctx.levering.leverdatum)}}
+    meta["peildatum"] = ctx.peildatum.isoformat()
+    return _json(resultaat)
+
+
+def _controle(suite: Suite, opgeteld: dict[str, Optelling], niet: list[str], rijen: int, batches: int,
+              duur: float) -> Controle:
+    mislukt = [o for o in opgeteld.values() if not o.geslaagd]
+    fouten = [o for o in mislukt if o.inst["ernst"] == FOUT]
+
+    def regel(o: Optelling) -> str:
+        if o.uitzondering:
+            return f"{o.v.naam}: kon niet worden geëvalueerd ({o.uitzondering})"
+        return (f"{o.v.naam}: {o.onverwacht} van {o.beoordeeld} rijen ({o.percentage:.2f}%) voldoen niet "
+                f"(minimaal {100 * float(o.inst['mostly']):g}% moet voldoen)")
+
+    n = len(opgeteld)
+    if mislukt:
+        toelichting = f"{len(mislukt)} van {n} verwachtingen niet gehaald: " + "; ".join(
+            regel(o) for o in sorted(mislukt, key=lambda o: (o.inst["ernst"] != FOUT, o.v.naam)))
+    else:
+        toelichting = f"alle {n} verwachtingen gehaald ({rijen} rijen)"
+    if niet:
+        toelichting += "; " + "; ".join(niet)
+    ernst = FOUT if fouten or not mislukt and any(o.inst["ernst"] == FOUT for o in opgeteld.values()) \
+        else WAARSCHUWING
+    return Controle(
+        "verwachtingen", geslaagd=not mislukt, ernst=ernst, waarde=float(len(mislukt)),
+        drempel="elke verwachting haalt haar minimum (mostly) per soort, zie checks/drempels.yaml",
+        toelichting=toelichting,
+        details={"suite": suite.tabel, "rijen": rijen, "batches": batches, "duur_s": round(duur, 2),
+                 "verwachtingen": n, "gehaald": n - len(mislukt), "niet_gecontroleerd": niet,
+                 "mislukt": [{"verwachting": o.v.naam, "omschrijving": o.v.omschrijving, "ernst": o.inst["ernst"],
+                              "soort": o.v.soort, "onverwacht": o.onverwacht, "beoordeeld": o.beoordeeld,
+                              "percentage": round(o.percentage, 4), "mostly": float(o.inst["mostly"]),
+                              "voorbeelden": o.voorbeelden()} for o in mislukt]})
+
+
+def bewaar(ctx: Context, gxs, resultaat: dict) -> None:
+    opslag.vervang(ctx.con, TABEL, pl.DataFrame([{
+        "peildatum": ctx.peildatum, "bron": ctx.spec.bron, "tabel": ctx.spec.tabel,
+        "leverdatum": ctx.levering.leverdatum, "geslaagd": bool(resultaat["success"]),
+        "suite": json.dumps(_json(gxs.to_json_dict()), ensure_ascii=False),
+        "resultaat": json.dumps(resultaat, ensure_ascii=False)}]),
+        {"peildatum": ctx.peildatum, "tabel": ctx.spec.tabel})
+
+
+def verwachtingen(ctx: Context) -> Controle:
+    return valideer(ctx)[0]
+
+
+DEFINITIES = [Definitie("verwachtingen", "Great Expectations-suite: sleutels, waardenlijsten, formaten, bereiken, "
+                                         "datumlogica en verwijzingen tussen bronnen", verwachtingen)]

@@ -1,0 +1,60 @@
+"""Pseudonymisation: the key comes from the environment or an owner-only werkmap file; analysis tables key
+persons by HMAC pseudonym and hold no BSN."""
+import hashlib
+import hmac
+import stat
+
+import duckdb
+import polars as pl
+
+from sources import pseudoniem
+from sources.register import PER_BRON
+from tests.bouwer import bsn
+from tests.lineage.conftest import alle_bsns
+
+# Ingestion and bookkeeping tables may hold the BSN (they are the delivered data); everything else may not.
+BRONTABELLEN = {s.tabel for specs in PER_BRON.values() for s in specs} | {
+    "quarantaine", "run_bronnen", "bestand_tellingen", "controle_resultaten"}
+
+
+def test_key_from_environment_creates_no_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("SYSTEEMANALYSE_PSEUDONIEM_SLEUTEL", "geheim-uit-de-omgeving")
+    assert pseudoniem.sleutel(tmp_path) == b"geheim-uit-de-omgeving"
+    assert not (tmp_path / pseudoniem.BESTAND).exists()
+
+
+def test_key_file_is_created_owner_only_and_stable(tmp_path, monkeypatch):
+    monkeypatch.delenv("SYSTEEMANALYSE_PSEUDONIEM_SLEUTEL", raising=False)
+    eerste = pseudoniem.sleutel(tmp_path / "werk")
+    pad = tmp_path / "werk" / pseudoniem.BESTAND
+    assert stat.S_IMODE(pad.stat().st_mode) == 0o600
+    assert len(eerste) == 64 and pseudoniem.sleutel(tmp_path / "werk") == eerste
+    assert pseudoniem.sleutel(tmp_path / "ander") != eerste
+
+
+def test_pseudonyms_are_keyed_hmac_and_null_safe():
+    s = pseudoniem.pseudoniemen(pl.Series([bsn(1), None, bsn(1), bsn(2)]), b"k")
+    verwacht = hmac.new(b"k", bsn(1).encode(), hashlib.sha256).hexdigest()[:32]
+    assert s.to_list() == [verwacht, None, verwacht, s[3]] and s[3] != verwacht
+    assert pseudoniem.pseudoniemen(pl.Series([bsn(1)]), b"andere")[0] != verwacht
+    assert hashlib.sha256(bsn(1).encode()).hexdigest()[:32] != verwacht     # not a plain (reversible) hash
+
+
+def test_analysis_tables_hold_no_bsn(run):
+    werkmap = run["werkmap"]
+    assert stat.S_IMODE((werkmap / pseudoniem.BESTAND).stat().st_mode) == 0o600
+    sleutel = (werkmap / pseudoniem.BESTAND).read_text().strip().encode()
+    con = duckdb.connect(str(werkmap / "systeemanalyse.duckdb"), read_only=True)
+    tabellen = [(s, t) for s, t in con.sql("SELECT table_schema, table_name FROM information_schema.tables "
+                                           "WHERE table_schema = 'main'").fetchall() if t not in BRONTABELLEN]
+    assert {"populatie", "funnel_leden", "funnel_stappen", "signalen", "uitsluitingen"} <= {t for _, t in tabellen}
+    bsns = alle_bsns()
+    for schema, tabel in tabellen:
+        frame = con.sql(f'SELECT * FROM "{schema}"."{tabel}"').pl()
+        tekst = frame.select(pl.all().cast(pl.Utf8)).write_csv()
+        assert not [b for b in bsns if b in tekst], tabel
+        assert "bsn" not in {c.lower() for c in frame.columns}, tabel
+    # the household is keyed by the HMAC of the werkmap's key: inzage can find it, nobody can reverse it
+    rij = con.sql("SELECT aanvrager_ph, partner_ph FROM populatie WHERE dossier_id = 'D00001'").fetchall()[0]
+    con.close()
+    assert rij == tuple(hmac.new(sleutel, bsn(n).encode(), hashlib.sha256).hexdigest()[:32] for n in (1, 2))
