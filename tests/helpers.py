@@ -31,7 +31,8 @@ def lever_alles(root: Path, leverdatum: str = "2026-10-01", gemeente_leverdatum:
     return landing
 
 
-def staged(landing_root: Path, werkmap: Path, peildatum: date):
+def ingest(landing_root: Path, werkmap: Path, peildatum: date):
+    """What the delivery and staged-table assets do, for every source: the connection afterwards."""
     con = opslag.verbind(werkmap)
     for bron, specs in PER_BRON.items():
         lev = levering.kies(landing_root, bron, peildatum)
@@ -39,6 +40,11 @@ def staged(landing_root: Path, werkmap: Path, peildatum: date):
         if lev.geaccepteerd:
             for spec in specs:
                 lees_in(con, lev, spec)
+    return con
+
+
+def staged(landing_root: Path, werkmap: Path, peildatum: date):
+    con = ingest(landing_root, werkmap, peildatum)
     uitvoering.populatie_tabel(con, peildatum, SLEUTEL)
     return con
 

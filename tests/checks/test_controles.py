@@ -11,6 +11,7 @@ from sources import opslag
 from sources.inlezen import lees_in
 from sources.register import PER_BRON, bestand
 from tests.bouwer import Landing, adres, bsn, dossier, persoon, woont
+from tests.helpers import ingest
 from tests.themas.test_vermogen_voertuigen import auto
 
 P = date(2026, 10, 31)
@@ -51,14 +52,7 @@ def lever(root, leverdata=None, **vervang) -> Landing:
 
 
 def staged(root, werkmap, peildatum=P):
-    con = opslag.verbind(werkmap)
-    for bron, specs in PER_BRON.items():
-        lev = lv.kies(root, bron, peildatum)
-        lv.bewaar(con, peildatum, lev)
-        if lev.geaccepteerd:
-            for spec in specs:
-                lees_in(con, lev, spec)
-    return con
+    return ingest(root, werkmap, peildatum)
 
 
 def controleer(con, tabel: str, drempels: dict | None = None, peildatum=P) -> dict:
