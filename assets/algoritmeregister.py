@@ -17,7 +17,7 @@ from assets import lineage
 from assets.themas import kader
 from assets.themas.kader import BIJZONDERE_VELDEN, Thema
 from assets.themas.register import THEMAS
-from sources import opslag
+from kern import opslag
 
 STANDAARD = "1.0"
 ORGANISATIE_OMGEVING = "SYSTEEMANALYSE_ORGANISATIE"

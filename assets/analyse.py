@@ -9,8 +9,8 @@ from assets.excel import schrijf as schrijf_excel
 from assets.themas import kader, uitvoering
 from assets.themas.kader import Thema
 from assets.themas.register import THEMAS
-from pipelines.partities import PEILDATUM, peildatum
-from pipelines.resources import Werkomgeving
+from kern.partities import PEILDATUM, peildatum
+from kern.resources import Werkomgeving
 from sources import pseudoniem
 from sources.register import PER_BRON
 

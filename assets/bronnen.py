@@ -8,8 +8,8 @@ import dagster as dg
 
 from checks import register as controles
 from checks.kader import Context, bewaar
-from pipelines.partities import PEILDATUM, peildatum
-from pipelines.resources import Werkomgeving
+from kern.partities import PEILDATUM, peildatum
+from kern.resources import Werkomgeving
 from sources import levering as lv
 from sources.contract import Bestand, duckdb_type
 from sources.inlezen import lees_in

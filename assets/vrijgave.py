@@ -17,7 +17,7 @@ from assets import excel
 from assets.themas import uitvoering
 from assets.themas.kader import Thema
 from checks.kader import blokkerende_fouten
-from sources import opslag
+from kern import opslag
 
 Poort = Callable[[object, date, Thema], list[str]]
 VRIJGEGEVEN, GEBLOKKEERD = "vrijgegeven", "geblokkeerd"

@@ -36,10 +36,10 @@ def controles(werkmap: str) -> dict:
 
     from checks import register
     from checks.kader import Context, bewaar
-    from checks.verslag import kwaliteit_onderdeel
+    from assets.kwaliteitsverslag import kwaliteit_onderdeel
     from checks.verwachtingen import _batchdefinitie
     from sources import levering as lv
-    from sources import opslag
+    from kern import opslag
     from sources.inlezen import Inlezing
     from sources.register import ALLE
 

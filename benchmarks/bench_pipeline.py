@@ -44,7 +44,8 @@ def genereer(landing: str, schaal: str):
 
 
 def inlezen(landing: str, werkmap: str):
-    from sources import levering, opslag
+    from kern import opslag
+    from sources import levering
     from sources.inlezen import lees_in
     from sources.register import PER_BRON
 
@@ -80,8 +81,8 @@ def vloer(landing: str):
 def themas(werkmap: str):
     from assets.themas import kader, uitvoering
     from assets.themas.register import THEMAS
-    from pipelines.omgeving import STANDAARD_FILTERS
-    from sources import opslag
+    from kern.omgeving import STANDAARD_FILTERS
+    from kern import opslag
 
     con = opslag.verbind(werkmap)
     uitvoering.populatie_tabel(con, P, b"benchmark")
@@ -96,7 +97,7 @@ def sql(werkmap: str):
 
     from assets.themas import kader
     from benchmarks.sql_regels import signalen
-    from pipelines.omgeving import STANDAARD_FILTERS
+    from kern.omgeving import STANDAARD_FILTERS
 
     con = duckdb.connect(str(Path(werkmap) / "systeemanalyse.duckdb"))
     uit = {t: len(s) for t, s in signalen(con, P, kader.laad_parameters(STANDAARD_FILTERS)).items()}

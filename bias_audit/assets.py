@@ -6,8 +6,8 @@ import dagster as dg
 
 from assets.themas.kader import Thema
 from bias_audit import audit
-from pipelines.partities import PEILDATUM, peildatum
-from pipelines.resources import Werkomgeving
+from kern.partities import PEILDATUM, peildatum
+from kern.resources import Werkomgeving
 
 
 def schrijf_document(uitvoer, doc: dict):

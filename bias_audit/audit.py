@@ -18,7 +18,7 @@ from assets.themas.kader import Thema
 from assets.themas.register import THEMAS
 from bias_audit import instellingen, kenmerken, statistiek, tellingen
 from bias_audit import verklaringen as vk
-from sources import opslag
+from kern import opslag
 
 STATISTIEKEN, OORDELEN = "bias_statistieken", "bias_oordelen"
 AFWIJKING, ONDER, GEEN, NIET_GETOETST = "afwijking", "ondervertegenwoordiging", "geen", "niet getoetst"

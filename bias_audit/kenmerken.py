@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 
 from bias_audit import instellingen
-from sources import opslag
+from kern import opslag
 
 TABEL = "audit.bias_kenmerken"
 ONBEKEND = "onbekend"

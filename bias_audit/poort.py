@@ -5,7 +5,7 @@ from datetime import date
 from assets.themas import uitvoering
 from assets.themas.kader import Thema
 from bias_audit.audit import OORDELEN
-from sources import opslag
+from kern import opslag
 
 
 def biaspoort(con, peildatum: date, thema: Thema) -> list[str]:

@@ -70,7 +70,7 @@ def offline(tekst: str) -> str:
 
 def _validaties(con, peildatum: date) -> list[tuple]:
     """This run's validation results: only for the delivery the run actually used per source."""
-    from sources import opslag
+    from kern import opslag
 
     if not opslag.bestaat_tabel(con, "kwaliteit_validaties"):
         return []

@@ -14,7 +14,7 @@ import dagster as dg
 import duckdb
 import polars as pl
 
-from sources import opslag
+from kern import opslag
 from sources.contract import Bestand
 
 FOUT, WAARSCHUWING = "error", "warning"

@@ -17,7 +17,7 @@ import polars as pl
 
 from checks.kader import FOUT, WAARSCHUWING, Context, Controle, Definitie
 from checks.suites import BSN_KOLOMMEN, SUITES, Suite, Verwachting
-from sources import opslag
+from kern import opslag
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # no usage statistics leave this machine
 

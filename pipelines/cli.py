@@ -14,7 +14,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from pipelines import omgeving
+from kern import omgeving
 
 OK, MISLUKT, FOUTE_INVOER, BLOKKADE = 0, 1, 2, 3
 
@@ -94,7 +94,7 @@ def _fout(bericht: str) -> int:
 
 
 def run(args) -> int:
-    from pipelines.partities import PEILDATUM
+    from kern.partities import PEILDATUM
 
     if not args.landing.is_dir():
         return _fout(f"landingsmap {args.landing} bestaat niet")
@@ -114,36 +114,36 @@ def run(args) -> int:
         werkmap.mkdir(parents=True, exist_ok=True)
     except OSError as fout:
         return _fout(f"werkmap {werkmap} is niet aan te maken: {fout}")
-    os.environ[omgeving.LANDING] = str(args.landing.resolve())
-    os.environ[omgeving.WERKMAP] = str(werkmap)
-    # every run states all its settings: nothing leaks from an earlier run in the same process
-    os.environ[omgeving.VERKLARINGEN] = str((args.verklaringen or omgeving.STANDAARD_VERKLARINGEN).resolve())
-    os.environ[omgeving.FILTERS] = str((args.filters or omgeving.STANDAARD_FILTERS).resolve())
-    instance = dagster_instance(werkmap)
+    instellingen = {"landing": str(args.landing.resolve()), "werkmap": str(werkmap),
+                    "verklaringen": str((args.verklaringen or omgeving.STANDAARD_VERKLARINGEN).resolve()),
+                    "filters": str((args.filters or omgeving.STANDAARD_FILTERS).resolve())}
+    instance, home = dagster_instance(werkmap)
     print(f"systeemanalyse run — peildatum {args.peildatum}, landing {args.landing}, werkmap {werkmap}")
-    print(f"Dagster-instantie: {os.environ['DAGSTER_HOME']}")
-    return voer_run_uit(instance, args.peildatum, werkmap)
+    print(f"Dagster-instantie: {home}")
+    return voer_run_uit(instance, args.peildatum, werkmap, instellingen)
 
 
 def dagster_instance(werkmap: Path):
-    """The Dagster instance of the werkmap (DAGSTER_HOME) unless one is set; dagster.yaml from the project."""
+    """The Dagster instance: DAGSTER_HOME when set, else the werkmap's own (dagster.yaml from the project).
+
+    Settings reach the definitions as resources; nothing is written into os.environ."""
     from dagster import DagsterInstance
 
-    if not os.environ.get("DAGSTER_HOME"):
-        home = werkmap / "dagster_home"
-        home.mkdir(parents=True, exist_ok=True)
-        sjabloon = omgeving.PROJECT / "dagster.yaml"
-        if sjabloon.is_file() and not (home / "dagster.yaml").exists():
-            shutil.copy(sjabloon, home / "dagster.yaml")
-        os.environ["DAGSTER_HOME"] = str(home)
-    return DagsterInstance.get()
+    if os.environ.get("DAGSTER_HOME"):
+        return DagsterInstance.get(), os.environ["DAGSTER_HOME"]
+    home = werkmap / "dagster_home"
+    home.mkdir(parents=True, exist_ok=True)
+    sjabloon = omgeving.PROJECT / "dagster.yaml"
+    if sjabloon.is_file() and not (home / "dagster.yaml").exists():
+        shutil.copy(sjabloon, home / "dagster.yaml")
+    return DagsterInstance.from_config(str(home)), str(home)
 
 
-def voer_run_uit(instance, peildatum: date, werkmap: Path) -> int:
+def voer_run_uit(instance, peildatum: date, werkmap: Path, instellingen: dict[str, str]) -> int:
     from assets import verslag
     from pipelines.definitions import bouw
 
-    defs = bouw()
+    defs = bouw(instellingen)
     job = defs.resolve_job_def("volledige_run")
     resultaat = job.execute_in_process(
         partition_key=peildatum.isoformat(), instance=instance, raise_on_error=False,

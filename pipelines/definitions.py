@@ -8,11 +8,11 @@ from assets.algoritmeregister import register_onderdeel
 from bias_audit.assets import bias_asset
 from bias_audit.poort import biaspoort
 from bias_audit.rapport import rapport_onderdeel
-from checks.verslag import kwaliteit_onderdeel
+from assets.kwaliteitsverslag import kwaliteit_onderdeel
 from assets.bronnen import BESTANDEN, LEVERINGEN
 from assets.themas.register import THEMAS
-from pipelines.omgeving import instellingen
-from pipelines.resources import Werkomgeving
+from kern.omgeving import instellingen
+from kern.resources import Werkomgeving
 from pipelines.schedules import nachtelijk
 from pipelines.sensors import nieuwe_levering
 from pipelines.jobs import volledige_run

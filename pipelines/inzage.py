@@ -20,8 +20,9 @@ from assets import lineage
 from assets.themas import kader, wonen
 from assets.themas.kader import Invoer, Thema
 from assets.themas.register import THEMAS
-from pipelines.omgeving import SLEUTEL
-from sources import opslag, pseudoniem
+from kern.omgeving import SLEUTEL
+from kern import opslag
+from sources import pseudoniem
 
 OK, MISLUKT, FOUTE_INVOER = 0, 1, 2
 

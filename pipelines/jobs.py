@@ -1,7 +1,7 @@
 """The one job: a complete run for one peildatum (ingest, checks, themes, audit, release, report)."""
 import dagster as dg
 
-from pipelines.partities import PEILDATUM
+from kern.partities import PEILDATUM
 
 # In-process: DuckDB has one writer per database file, and a municipal run takes seconds.
 volledige_run = dg.define_asset_job(

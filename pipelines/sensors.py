@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 
 from pipelines.jobs import volledige_run
-from pipelines.omgeving import instellingen
+from kern.omgeving import instellingen
 from sources.contract import BRONNEN
 from sources.levering import leverdata
 

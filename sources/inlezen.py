@@ -16,7 +16,7 @@ import numpy as np
 import pandera.polars as pa
 import polars as pl
 
-from sources import opslag
+from kern import opslag
 from sources.contract import Bestand, duckdb_type, getypeerde_kolommen, validiteitsregels
 from sources.levering import CSV_OPTIES, Levering, kolomtypes
 

@@ -197,7 +197,7 @@ def bewaar(con, peildatum: date, levering: Levering) -> None:
     """Record which delivery the run for this peildatum uses, and the verdict on it."""
     import polars as pl
 
-    from sources import opslag
+    from kern import opslag
 
     opslag.vervang(con, "run_bronnen", pl.DataFrame([{
         "peildatum": peildatum, "bron": levering.bron, "leverdatum": levering.leverdatum, "status": levering.status,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.omgeving import SLEUTEL
+from kern.omgeving import SLEUTEL
 
 BESTAND = "pseudoniem.key"
 

@@ -11,7 +11,8 @@ import polars as pl
 
 from assets.themas import kader, uitvoering
 from assets.themas.register import THEMAS
-from sources import levering, opslag
+from kern import opslag
+from sources import levering
 from sources.inlezen import lees_in
 from sources.register import PER_BRON
 from tests.bouwer import Landing

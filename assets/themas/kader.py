@@ -20,7 +20,7 @@ import polars as pl
 import yaml
 from polars.io.plugins import register_io_source
 
-from sources import opslag
+from kern import opslag
 
 # Special personal data: exists in the BRP extract for the bias audit only (domain.md). The staged
 # brp_personen table does not even hold these columns; `Invoer` refuses them by name as well.

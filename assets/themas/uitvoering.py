@@ -11,7 +11,7 @@ import polars as pl
 
 from assets.themas import kader
 from assets.themas.kader import Invoer, Thema
-from sources import opslag
+from kern import opslag
 from sources.pseudoniem import pseudoniemen
 
 SIGNAAL_KOLOMMEN = ["signaal_id", "thema", "peildatum", "dossier_id", "bsn", "reden", "bewijs", "bronnen",

@@ -15,7 +15,7 @@ from assets.themas.register import THEMAS
 from bias_audit import audit
 from bias_audit.poort import biaspoort
 from pipelines.cli import main
-from sources import opslag
+from kern import opslag
 from tests.bouwer import adres, bsn, dossier, persoon, woont
 from tests.helpers import lever_alles
 from tests.themas.test_vermogen_voertuigen import auto

@@ -7,7 +7,7 @@ import pytest
 from checks import register
 from checks.kader import FOUT, WAARSCHUWING, Context, blokkerende_fouten, bewaar
 from sources import levering as lv
-from sources import opslag
+from kern import opslag
 from sources.inlezen import lees_in
 from sources.register import PER_BRON, bestand
 from tests.bouwer import Landing, adres, bsn, dossier, persoon, woont

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import omgeving
+from kern import omgeving
 from pipelines.cli import main
 from tests.bouwer import adres, bsn, dossier, persoon, woont
 from tests.helpers import lever_alles

@@ -13,7 +13,7 @@ import yaml
 
 from assets import algoritmeregister
 from assets.themas.register import THEMAS
-from pipelines.omgeving import STANDAARD_FILTERS
+from kern.omgeving import STANDAARD_FILTERS
 from tests.lineage.conftest import P, alle_bsns, draai
 
 SCHEMA = json.loads((Path(__file__).parent / "algoritmeregister_v1_0.schema.json").read_text(encoding="utf-8"))

@@ -5,7 +5,8 @@ from datetime import date
 
 import pytest
 
-from sources import levering, opslag
+from kern import opslag
+from sources import levering
 from sources.inlezen import lees_in
 from sources.register import PER_BRON, bestand
 from tests.bouwer import Landing, adres, bsn, csv_tekst, persoon, woont

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from sources import opslag
+from kern import opslag
 
 
 class Werkomgeving(dg.ConfigurableResource):

@@ -13,10 +13,11 @@ import traceback
 from datetime import date
 from pathlib import Path
 
+from assets.themas.register import THEMAS
 from checks import datadocs
 from checks.kader import FOUT, blokkerende_fouten
 from checks.register import DEFINITIES, DREMPELS_PAD
-from sources import opslag
+from kern import opslag
 from sources.contract import BRONNEN
 
 
@@ -35,8 +36,6 @@ def controles(con, peildatum: date) -> list[dict]:
 
 def geblokkeerde_themas(con, peildatum: date) -> dict[str, list[str]]:
     """Per theme the failed error checks on the sources it needs (the data-quality part of its gate)."""
-    from assets.themas.register import THEMAS
-
     uit = {}
     for thema_id, thema in THEMAS.items():
         redenen = blokkerende_fouten(con, peildatum, list(thema.bronnen))

@@ -1,0 +1,57 @@
+"""Reports as Jinja2 templates: one environment with autoescape, one stylesheet, Dutch number filters.
+
+Every HTML page for people (bias report, quality summary, Data Docs index, lineage page, monitoring)
+extends `basis.html`, which inlines `stijl.css`: pages are self-contained, printable, and make no request
+that leaves the machine.
+"""
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+from importlib.resources import files
+
+import jinja2
+
+MAP = files("kern") / "sjablonen"
+
+
+def nl_getal(waarde, decimalen: int = 2) -> str:
+    """12.345,68 — Dutch thousands and decimal separators; None as an en dash; text as given."""
+    if waarde is None:
+        return "–"
+    if isinstance(waarde, str):
+        return waarde
+    if isinstance(waarde, bool):
+        return "ja" if waarde else "nee"
+    if isinstance(waarde, int):
+        return f"{waarde:,}".replace(",", ".")
+    return f"{waarde:,.{decimalen}f}".replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def nl_euro(bedrag: float) -> str:
+    return ("-" if bedrag < 0 else "") + "€ " + nl_getal(abs(float(bedrag)), 2)
+
+
+def nl_datum(d: date | str) -> str:
+    d = date.fromisoformat(d) if isinstance(d, str) else d
+    maanden = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+               "oktober", "november", "december")
+    return f"{d.day} {maanden[d.month - 1]} {d.year}"
+
+
+def stijl() -> str:
+    return (MAP / "stijl.css").read_text(encoding="utf-8")
+
+
+@cache
+def omgeving() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(MAP)), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(getal=nl_getal, euro=nl_euro, datum=nl_datum)
+    env.globals["stijl"] = stijl
+    return env
+
+
+def render(sjabloon: str, **context) -> str:
+    """Render `kern/sjablonen/<sjabloon>`."""
+    return omgeving().get_template(sjabloon).render(**context)
