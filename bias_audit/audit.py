@@ -14,11 +14,12 @@ import numpy as np
 import polars as pl
 
 from assets.themas import uitvoering
-from assets.themas.kader import Thema
+from assets.themas.kader import Thema, laad_parameters
 from assets.themas.register import THEMAS
-from bias_audit import instellingen, kenmerken, statistiek, tellingen
-from bias_audit import verklaringen as vk
+from bias_audit import bewijs, gepoold, instellingen, kenmerken, kracht, oorzaken, statistiek, tellingen
+from bias_audit import oordeel
 from kern import opslag
+from kern.omgeving import STANDAARD_FILTERS
 
 STATISTIEKEN, OORDELEN = "bias_statistieken", "bias_oordelen"
 AFWIJKING, ONDER, GEEN, NIET_GETOETST = "afwijking", "ondervertegenwoordiging", "geen", "niet getoetst"
@@ -29,8 +30,12 @@ def _p_gecorrigeerd(p: np.ndarray, gewicht: float) -> np.ndarray:
     return np.minimum(1.0, statistiek.holm(p) / gewicht) if len(p) else p
 
 
-def statistieken(cellen: pl.DataFrame, minimum: int, gewicht: float, inst: dict) -> pl.DataFrame:
-    """Rates, ratios, intervals, tests and the corrected p of one family of cells (all steps >= 1)."""
+def statistieken(cellen: pl.DataFrame, minimum: int, gewicht: float, inst: dict, exact_vermogen: bool = False
+                 ) -> pl.DataFrame:
+    """Rates, ratios, intervals, tests and the corrected p of one family of cells (all steps >= 1).
+
+    `exact_vermogen`: the smallest detectable ratio of cells decided by Fisher's test is computed for that
+    exact test (bias_audit/kracht.py); otherwise, and for chi-square cells, by the normal approximation."""
     x, n, X, N = (cellen[k].to_numpy().astype(float) for k in ("x", "n", "X", "N"))
     getoetst = (n >= minimum) & (n < N) & (X > 0) & (X < N)
     p, naam = statistiek.toets(x, n, X, N, inst["exact_onder_verwachting"], getoetst)
@@ -47,7 +52,13 @@ def statistieken(cellen: pl.DataFrame, minimum: int, gewicht: float, inst: dict)
     p_stap, _ = statistiek.toets(xc, xv, Xc, Xv, inst["exact_onder_verwachting"],
                                  (xv > 0) & (Xv > 0) & (n >= minimum))
     m = max(int(getoetst.sum()), 1)
-    kleinste = statistiek.kleinste_ratio(n, X, N, inst["alfa_run"] * gewicht / m, inst["onderscheidend_vermogen"])
+    alfa_cel = inst["alfa_run"] * gewicht / m
+    if exact_vermogen:
+        kleinste, vermogen_methode = kracht.kleinste_ratio(
+            n, X, N, alfa_cel, [str(t) if g else "" for t, g in zip(naam, getoetst)], inst["onderscheidend_vermogen"])
+    else:
+        kleinste = statistiek.kleinste_ratio(n, X, N, alfa_cel, inst["onderscheidend_vermogen"])
+        vermogen_methode = ["normale benadering"] * len(n)
     with np.errstate(invalid="ignore", divide="ignore"):
         return cellen.with_columns(
             pl.Series("aandeel_populatie", n / N), pl.Series("aandeel_selectie", np.where(X > 0, x / X, np.nan)),
@@ -59,10 +70,11 @@ def statistieken(cellen: pl.DataFrame, minimum: int, gewicht: float, inst: dict)
             pl.Series("ratio_stap", statistiek.ratio(xc, xv, Xc, Xv)),
             pl.Series("p_stap", np.where((xv > 0) & (Xv > 0), p_stap, np.nan)),
             pl.Series("kleinste_aantoonbare_ratio", np.where(getoetst, kleinste, np.nan)),
+            pl.Series("vermogen_methode", vermogen_methode, dtype=pl.Utf8), pl.Series("alfa_cel", np.full(len(n), alfa_cel)),
         ).with_columns(pl.col(pl.Float64).fill_nan(None))
 
 
-def toets_alle(leden: pl.DataFrame, km: pl.DataFrame, laatste: int, inst: dict
+def toets_alle(leden: pl.DataFrame, km: pl.DataFrame, laatste: int, inst: dict, exact_vermogen: bool = True
                ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """The three families of one theme: single attributes and intersections of two (blocking, sharing the
     theme's part of the run's alpha), and the exploratory three-attribute scan of the last step."""
@@ -70,7 +82,7 @@ def toets_alle(leden: pl.DataFrame, km: pl.DataFrame, laatste: int, inst: dict
     t = len(THEMAS)
     w_int = inst["aandeel_intersecties"]
     enkel = statistieken(tellingen.tel(leden, km, tellingen.combinaties(attrs, 1)), inst["minimum_groep"],
-                         (1 - w_int) / t, inst).with_columns(pl.lit("kenmerk").alias("soort"))
+                         (1 - w_int) / t, inst, exact_vermogen).with_columns(pl.lit("kenmerk").alias("soort"))
     paren = statistieken(tellingen.tel(leden, km, tellingen.combinaties(attrs, 2)), inst["minimum_intersectie"],
                          w_int / t, inst).with_columns(pl.lit("intersectie").alias("soort"))
     drie = statistieken(tellingen.tel(leden, km, tellingen.combinaties(attrs, 3), [laatste]),
@@ -87,7 +99,7 @@ def _rond(v, cijfers: int = 4):
     if v is None:
         return None
     if isinstance(v, float):
-        if np.isinf(v):
+        if not np.isfinite(v):
             return None
         return float(f"{v:.{cijfers}g}")
     return v
@@ -96,20 +108,14 @@ def _rond(v, cijfers: int = 4):
 def publiceerbaar(rij: dict, grens: int) -> dict:
     """A cell for a published table: counts below `grens` suppressed, and the shares that would reveal them."""
     klein_n, klein_x = rij["n"] < grens, rij["x"] < grens
-    uit = {k: _rond(v) for k, v in rij.items() if k not in ("x_vorig", "x_cond", "X_vorig", "X_cond", "N", "X")}
+    uit = {k: _rond(v) for k, v in rij.items()
+           if k not in ("x_vorig", "x_cond", "X_vorig", "X_cond", "N", "X", "alfa_cel")}
     uit["n"], uit["x"] = _onderdruk(rij["n"], grens), _onderdruk(rij["x"], grens)
     if klein_n:
         uit["aandeel_populatie"] = None
     if klein_x:
         uit["aandeel_selectie"] = uit["selectiegraad"] = None
     return uit
-
-
-def _reden(thema: Thema, a: dict) -> str:
-    return (f"bias-afwijking in {thema.id}, stap {a['stap']} ({a['stap_nr']}), kenmerk {a['kenmerk']}, groep "
-            f"{a['groep']}: ratio {a['ratio']:.2f} (95%-BI {a['ci_laag']:.2f}-{a['ci_hoog']:.2f}), gecorrigeerde "
-            f"p = {a['p_gecorrigeerd']:.2g}; ontstaat in stap {a['eerste_stap']}; geen geldige verklaring "
-            f"in het verklaringenregister")
 
 
 def _oorzaak(rijen: pl.DataFrame, a: dict, namen: dict[int, str]) -> dict:
@@ -145,6 +151,7 @@ def _leeg_document(thema: Thema, peildatum: date, inst: dict) -> dict:
             "intersecties": {"minimum": inst["minimum_intersectie"], "getoetst": 0, "bevindingen": []},
             "verkenning": {"minimum": inst["minimum_verkenning"], "getoetst": 0, "bevindingen": []},
             "drift": [], "verklaringen": {"van_kracht": [], "verlopen": [], "fout": None},
+            "oorzaken": [], "fouten": [], "legitieme_factoren": [], "gepoold": {"runs": [], "getoetst": 0},
             "bronvelden": list(thema.alle_velden),
             "auditvelden": ["gemeente.uitkeringen.bsn (alleen als koppelsleutel)", "gemeente.uitkeringen.normcategorie",
                             "gemeente.uitkeringen.datum_aanvang", "brp.personen.geboortedatum",
@@ -172,36 +179,216 @@ def methode(inst: dict) -> dict:
         "minimum_verkenning": inst["minimum_verkenning"], "onderdrukken_onder": inst["onderdrukken_onder"],
         "onderscheidend_vermogen": inst["onderscheidend_vermogen"],
         "kenmerken": kenmerken.KENMERKEN,
+        "oorzaken": "Een afwijking van een intersectie A×B is afgeleid van een afwijkende enkele groep A in dezelfde "
+                    "stap wanneer binnen A de leden met B niet significant vaker geselecteerd worden dan de rest van A "
+                    "(voorwaardelijke ratio, dezelfde toets binnen A, Holm over alle voorwaardelijke toetsen met het "
+                    "deel van de intersecties, en alleen 'voorbij' boven de drempel). Een intersectie die verder gaat "
+                    "dan beide ouders is zelf een hoofdoorzaak. Eén hoofdoorzaak per kenmerk en groep, bij de eerste "
+                    "stap waarin zij afwijkt, met alle stappen waarin zij afwijkt.",
+        "bewijs": "Per hoofdoorzaak de Mantel-Haenszel-ratio (groep tegenover de rest, Greenland-Robins-interval), "
+                  "gestratificeerd naar elke legitieme factor van het thema en omgerekend naar de schaal van de "
+                  "audit (groep tegenover de populatie); 'samenvallend' wanneer minder dan "
+                  f"{inst['samenvallend_onder']:.0%} van de groep in strata met ook anderen valt.",
+        "vermogen": f"De kleinste ratio die de toegepaste toets met {inst['onderscheidend_vermogen']:.0%} kans "
+                    "vindt, op het gecorrigeerde niveau: exact voor de Fisher-toets (voorwaardelijk op de "
+                    "stapgrootte, niet-centrale hypergeometrische verdeling), anders de normale benadering; "
+                    f"bevestigd met een Monte-Carlosimulatie van dezelfde toets ({inst['simulaties']} trekkingen).",
+        "gepoold": f"De laatste stap samengenomen over de laatste {inst['pool_runs']} runs met dezelfde "
+                   "filter_versie, elk dossier één keer (geselecteerd als het in één van die runs op de eindlijst "
+                   f"stond), met een eigen foutkans van {inst['alfa_gepoold']} over de thema's; een gepoolde "
+                   "afwijking blokkeert zoals elke andere.",
+        "alfa_gepoold": inst["alfa_gepoold"], "pool_runs": inst["pool_runs"],
     }
 
 
-def voer_uit(con, peildatum: date, thema: Thema, verklaringen_pad: str, inst: dict | None = None) -> dict:
-    """Audit one theme; store statistics and verdict; return the (publishable) document."""
+def voer_uit(con, peildatum: date, thema: Thema, verklaringen_pad: str | None, inst: dict | None = None,
+             parameters: dict | None = None) -> dict:
+    """Audit one theme and judge it against the registry: bereken + herbeoordeel."""
+    bereken(con, peildatum, thema, inst, parameters)
+    return herbeoordeel(con, peildatum, thema, verklaringen_pad)
+
+
+def herbeoordeel(con, peildatum: date, thema: Thema | str, verklaringen_pad: str | None) -> dict:
+    """Judge the stored audit of a theme against the registry as it is now; store and return the document.
+    Nothing is computed again (this is what `systeemanalyse vrijgeven` runs)."""
+    thema_id = thema if isinstance(thema, str) else thema.id
+    doc = laad(con, peildatum, thema_id).get(thema_id)
+    if doc is None:
+        raise KeyError(f"geen opgeslagen bias-audit van {thema_id} voor peildatum {peildatum}")
+    alle, fout = oordeel.lees_register(verklaringen_pad)
+    oordeel.beoordeel(doc, alle, fout, peildatum)
+    _bewaar_oordeel(con, peildatum, thema_id, doc)
+    return doc
+
+
+def _legitieme_factoren(thema: Thema, parameters: dict | None) -> dict[str, dict]:
+    """The theme's legitimate factors with their reasons (parameters.yaml), checked against the known ones."""
+    if parameters is None:
+        parameters = laad_parameters(STANDAARD_FILTERS)
+    opgegeven = (parameters.get(thema.id) or {}).get("legitieme_factoren") or {}
+    onbekend = sorted(set(opgegeven) - set(kenmerken.FACTOREN))
+    if onbekend:
+        raise kenmerken.AuditNietMogelijk(f"onbekende legitieme factor {', '.join(onbekend)} in de parameters van "
+                                          f"{thema.id} (kies uit {', '.join(kenmerken.FACTOREN)})")
+    return {f: {**kenmerken.FACTOREN[f], "reden": str(reden)} for f, reden in opgegeven.items()}
+
+
+def _groepsmasker(km: pl.DataFrame, kenmerk: str, groep: str) -> pl.Series:
+    masker = pl.lit(True)
+    for k, g in oorzaken.delen(kenmerk, groep):
+        masker = masker & (pl.col(k) == g)
+    return km.select(masker.alias("g"))["g"]
+
+
+def _bewijs(oorzaak: dict, km: pl.DataFrame, leden: pl.DataFrame, factoren: dict[str, dict], inst: dict) -> list[dict]:
+    """Mantel–Haenszel evidence of one root cause at its first step, per legitimate factor."""
+    if not factoren:
+        return []
+    gekozen = leden.filter(pl.col("stap_nr") == oorzaak["stap_nr"])["dossier_id"].implode()
+    pop = km.join(leden.filter(pl.col("stap_nr") == 0).select("dossier_id"), on="dossier_id", how="semi")
+    groep = _groepsmasker(pop, oorzaak["kenmerk"], oorzaak["groep"])
+    geselecteerd = pop.select(pl.col("dossier_id").is_in(gekozen))["dossier_id"]
+    uit = []
+    for factor in factoren:
+        b = bewijs.bewijs(groep, geselecteerd, pop[factor], inst)
+        uit.append({"factor": factor, **{k: _rond(v) for k, v in b.items() if k != "strata"},
+                    "strata": [{k: (_onderdruk(v, inst["onderdrukken_onder"]) if k != "stratum" else v)
+                                for k, v in st.items()} for st in b["strata"]]})
+    return uit
+
+
+def _oorzaken_document(lijst: list[dict], km, leden, factoren, inst, grens: int, gepoold: bool = False) -> list[dict]:
+    uit = []
+    for o in lijst:
+        gecorrigeerd = _bewijs(o, km, leden, factoren, inst)
+        uit.append({
+            "stap": o["stap"], "stap_nr": o["stap_nr"], "stappen": o["stappen"], "soort": o["soort"],
+            "kenmerk": o["kenmerk"], "groep": o["groep"], "n": _onderdruk(o["n"], grens),
+            "x": _onderdruk(o["x"], grens), "ratio": _rond(o["ratio"]), "ci_laag": _rond(o["ci_laag"]),
+            "ci_hoog": _rond(o["ci_hoog"]), "p_gecorrigeerd": _rond(o["p_gecorrigeerd"]), "gepoold": gepoold,
+            "status": None, "afgeleid": [{k: _rond(v) for k, v in a.items()} for a in o["afgeleid"]],
+            "gecorrigeerd": gecorrigeerd,
+            "voorstel": bewijs.voorstel(o["groep"], gecorrigeerd, factoren, inst["drempel_oververtegenwoordiging"]),
+            "verklaring": None})
+    return uit
+
+
+def _vermogen(enkel: pl.DataFrame, namen: dict[int, str], inst: dict) -> list[dict]:
+    """Per step and attribute: the smallest detectable ratio of the best and worst tested group, the method,
+    and for the last step a Monte Carlo confirmation of the best one with the audit's own test."""
+    laatste = max(namen) if namen else None
+    uit = []
+    for r in enkel.filter(pl.col("getoetst")).group_by("stap_nr", "kenmerk").agg(
+            pl.len().alias("groepen"),
+            pl.col("kleinste_aantoonbare_ratio").filter(pl.col("kleinste_aantoonbare_ratio").is_finite()).min()
+            .alias("beste"),
+            pl.col("kleinste_aantoonbare_ratio").filter(pl.col("kleinste_aantoonbare_ratio").is_finite()).max()
+            .alias("slechtste"),
+            pl.col("kleinste_aantoonbare_ratio").is_infinite().sum().alias("niet"),
+            pl.struct("n", "X", "N", "alfa_cel", "vermogen_methode", "kleinste_aantoonbare_ratio")
+            .sort_by("kleinste_aantoonbare_ratio").first().alias("cel"),
+            pl.col("vermogen_methode").unique().sort().alias("methoden")).sort("stap_nr", "kenmerk").iter_rows(named=True):
+        rij = {"stap": namen[r["stap_nr"]], "stap_nr": r["stap_nr"], "kenmerk": r["kenmerk"],
+               "groepen_getoetst": r["groepen"], "beste": _rond(r["beste"]), "slechtste": _rond(r["slechtste"]),
+               "niet_aantoonbaar": r["niet"], "methode": ", ".join(r["methoden"])}
+        c = r["cel"]
+        if r["stap_nr"] == laatste and c and c["kleinste_aantoonbare_ratio"] is not None \
+                and np.isfinite(c["kleinste_aantoonbare_ratio"]):
+            zaad = int.from_bytes(f"{r['kenmerk']}|{r['stap_nr']}".encode()[:8].ljust(8, b"0"), "little")
+            rij["simulatie"] = {"ratio": _rond(c["kleinste_aantoonbare_ratio"]), "trekkingen": inst["simulaties"],
+                                "kracht": _rond(kracht.simuleer(int(c["n"]), int(c["X"]), int(c["N"]),
+                                                                c["kleinste_aantoonbare_ratio"], c["alfa_cel"],
+                                                                inst["exact_onder_verwachting"], inst["simulaties"],
+                                                                zaad), 3)}
+        uit.append(rij)
+    return uit
+
+
+def _afwijkingen(alles: pl.DataFrame, afgeleid: pl.DataFrame, namen: dict[int, str], grens: int) -> list[dict]:
+    """Every deviation cell, with the root cause it derives from (or itself)."""
+    ouders = {(r["stap_nr"], r["kenmerk"], r["groep"]): r for r in afgeleid.iter_rows(named=True)
+              if r["ouder_kenmerk"] is not None}
+    uit = []
+    for rij in alles.filter(pl.col("oordeel") == AFWIJKING).sort("stap_nr", "soort", "kenmerk", "groep") \
+            .iter_rows(named=True):
+        a = {k: _rond(rij[k]) for k in ("stap_nr", "stap", "soort", "kenmerk", "groep", "ratio", "ci_laag", "ci_hoog",
+                                        "p", "p_gecorrigeerd", "toets", "ratio_stap", "p_stap")}
+        a.update(n=_onderdruk(rij["n"], grens), x=_onderdruk(rij["x"], grens), **_oorzaak(alles, rij, namen))
+        ouder = ouders.get((rij["stap_nr"], rij["kenmerk"], rij["groep"]))
+        a["afgeleid"] = ouder is not None
+        a["oorzaak"] = ({"kenmerk": ouder["ouder_kenmerk"], "groep": ouder["ouder_groep"],
+                         "ratio_binnen_groep": _rond(ouder["ratio_binnen"]), "p_binnen_groep": _rond(ouder["p_binnen"])}
+                        if ouder else None)
+        a["status"], a["verklaring"] = None, None
+        uit.append(a)
+    return uit
+
+
+def _gepoold(con, peildatum: date, thema: Thema, versie: str, laatste: int, factoren, inst: dict, doc: dict
+             ) -> pl.DataFrame:
+    """The pooled test of the final step over the last runs of this filter_versie (when there are >= 2)."""
+    runs = gepoold.runs(con, peildatum, thema.id, versie, inst["pool_runs"])
+    doc["gepoold"] = {"runs": [r.isoformat() for r in runs], "getoetst": 0, "minimum_runs": 2}
+    if len(runs) < 2:
+        return pl.DataFrame()
+    leden, km = gepoold.leden_en_kenmerken(con, thema.id, runs, laatste)
+    t, w_int = len(THEMAS), inst["aandeel_intersecties"]
+    aandeel = inst["alfa_gepoold"] / inst["alfa_run"] / t
+    attrs = list(kenmerken.KENMERKEN)
+    enkel = statistieken(tellingen.tel(leden, km, tellingen.combinaties(attrs, 1)), inst["minimum_groep"],
+                         aandeel * (1 - w_int), inst, True).with_columns(pl.lit("kenmerk").alias("soort"))
+    paren = statistieken(tellingen.tel(leden, km, tellingen.combinaties(attrs, 2)), inst["minimum_intersectie"],
+                         aandeel * w_int, inst).with_columns(pl.lit("intersectie").alias("soort"))
+    stap = doc["trechter"][-1]["stap"] if doc["trechter"] else "na_uitsluitingen"
+    cellen = pl.concat([enkel, paren], how="vertical_relaxed").with_columns(pl.lit(stap).alias("stap"),
+                                                                          pl.lit(laatste).cast(pl.Int64).alias("stap_nr"))
+    lijst, _ = oorzaken.analyseer(cellen, inst, aandeel * w_int)
+    grens = inst["onderdrukken_onder"]
+    km_f = km.join(con.sql(f"SELECT dossier_id, {', '.join(f'arg_max({f}, peildatum) AS {f}' for f in kenmerken.FACTOREN)} "
+                           f"FROM {kenmerken.FACTOREN_TABEL} WHERE peildatum IN (SELECT unnest(?::DATE[])) "
+                           "GROUP BY dossier_id", params=[runs]).pl(), on="dossier_id", how="left")
+    leden_f = leden.with_columns(pl.when(pl.col("stap_nr") == 1).then(laatste).otherwise(0).alias("stap_nr"))
+    doc["oorzaken"] += _oorzaken_document(lijst, km_f, leden_f, factoren, inst, grens, gepoold=True)
+    eind = enkel.filter(pl.col("getoetst"))
+    doc["gepoold"].update(
+        getoetst=int(enkel["getoetst"].sum() + paren["getoetst"].sum()), stap=stap,
+        populatie=_onderdruk(int(leden.filter(pl.col("stap_nr") == 0).height), grens),
+        geselecteerd=_onderdruk(int(leden.filter(pl.col("stap_nr") == 1).height), grens),
+        alfa=inst["alfa_gepoold"] / t,
+        afwijkingen=int((cellen["oordeel"] == AFWIJKING).sum()),
+        onderscheidend_vermogen=[{"kenmerk": r["kenmerk"], "beste": _rond(r["beste"]), "slechtste": _rond(r["slechtste"])}
+                                 for r in eind.group_by("kenmerk").agg(
+                                     pl.col("kleinste_aantoonbare_ratio").filter(
+                                         pl.col("kleinste_aantoonbare_ratio").is_finite()).min().alias("beste"),
+                                     pl.col("kleinste_aantoonbare_ratio").filter(
+                                         pl.col("kleinste_aantoonbare_ratio").is_finite()).max().alias("slechtste"))
+                                 .sort("kenmerk").iter_rows(named=True)],
+        bevindingen=[publiceerbaar(r, grens) for r in cellen.filter(pl.col("oordeel").is_in([AFWIJKING, ONDER]))
+                     .sort("p_gecorrigeerd").drop("soort").head(25).iter_rows(named=True)])
+    return cellen.with_columns(pl.lit("gepoold").alias("soort"))
+
+
+def bereken(con, peildatum: date, thema: Thema, inst: dict | None = None, parameters: dict | None = None) -> dict:
+    """Compute the audit of one theme (statistics, root causes, evidence, power, pooling) and store it; the
+    verdict is filled in by `herbeoordeel`."""
     inst = inst or instellingen.laad()
     doc = _leeg_document(thema, peildatum, inst)
-    redenen: list[str] = []
-    try:
-        alle = vk.lees(verklaringen_pad)
-    except vk.VerklaringenFout as fout:
-        alle = []
-        doc["verklaringen"]["fout"] = str(fout)
-        redenen.append(f"bias-audit {thema.id}: verklaringenregister ongeldig, daarom blokkeert de audit elk "
-                       f"thema: {fout}")
-    van_kracht = [v for v in alle if v.thema == thema.id and v.geldig_op(peildatum)]
-    doc["verklaringen"]["van_kracht"] = [v.als_dict() for v in van_kracht]
-    doc["verklaringen"]["verlopen"] = [v.als_dict() for v in alle if v.thema == thema.id and not v.geldig_op(peildatum)]
-
+    doc["fouten"], doc["oorzaken"] = [], []
     uitkomst = uitvoering.laad_uitkomst(con, peildatum, thema.id)
     if uitkomst is None or not uitkomst.berekend:
-        return _bewaar(con, peildatum, thema, doc, redenen + [
-            f"bias-audit {thema.id}: geen trechter om te toetsen (thema niet berekend"
-            + (f": {uitkomst.reden})" if uitkomst and uitkomst.reden else ")")], pl.DataFrame())
+        doc["fouten"].append(f"bias-audit {thema.id}: geen trechter om te toetsen (thema niet berekend"
+                             + (f": {uitkomst.reden})" if uitkomst and uitkomst.reden else ")"))
+        return _bewaar(con, peildatum, thema, doc, pl.DataFrame())
     doc["filter_versie"], doc["berekend"] = uitkomst.filter_versie, True
     try:
+        factoren = _legitieme_factoren(thema, parameters)
         km = kenmerken.bouw(con, peildatum, inst)
     except kenmerken.AuditNietMogelijk as fout:
-        return _bewaar(con, peildatum, thema, doc, redenen + [f"bias-audit {thema.id}: niet uit te voeren: {fout}"],
-                       pl.DataFrame())
+        doc["berekend"] = False
+        doc["fouten"].append(f"bias-audit {thema.id}: niet uit te voeren: {fout}")
+        return _bewaar(con, peildatum, thema, doc, pl.DataFrame())
+    doc["legitieme_factoren"] = [{"factor": f, "omschrijving": d["omschrijving"], "reden": d["reden"]}
+                                 for f, d in factoren.items()]
     leden = con.sql("SELECT dossier_id, stap_nr FROM funnel_leden WHERE peildatum = ? AND thema = ?",
                     params=[peildatum, thema.id]).pl().with_columns(pl.col("stap_nr").cast(pl.Int64))
     stappen = con.sql("SELECT stap_nr, stap, omschrijving, aantal FROM funnel_stappen WHERE peildatum = ? AND "
@@ -216,53 +403,34 @@ def voer_uit(con, peildatum: date, thema: Thema, verklaringen_pad: str, inst: di
     alles = pl.concat([enkel, paren], how="vertical_relaxed").with_columns(
         pl.col("stap_nr").replace_strict(namen, return_dtype=pl.Utf8).alias("stap"))
 
-    # deviations: cause, explanation, verdict
-    for rij in alles.filter(pl.col("oordeel") == AFWIJKING).sort("stap_nr", "soort", "kenmerk", "groep") \
-            .iter_rows(named=True):
-        a = {k: _rond(rij[k]) for k in ("stap_nr", "stap", "soort", "kenmerk", "groep", "ratio", "ci_laag", "ci_hoog",
-                                        "p", "p_gecorrigeerd", "toets", "ratio_stap", "p_stap")}
-        a.update(n=_onderdruk(rij["n"], grens), x=_onderdruk(rij["x"], grens), **_oorzaak(alles, rij, namen))
-        v = vk.zoek(van_kracht, thema.id, rij["stap"], rij["kenmerk"], rij["groep"])
-        a["status"] = "verklaard" if v else "niet verklaard"
-        a["verklaring"] = v.als_dict() if v else None
-        doc["afwijkingen"].append(a)
-        if not v:
-            redenen.append(_reden(thema, {**a, "ratio": rij["ratio"], "ci_laag": rij["ci_laag"],
-                                          "ci_hoog": rij["ci_hoog"], "p_gecorrigeerd": rij["p_gecorrigeerd"]}))
+    # root causes and the deviations derived from them, with the evidence for each root cause
+    lijst, afgeleid = oorzaken.analyseer(alles, inst, inst["aandeel_intersecties"] / len(THEMAS))
+    doc["oorzaken"] = _oorzaken_document(lijst, km, leden, factoren, inst, grens)
+    doc["afwijkingen"] = _afwijkingen(alles, afgeleid, namen, grens)
     doc["ondervertegenwoordiging"] = [
         {k: _rond(r[k]) for k in ("stap_nr", "stap", "soort", "kenmerk", "groep", "ratio", "ci_laag", "ci_hoog",
                                   "p_gecorrigeerd")} | {"n": _onderdruk(r["n"], grens), "x": _onderdruk(r["x"], grens)}
         for r in alles.filter(pl.col("oordeel") == ONDER).sort("stap_nr", "soort", "kenmerk", "groep")
         .iter_rows(named=True)]
     doc["statistieken"] = [publiceerbaar(r, grens) for r in enkel.with_columns(
-        pl.col("stap_nr").replace_strict(namen, return_dtype=pl.Utf8).alias("stap")).drop("soort")
+        pl.col("stap_nr").replace_strict(namen, return_dtype=pl.Utf8).alias("stap")).drop("soort", "alfa_cel")
         .sort("stap_nr", "kenmerk", "n", descending=[False, False, True]).iter_rows(named=True)]
     doc["populatie"] = [{"kenmerk": r["kenmerk"], "groep": r["groep"], "n": _onderdruk(r["n"], grens),
                          "aandeel": _rond(r["aandeel_populatie"]) if r["n"] >= grens else None}
                         for r in enkel.filter(pl.col("stap_nr") == enkel["stap_nr"].min())
                         .sort("kenmerk", "n", descending=[False, True]).iter_rows(named=True)] if enkel.height else []
-    doc["onderscheidend_vermogen"] = [
-        {"stap": namen[r["stap_nr"]], "stap_nr": r["stap_nr"], "kenmerk": r["kenmerk"],
-         "groepen_getoetst": r["groepen"], "beste": _rond(r["beste"]), "slechtste": _rond(r["slechtste"]),
-         "niet_aantoonbaar": r["niet"]}
-        for r in enkel.filter(pl.col("getoetst")).group_by("stap_nr", "kenmerk").agg(
-            pl.len().alias("groepen"),
-            pl.col("kleinste_aantoonbare_ratio").filter(pl.col("kleinste_aantoonbare_ratio").is_finite()).min()
-            .alias("beste"),
-            pl.col("kleinste_aantoonbare_ratio").filter(pl.col("kleinste_aantoonbare_ratio").is_finite()).max()
-            .alias("slechtste"),
-            pl.col("kleinste_aantoonbare_ratio").is_infinite().sum().alias("niet"))
-        .sort("stap_nr", "kenmerk").iter_rows(named=True)]
+    doc["onderscheidend_vermogen"] = _vermogen(enkel, namen, inst)
     doc["intersecties"].update(
         getoetst=int(paren["getoetst"].sum()),
         bevindingen=[publiceerbaar(r, grens) for r in alles.filter(
             (pl.col("soort") == "intersectie") & pl.col("oordeel").is_in([AFWIJKING, ONDER]))
-            .sort("p_gecorrigeerd").drop("soort").iter_rows(named=True)])
+            .sort("p_gecorrigeerd").drop("soort", "alfa_cel").iter_rows(named=True)])
     doc["verkenning"].update(
         stap=namen.get(laatste), getoetst=int(drie["getoetst"].sum()), alfa=inst["alfa_verkenning"] / len(THEMAS),
         bevindingen=[publiceerbaar(r, grens) | {"stap": namen.get(laatste)} for r in drie.filter(
-            pl.col("oordeel").is_in([AFWIJKING, ONDER])).sort("p_gecorrigeerd").head(25).drop("soort")
+            pl.col("oordeel").is_in([AFWIJKING, ONDER])).sort("p_gecorrigeerd").head(25).drop("soort", "alfa_cel")
             .iter_rows(named=True)])
+    pool = _gepoold(con, peildatum, thema, uitkomst.filter_versie, laatste, factoren, inst, doc)
 
     vorige = _drift(con, peildatum, thema.id, inst)
     nu = enkel.filter(pl.col("getoetst")).select(
@@ -277,36 +445,46 @@ def voer_uit(con, peildatum: date, thema: Thema, verklaringen_pad: str, inst: di
                 {"peildatum": peildatum.isoformat(), "ratio": _rond(huidig["ratio"][0]), "oordeel": huidig["oordeel"][0]}]})
     opslaan = pl.concat([alles.filter(pl.col("getoetst") | (pl.col("soort") == "kenmerk")),
                          drie.filter(pl.col("oordeel").is_in([AFWIJKING, ONDER])).with_columns(
-                             pl.col("stap_nr").replace_strict(namen, return_dtype=pl.Utf8).alias("stap"))],
+                             pl.col("stap_nr").replace_strict(namen, return_dtype=pl.Utf8).alias("stap")),
+                         pool.filter(pl.col("getoetst")) if pool.height else pool],
                         how="diagonal_relaxed")
-    return _bewaar(con, peildatum, thema, doc, redenen, opslaan)
+    return _bewaar(con, peildatum, thema, doc, opslaan)
 
 
-def _bewaar(con, peildatum: date, thema: Thema, doc: dict, redenen: list[str], cellen: pl.DataFrame) -> dict:
-    doc["oordeel"] = {"blokkerend": bool(redenen), "redenen": redenen,
-                      "afwijkingen": len(doc["afwijkingen"]),
-                      "verklaard": sum(a["status"] == "verklaard" for a in doc["afwijkingen"]),
-                      "ondervertegenwoordiging": len(doc["ondervertegenwoordiging"])}
+KOLOMMEN = [("peildatum", "DATE"), ("thema", "VARCHAR"), ("soort", "VARCHAR"), ("stap_nr", "BIGINT"),
+            ("stap", "VARCHAR"), ("kenmerk", "VARCHAR"), ("groep", "VARCHAR"), ("n_populatie", "BIGINT"),
+            ("n_selectie", "BIGINT"), ("totaal_populatie", "BIGINT"), ("totaal_selectie", "BIGINT"),
+            ("aandeel_populatie", "DOUBLE"), ("aandeel_selectie", "DOUBLE"), ("selectiegraad", "DOUBLE"),
+            ("ratio", "DOUBLE"), ("ci_laag", "DOUBLE"), ("ci_hoog", "DOUBLE"), ("toets", "VARCHAR"), ("p", "DOUBLE"),
+            ("p_gecorrigeerd", "DOUBLE"), ("oordeel", "VARCHAR"), ("ratio_stap", "DOUBLE"), ("p_stap", "DOUBLE"),
+            ("kleinste_aantoonbare_ratio", "DOUBLE")]
+OORDEEL_KOLOMMEN = [("peildatum", "DATE"), ("thema", "VARCHAR"), ("blokkerend", "BOOLEAN"), ("redenen", "VARCHAR"),
+                    ("afwijkingen", "BIGINT"), ("verklaard", "BIGINT"), ("filter_versie", "VARCHAR"),
+                    ("document", "VARCHAR")]
+
+
+def _bewaar(con, peildatum: date, thema: Thema, doc: dict, cellen: pl.DataFrame) -> dict:
+    """Store the cells and the computed document; the verdict is filled in by `herbeoordeel` (until then the
+    stored audit blocks: fail closed)."""
+    oordeel.beoordeel(doc, [], None, peildatum)  # a provisional verdict without any explanation
     sleutel = {"peildatum": peildatum, "thema": thema.id}
-    kolommen = [("peildatum", "DATE"), ("thema", "VARCHAR"), ("soort", "VARCHAR"), ("stap_nr", "BIGINT"),
-                ("stap", "VARCHAR"), ("kenmerk", "VARCHAR"), ("groep", "VARCHAR"), ("n_populatie", "BIGINT"),
-                ("n_selectie", "BIGINT"), ("totaal_populatie", "BIGINT"), ("totaal_selectie", "BIGINT"), ("aandeel_populatie", "DOUBLE"), ("aandeel_selectie", "DOUBLE"),
-                ("selectiegraad", "DOUBLE"), ("ratio", "DOUBLE"), ("ci_laag", "DOUBLE"), ("ci_hoog", "DOUBLE"),
-                ("toets", "VARCHAR"), ("p", "DOUBLE"), ("p_gecorrigeerd", "DOUBLE"), ("oordeel", "VARCHAR"),
-                ("ratio_stap", "DOUBLE"), ("p_stap", "DOUBLE"), ("kleinste_aantoonbare_ratio", "DOUBLE")]
     frame = (cellen.with_columns(pl.lit(peildatum).alias("peildatum"), pl.lit(thema.id).alias("thema"))
              .rename({"n": "n_populatie", "x": "n_selectie", "N": "totaal_populatie", "X": "totaal_selectie"})
-             .select([k for k, _ in kolommen]) if cellen.height else
-             pl.DataFrame(schema={k: pl.Utf8 for k, _ in kolommen}).head(0))
-    opslag.vervang(con, STATISTIEKEN, frame, sleutel, kolommen)
-    opslag.vervang(con, OORDELEN, pl.DataFrame([{
-        "peildatum": peildatum, "thema": thema.id, "blokkerend": bool(redenen),
-        "redenen": json.dumps(redenen, ensure_ascii=False), "afwijkingen": doc["oordeel"]["afwijkingen"],
-        "verklaard": doc["oordeel"]["verklaard"], "filter_versie": doc["filter_versie"] or "",
-        "document": json.dumps(doc, ensure_ascii=False, default=str)}]), sleutel,
-        [("peildatum", "DATE"), ("thema", "VARCHAR"), ("blokkerend", "BOOLEAN"), ("redenen", "VARCHAR"),
-         ("afwijkingen", "BIGINT"), ("verklaard", "BIGINT"), ("filter_versie", "VARCHAR"), ("document", "VARCHAR")])
+             .select([k for k, _ in KOLOMMEN]) if cellen.height else
+             pl.DataFrame(schema={k: pl.Utf8 for k, _ in KOLOMMEN}).head(0))
+    opslag.vervang(con, STATISTIEKEN, frame, sleutel, KOLOMMEN)
+    _bewaar_oordeel(con, peildatum, thema.id, doc)
     return doc
+
+
+def _bewaar_oordeel(con, peildatum: date, thema_id: str, doc: dict) -> None:
+    o = doc["oordeel"]
+    opslag.vervang(con, OORDELEN, pl.DataFrame([{
+        "peildatum": peildatum, "thema": thema_id, "blokkerend": o["blokkerend"],
+        "redenen": json.dumps(o["redenen"], ensure_ascii=False), "afwijkingen": o["afwijkingen"],
+        "verklaard": o["verklaard"], "filter_versie": doc["filter_versie"] or "",
+        "document": json.dumps(doc, ensure_ascii=False, default=str)}]), {"peildatum": peildatum, "thema": thema_id},
+        OORDEEL_KOLOMMEN)
 
 
 def laad(con, peildatum: date, thema: str | None = None) -> dict[str, dict]:

@@ -15,6 +15,7 @@ from bias_audit import instellingen
 from kern import opslag
 
 TABEL = "audit.bias_kenmerken"
+FACTOREN_TABEL = "audit.bias_factoren"
 ONBEKEND = "onbekend"
 
 # attribute id -> name in the report (Dutch)
@@ -28,6 +29,36 @@ KENMERKEN: dict[str, str] = {
     "nationaliteit": "Nationaliteit",
 }
 SQL = Path(__file__).with_name("kenmerken.sql").read_text(encoding="utf-8")
+
+# Legitimate factors (domain.md, "Evidence for the committee"): properties a rule is about by design, never
+# a special category nor an audit attribute. A theme names the ones that apply, each with its reason, in
+# assets/themas/parameters.yaml (`legitieme_factoren`); the audit stratifies every root cause by them.
+FACTOREN: dict[str, dict] = {
+    "personen_in_dossier": {"omschrijving": "het aantal personen in het dossier (1 of 2)", "banden": None},
+    "bewoners_op_adres": {"omschrijving": "het aantal bewoners met een actueel woonadres op het adres "
+                                          "(1, 2, 3-4, 5-7, 8+)",
+                          "banden": [[1, "1"], [2, "2"], [3, "3-4"], [5, "5-7"], [8, "8+"]]},
+}
+
+
+def groepen(kenmerk: str, inst: dict) -> list[str] | None:
+    """The groups an attribute can take (None for wijk: any CBS wijk code WK + 6 digits, or onbekend)."""
+    vast = {
+        "leeftijd": ["<18", *[b for _, b in inst["leeftijdsbanden"]]],
+        "geslacht": ["man", "vrouw"],
+        "normcategorie": ["alleenstaande", "alleenstaande_ouder", "gehuwden"],
+        "uitkeringsduur": [b for _, b in inst["duurbanden"]],
+        "geboorteland": ["Nederland", "buiten Nederland"],
+        "nationaliteit": ["Nederlands", "EU", "overig"],
+    }
+    return None if kenmerk == "wijk" else [*vast[kenmerk], ONBEKEND]
+
+
+def geldige_groep(kenmerk: str, groep: str, inst: dict) -> bool:
+    toegestaan = groepen(kenmerk, inst)
+    if toegestaan is None:
+        return groep == ONBEKEND or (len(groep) == 8 and groep.startswith("WK") and groep[2:].isdigit())
+    return groep in toegestaan
 
 
 class AuditNietMogelijk(Exception):
@@ -60,6 +91,8 @@ def _groepen(ruw: pl.DataFrame, inst: dict) -> pl.DataFrame:
         .when(pl.col("nationaliteit").is_in(inst["nationaliteit_nederlands"])).then(pl.lit("Nederlands"))
         .when(pl.col("nationaliteit").is_in(eu)).then(pl.lit("EU"))
         .otherwise(pl.lit("overig")).alias("nationaliteit"),
+        pl.col("personen_in_dossier").cast(pl.Utf8),
+        _band("bewoners_op_adres", FACTOREN["bewoners_op_adres"]["banden"], ONBEKEND).alias("bewoners_op_adres"),
     )
 
 
@@ -76,7 +109,11 @@ def bouw(con, peildatum: date, inst: dict | None = None) -> pl.DataFrame:
             raise AuditNietMogelijk(f"tabel {tabel} ontbreekt")
     ruw = con.sql(SQL, params={"peildatum": peildatum}).pl()
     tabel = _groepen(ruw, inst)
-    opslag.vervang(con, TABEL, tabel.with_columns(pl.lit(peildatum).alias("peildatum")), {"peildatum": peildatum},
+    opslag.vervang(con, TABEL, tabel.select("dossier_id", "aanvrager_ph", *KENMERKEN)
+                   .with_columns(pl.lit(peildatum).alias("peildatum")), {"peildatum": peildatum},
                    [("peildatum", "DATE"), ("dossier_id", "VARCHAR"), ("aanvrager_ph", "VARCHAR"),
                     *[(k, "VARCHAR") for k in KENMERKEN]])
+    opslag.vervang(con, FACTOREN_TABEL, tabel.select("dossier_id", *FACTOREN)
+                   .with_columns(pl.lit(peildatum).alias("peildatum")), {"peildatum": peildatum},
+                   [("peildatum", "DATE"), ("dossier_id", "VARCHAR"), *[(k, "VARCHAR") for k in FACTOREN]])
     return tabel

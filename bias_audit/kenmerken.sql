@@ -5,7 +5,7 @@
 WITH lev AS (
     SELECT bron, leverdatum FROM run_bronnen WHERE peildatum = $peildatum AND status = 'geaccepteerd'
 ), pop AS (
-    SELECT dossier_id, aanvrager_ph, normcategorie, datum_aanvang FROM populatie WHERE peildatum = $peildatum
+    SELECT dossier_id, aanvrager_ph, partner_ph, normcategorie, datum_aanvang FROM populatie WHERE peildatum = $peildatum
 ), aanvrager AS (
     SELECT u.dossier_id, any_value(u.bsn) AS bsn
     FROM gemeente_uitkeringen u JOIN pop USING (dossier_id)
@@ -22,7 +22,8 @@ WITH lev AS (
     WHERE leverdatum = (SELECT leverdatum FROM lev WHERE bron = 'brp') AND bsn IN (SELECT bsn FROM aanvrager)
     GROUP BY bsn
 ), woon AS (
-    SELECT v.bsn, arg_max(a.wijk_code, v.datum_aanvang_laatst) AS wijk_code
+    SELECT v.bsn, arg_max(a.wijk_code, v.datum_aanvang_laatst) AS wijk_code,
+           arg_max(v.adres_id, v.datum_aanvang_laatst) AS adres_id
     FROM brp_verblijfplaatsen v
     LEFT JOIN brp_adressen a ON a.adres_id = v.adres_id
         AND a.leverdatum = (SELECT leverdatum FROM lev WHERE bron = 'brp')
@@ -32,6 +33,16 @@ WITH lev AS (
       AND v.datum_aanvang_laatst <= $peildatum
       AND (v.datum_einde IS NULL OR v.datum_einde_vroegst > $peildatum)
     GROUP BY v.bsn
+), bewoners AS (
+    -- legitimate factor of the housing themes: persons with a current woonadres at the applicant's address
+    SELECT v.adres_id, count(DISTINCT v.bsn) AS bewoners
+    FROM brp_verblijfplaatsen v
+    WHERE v.leverdatum = (SELECT leverdatum FROM lev WHERE bron = 'brp')
+      AND v.adres_id IN (SELECT adres_id FROM woon)
+      AND v.functie_adres = 'W'
+      AND v.datum_aanvang_laatst <= $peildatum
+      AND (v.datum_einde IS NULL OR v.datum_einde_vroegst > $peildatum)
+    GROUP BY v.adres_id
 )
 SELECT pop.dossier_id, pop.aanvrager_ph, pop.normcategorie,
        CASE WHEN persoon.geboren IS NULL THEN NULL
@@ -46,10 +57,13 @@ SELECT pop.dossier_id, pop.aanvrager_ph, pop.normcategorie,
                  - CASE WHEN month(pop.datum_aanvang) * 100 + day(pop.datum_aanvang)
                              > month($peildatum) * 100 + day($peildatum) THEN 1 ELSE 0 END
        END AS duur_jaren,
-       bijzonder.geboorteland, bijzonder.nationaliteit
+       bijzonder.geboorteland, bijzonder.nationaliteit,
+       CASE WHEN pop.partner_ph IS NULL THEN 1 ELSE 2 END AS personen_in_dossier,
+       bewoners.bewoners AS bewoners_op_adres
 FROM pop
 LEFT JOIN aanvrager USING (dossier_id)
 LEFT JOIN persoon ON persoon.bsn = aanvrager.bsn
 LEFT JOIN bijzonder ON bijzonder.bsn = aanvrager.bsn
 LEFT JOIN woon ON woon.bsn = aanvrager.bsn
+LEFT JOIN bewoners ON bewoners.adres_id = woon.adres_id
 ORDER BY pop.dossier_id

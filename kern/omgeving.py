@@ -17,14 +17,20 @@ VERKLARINGEN = "SYSTEEMANALYSE_VERKLARINGEN"
 FILTERS = "SYSTEEMANALYSE_FILTERS"
 SLEUTEL = "SYSTEEMANALYSE_PSEUDONIEM_SLEUTEL"
 
-STANDAARD_VERKLARINGEN = PROJECT / "bias_audit" / "verklaringen.yaml"
+VOORBEELD_VERKLARINGEN = PROJECT / "bias_audit" / "verklaringen.yaml"  # a documented example only
 STANDAARD_FILTERS = PROJECT / "assets" / "themas" / "parameters.yaml"
 
 
+def register_pad(werkmap: str | Path) -> Path:
+    """The explanations registry lives with the municipality's data (contracts/outputs.md)."""
+    return Path(werkmap) / "verklaringen.yaml"
+
+
 def instellingen() -> dict[str, str]:
+    werkmap = os.environ.get(WERKMAP, str(Path("werkmap").resolve()))
     return {
         "landing": os.environ.get(LANDING, str(Path("landing").resolve())),
-        "werkmap": os.environ.get(WERKMAP, str(Path("werkmap").resolve())),
-        "verklaringen": os.environ.get(VERKLARINGEN, str(STANDAARD_VERKLARINGEN)),
+        "werkmap": werkmap,
+        "verklaringen": os.environ.get(VERKLARINGEN) or str(register_pad(werkmap)),
         "filters": os.environ.get(FILTERS, str(STANDAARD_FILTERS)),
     }

@@ -55,7 +55,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--landing", required=True, type=Path, help="landing folder with <bron>/<leverdatum>/ deliveries")
     r.add_argument("--werkmap", required=True, type=Path, help="folder for DuckDB, Dagster instance and output/")
     r.add_argument("--peildatum", required=True, type=_datum, help="YYYY-MM-DD")
-    r.add_argument("--verklaringen", type=Path, help="explanations registry (default bias_audit/verklaringen.yaml)")
+    r.add_argument("--verklaringen", type=Path, help="explanations registry (default <werkmap>/verklaringen.yaml when it exists)")
     r.add_argument("--filters", type=Path, help="theme parameters (default assets/themas/parameters.yaml)")
 
     i = sub.add_parser("inzage", help="what the system did with one resident's data (AVG art. 15)")
@@ -115,7 +115,7 @@ def run(args) -> int:
     except OSError as fout:
         return _fout(f"werkmap {werkmap} is niet aan te maken: {fout}")
     instellingen = {"landing": str(args.landing.resolve()), "werkmap": str(werkmap),
-                    "verklaringen": str((args.verklaringen or omgeving.STANDAARD_VERKLARINGEN).resolve()),
+                    "verklaringen": str((args.verklaringen or omgeving.register_pad(werkmap)).resolve()),
                     "filters": str((args.filters or omgeving.STANDAARD_FILTERS).resolve())}
     instance, home = dagster_instance(werkmap)
     print(f"systeemanalyse run — peildatum {args.peildatum}, landing {args.landing}, werkmap {werkmap}")

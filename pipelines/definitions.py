@@ -5,7 +5,7 @@ import dagster as dg
 
 from assets import analyse, vrijgave
 from assets.algoritmeregister import register_onderdeel
-from bias_audit.assets import bias_asset
+from bias_audit.assets import bias_asset, oordeel_asset
 from bias_audit.poort import biaspoort
 from bias_audit.rapport import rapport_onderdeel
 from assets.kwaliteitsverslag import kwaliteit_onderdeel
@@ -15,20 +15,23 @@ from kern.omgeving import instellingen
 from kern.resources import Werkomgeving
 from pipelines.schedules import nachtelijk
 from pipelines.sensors import nieuwe_levering
-from pipelines.jobs import volledige_run
+from pipelines.jobs import vrijgeven_job, volledige_run
 from pipelines.voortgang import voortgang
 
 
 def bouw(instellingen_: dict[str, str] | None = None) -> dg.Definitions:
     poorten = [*vrijgave.POORTEN, biaspoort]
     audits = {t: bias_asset(thema) for t, thema in THEMAS.items()}
-    vrijgaven = [analyse.vrijgave_asset(thema, [audits[t].key], poorten) for t, thema in THEMAS.items()]
-    verslag = analyse.run_verslag_asset([*vrijgaven, *audits.values()],
+    oordelen = {t: oordeel_asset(thema) for t, thema in THEMAS.items()}
+    vrijgaven = [analyse.vrijgave_asset(thema, [audits[t].key, oordelen[t].key], poorten)
+                 for t, thema in THEMAS.items()]
+    verslag = analyse.run_verslag_asset([*vrijgaven, *audits.values(), *oordelen.values()],
                                         [kwaliteit_onderdeel, rapport_onderdeel, register_onderdeel])
-    assets = [*LEVERINGEN, *BESTANDEN, analyse.populatie, *analyse.TRECHTERS, *audits.values(), *vrijgaven,
-              analyse.verrekening_inkomsten, verslag]
+    assets = [*LEVERINGEN, *BESTANDEN, analyse.populatie, *analyse.TRECHTERS, *audits.values(), *oordelen.values(),
+              *vrijgaven, analyse.verrekening_inkomsten, verslag]
     return dg.Definitions(
-        assets=assets, jobs=[volledige_run], schedules=[nachtelijk], sensors=[nieuwe_levering],
+        assets=assets, jobs=[volledige_run, vrijgeven_job([o.key for o in oordelen.values()])],
+        schedules=[nachtelijk], sensors=[nieuwe_levering],
         resources={"werkomgeving": Werkomgeving(**(instellingen_ or instellingen()))},
         loggers={"voortgang": voortgang}, executor=dg.in_process_executor)
 

@@ -21,17 +21,18 @@ def test_asset_graph_snapshot(tmp_path):
     graaf = defs.resolve_asset_graph()
     sleutels = {k.to_user_string() for k in graaf.get_all_asset_keys()}
     verwacht = ({f"levering_{b}" for b in ("brp", "ib", "suwi", "rdw", "gemeente")} | BESTANDEN | {"populatie"}
-                | {f"{s}_{t}" for s in ("trechter", "bias", "vrijgave") for t in THEMAS}
+                | {f"{s}_{t}" for s in ("trechter", "bias", "biasoordeel", "vrijgave") for t in THEMAS}
                 | {"verrekening_inkomsten", "run_verslag"})
     assert sleutels == verwacht
     # every staged table carries its data-quality checks; every release its gate
     checks = {(k.asset_key.to_user_string(), k.name) for k in graaf.asset_check_keys}
     assert all(any(a == t for a, _ in checks) for t in BESTANDEN)
     assert all((f"vrijgave_{t}", "vrijgavepoort") in checks for t in THEMAS)
+    assert all((f"biasoordeel_{t}", "biaspoort") in checks for t in THEMAS)
     # data flows one way: a release depends on its funnel and its bias audit
     for t in THEMAS:
         ouders = {k.to_user_string() for k in graaf.get(dg.AssetKey(f"vrijgave_{t}")).parent_keys}
-        assert {f"trechter_{t}", f"bias_{t}"} <= ouders
+        assert {f"trechter_{t}", f"bias_{t}", f"biasoordeel_{t}"} <= ouders
     # special data never feeds a theme: column lineage names no geboorteland/nationaliteit
     for t in THEMAS:
         meta = graaf.get(dg.AssetKey(f"trechter_{t}")).metadata
@@ -39,6 +40,9 @@ def test_asset_graph_snapshot(tmp_path):
         velden = {d.column_name for deps in lineage.deps_by_column.values() for d in deps}
         assert velden and not velden & {"geboorteland", "nationaliteit"}
     assert defs.resolve_job_def("volledige_run") is not None
+    # the re-release after a committee decision judges and releases again, never ingests or computes
+    vrijgeven = {k.to_user_string() for k in defs.resolve_job_def("vrijgeven").asset_layer.selected_asset_keys}
+    assert vrijgeven == ({f"{s}_{t}" for s in ("biasoordeel", "vrijgave") for t in THEMAS} | {"run_verslag"})
 
 
 def test_nightly_schedule_targets_that_days_peildatum():

@@ -72,17 +72,27 @@ def test_skewed_theme_blocked_with_expired_explanation(verlopen_run, capfd):
     thema = run["themas"]["vermogen_voertuigen"]
     assert thema["status"] == "geblokkeerd"
     redenen = bias_redenen(thema["redenen"])
-    # the deviation first appears where the theme looks at RDW data, and persists to the final list
-    eind = [r for r in redenen if "stap na_uitsluitingen (3), kenmerk wijk, groep WK001402" in r]
-    assert len(eind) == 1 and "ratio 2.00" in eind[0] and "gecorrigeerde p = " in eind[0]
-    assert "ontstaat in stap rdw_gegevens" in eind[0]
-    assert all("vermogen_voertuigen" in r and "kenmerk" in r for r in redenen)
+    # one root cause, one reason: the wijk deviates first where the theme looks at RDW data and persists to the
+    # final list; its intersections with every other attribute only restate it (derived, not reasons of their own)
+    assert len(redenen) == 1
+    assert "stap rdw_gegevens (1), kenmerk wijk, groep WK001402" in redenen[0]
+    assert "ratio 2.00" in redenen[0] and "gecorrigeerde p = " in redenen[0]
+    assert "hoofdoorzaak in stap(pen) rdw_gegevens, regel, na_uitsluitingen; 18 afgeleide afwijking(en)" in redenen[0]
     assert run["bias"]["themas"]["vermogen_voertuigen"]["blokkerend"] is True
     assert run["bias"]["rapport"] == "bias/rapport.html"
     assert not (uit / "signalen" / "vermogen_voertuigen.parquet").exists()
     doc = json.loads((uit / "bias" / "vermogen_voertuigen.json").read_text())
     assert doc["verklaringen"]["van_kracht"] == [] and len(doc["verklaringen"]["verlopen"]) == 1
+    [oorzaak] = doc["oorzaken"]
+    assert (oorzaak["kenmerk"], oorzaak["groep"], oorzaak["stap"], oorzaak["status"]) == (
+        "wijk", "WK001402", "rdw_gegevens", "niet verklaard")
+    assert oorzaak["stappen"] == ["rdw_gegevens", "regel", "na_uitsluitingen"] and len(oorzaak["afgeleid"]) == 18
+    # within the wijk, every other attribute is selected exactly as often as the rest of the wijk
+    assert {a["ratio_binnen_groep"] for a in oorzaak["afgeleid"]} == {1.0}
     afw = {(a["stap"], a["kenmerk"], a["groep"]): a for a in doc["afwijkingen"]}
+    assert sum(a["afgeleid"] for a in doc["afwijkingen"]) == 18
+    assert all(a["oorzaak"] == {"kenmerk": "wijk", "groep": "WK001402", "ratio_binnen_groep": 1.0,
+                                "p_binnen_groep": None} for a in doc["afwijkingen"] if a["afgeleid"])
     assert afw[("na_uitsluitingen", "wijk", "WK001402")]["status"] == "niet verklaard"
     assert afw[("na_uitsluitingen", "wijk", "WK001402")]["x"] == 30
     assert {k for k in afw if k[1] == "wijk"} == {(s, "wijk", "WK001402") for s in ("rdw_gegevens", "regel",
