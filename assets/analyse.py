@@ -94,8 +94,8 @@ def vrijgave_asset(thema: Thema, extra_deps: list[dg.AssetKey], poorten: list) -
             if redenen:
                 vrijgave.trek_in(uitvoer, thema)
                 status = vrijgave.GEBLOKKEERD
-                for r in redenen:
-                    context.log.warning(f"{thema.id} geblokkeerd: {r}")
+                # the reasons themselves are in the metadata and on stderr once, at the end of the run
+                context.log.info(f"{thema.id}: geblokkeerd ({len(redenen)} reden(en))")
             else:
                 vrijgave.publiceer(con, uitvoer, p, thema, kader.laad_parameters(werkomgeving.filters))
                 status = vrijgave.VRIJGEGEVEN
@@ -154,13 +154,13 @@ def run_verslag_asset(deps: list, onderdelen: list) -> dg.AssetsDefinition:
         p = peildatum(context)
         uitvoer = werkomgeving.uitvoer(p)
         with werkomgeving.verbind() as con:
-            extra = {}
+            extra = {"parameters_bestand": werkomgeving.filters, "verklaringenregister": werkomgeving.verklaringen}
             for onderdeel in onderdelen:
                 extra.update(onderdeel(con, p, uitvoer, werkomgeving) or {})
             run = verslag.stel_op(con, p, extra)
         verslag.schrijf(uitvoer / "run.json", run)
-        for regel in verslag.blokkaderegels(run):
-            context.log.warning(regel)
+        regels = verslag.blokkaderegels(run)
+        context.log.info(f"run.json: {run['status']}" + (f", {len(regels)} reden(en) van blokkade" if regels else ""))
         return dg.MaterializeResult(metadata={"status": run["status"],
                                               "run.json": dg.MetadataValue.path(str(uitvoer / "run.json"))})
 

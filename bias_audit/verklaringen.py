@@ -14,9 +14,11 @@ from pathlib import Path
 import yaml
 
 from assets.themas.register import THEMAS
-from bias_audit.kenmerken import KENMERKEN
+from bias_audit import instellingen
+from bias_audit.kenmerken import KENMERKEN, geldige_groep, groepen
 
 VELDEN = ("thema", "stap", "kenmerk", "groep", "verklaring", "vastgesteld_door", "datum", "geldig_tot")
+OPTIONEEL = ("besluit",)  # the decision reference: always written by `verklaar`, optional when reading
 KRUIS = "×"
 
 
@@ -34,6 +36,7 @@ class Verklaring:
     vastgesteld_door: str
     datum: date
     geldig_tot: date
+    besluit: str | None = None
 
     def geldig_op(self, peildatum: date) -> bool:
         return self.geldig_tot >= peildatum
@@ -41,6 +44,8 @@ class Verklaring:
     def als_dict(self) -> dict:
         d = asdict(self)
         d["datum"], d["geldig_tot"] = self.datum.isoformat(), self.geldig_tot.isoformat()
+        if d["besluit"] is None:
+            del d["besluit"]
         return d
 
 
@@ -83,6 +88,11 @@ def lees(pad: str | Path) -> list[Verklaring]:
         return []
     if not isinstance(inhoud, list):
         raise VerklaringenFout(f"verklaringenregister {pad}: verwacht een lijst van verklaringen")
+    return valideer(inhoud)
+
+
+def valideer(inhoud: list) -> list[Verklaring]:
+    """Entries (as read from YAML) checked one by one; the first problem is an error naming the entry."""
     uit = []
     for i, item in enumerate(inhoud, start=1):
         wie = f"verklaring {i}"
@@ -92,7 +102,7 @@ def lees(pad: str | Path) -> list[Verklaring]:
         ontbrekend = [v for v in VELDEN if item.get(v) in (None, "")]
         if ontbrekend:
             raise VerklaringenFout(f"{wie}: ontbreekt {', '.join(ontbrekend)}")
-        extra = sorted(set(item) - set(VELDEN))
+        extra = sorted(set(item) - set(VELDEN) - set(OPTIONEEL))
         if extra:
             raise VerklaringenFout(f"{wie}: onbekend veld {', '.join(map(str, extra))}")
         thema = str(item["thema"])
@@ -110,12 +120,31 @@ def lees(pad: str | Path) -> list[Verklaring]:
         for veld in ("verklaring", "vastgesteld_door"):
             if not isinstance(item[veld], str) or not item[veld].strip():
                 raise VerklaringenFout(f"{wie}: '{veld}' moet tekst zijn")
+        besluit = item.get("besluit")
+        if besluit is not None and (not isinstance(besluit, (str, int)) or not str(besluit).strip()):
+            raise VerklaringenFout(f"{wie}: 'besluit' moet tekst zijn")
         datum, geldig_tot = _datum(item["datum"], "datum", wie), _datum(item["geldig_tot"], "geldig_tot", wie)
         if geldig_tot < datum:
             raise VerklaringenFout(f"{wie}: geldig_tot {geldig_tot} ligt voor datum {datum}")
+        groepfout = _groepfout(kenmerk, groep)
+        if groepfout:
+            raise VerklaringenFout(f"{wie}: {groepfout}")
         uit.append(Verklaring(thema, stap, kenmerk, groep, item["verklaring"].strip(),
-                              item["vastgesteld_door"].strip(), datum, geldig_tot))
+                              item["vastgesteld_door"].strip(), datum, geldig_tot,
+                              None if besluit is None else str(besluit).strip()))
     return uit
+
+
+def _groepfout(kenmerk: str, groep: str) -> str | None:
+    """Why a group is not one the audit can report for this attribute (None when it is)."""
+    inst = instellingen.laad()
+    for k, g in _paren(kenmerk, groep):
+        bekend = groepen(k, inst)
+        if not (geldige_groep(k, g.upper() if k == "wijk" and g.casefold() != "onbekend" else g, inst)
+                or (bekend and normaal(g) in {normaal(b) for b in bekend})):
+            keuze = ", ".join(bekend) if bekend else "een CBS-wijkcode WK + 6 cijfers of onbekend"
+            return f"onbekende groep '{g}' voor kenmerk {k} (kies uit {keuze})"
+    return None
 
 
 def _paren(kenmerk: str, groep: str) -> list[tuple[str, str]]:

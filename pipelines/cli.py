@@ -58,6 +58,24 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--verklaringen", type=Path, help="explanations registry (default <werkmap>/verklaringen.yaml when it exists)")
     r.add_argument("--filters", type=Path, help="theme parameters (default assets/themas/parameters.yaml)")
 
+    v = sub.add_parser("verklaar", help="record one decision of the ethics committee in the explanations registry")
+    v.add_argument("--werkmap", required=True, type=Path)
+    v.add_argument("--thema", required=True, help="theme id")
+    v.add_argument("--stap", required=True, help="funnel step id, or * for all steps")
+    v.add_argument("--kenmerk", required=True, help="attribute as the report names it (intersection: a×b)")
+    v.add_argument("--groep", required=True, help="group as the report names it (intersection: x × y)")
+    v.add_argument("--verklaring", required=True, help="the reasonable explanation, in words")
+    v.add_argument("--vastgesteld-door", required=True, help="who decided")
+    v.add_argument("--besluit", required=True, help="the decision reference")
+    v.add_argument("--geldig-tot", required=True, type=_datum, help="YYYY-MM-DD, not in the past")
+    v.add_argument("--datum", type=_datum, help="date of the decision (default today)")
+    v.add_argument("--verklaringen", type=Path, help="registry (default <werkmap>/verklaringen.yaml)")
+
+    g = sub.add_parser("vrijgeven", help="judge an earlier run's stored audit again and publish what now passes")
+    g.add_argument("--werkmap", required=True, type=Path)
+    g.add_argument("--peildatum", required=True, type=_datum, help="YYYY-MM-DD of an earlier run")
+    g.add_argument("--verklaringen", type=Path, help="registry (default <werkmap>/verklaringen.yaml when it exists)")
+
     i = sub.add_parser("inzage", help="what the system did with one resident's data (AVG art. 15)")
     i.add_argument("--werkmap", required=True, type=Path)
     i.add_argument("--bsn", required=True)
@@ -71,6 +89,12 @@ def main(argv: list[str] | None = None) -> int:
         return demo_data(args)
     if args.opdracht == "run":
         return run(args)
+    if args.opdracht == "verklaar":
+        from pipelines.besluiten import verklaar
+
+        return verklaar(args)
+    if args.opdracht == "vrijgeven":
+        return vrijgeven(args)
     if args.opdracht == "inzage":
         from pipelines.inzage import main as inzage_main
 
@@ -88,8 +112,8 @@ def demo_data(args) -> int:
     return OK
 
 
-def _fout(bericht: str) -> int:
-    print(f"systeemanalyse run: fout: {bericht}", file=sys.stderr)
+def _fout(bericht: str, opdracht: str = "run") -> int:
+    print(f"systeemanalyse {opdracht}: fout: {bericht}", file=sys.stderr)
     return FOUTE_INVOER
 
 
@@ -123,6 +147,27 @@ def run(args) -> int:
     return voer_run_uit(instance, args.peildatum, werkmap, instellingen)
 
 
+def vrijgeven(args) -> int:
+    """Judge the stored audits of an earlier run against the registry as it is now and publish what passes."""
+    from pipelines.besluiten import is_gedraaid, register_pad
+
+    werkmap = args.werkmap.resolve()
+    if args.verklaringen is not None and not args.verklaringen.is_file():
+        return _fout(f"--verklaringen: bestand {args.verklaringen} bestaat niet", "vrijgeven")
+    if not werkmap.is_dir() or not is_gedraaid(werkmap, args.peildatum):
+        return _fout(f"voor peildatum {args.peildatum} is in werkmap {werkmap} geen run met een bias-audit "
+                     "opgeslagen; draai eerst systeemanalyse run", "vrijgeven")
+    vorige = werkmap / "output" / args.peildatum.isoformat() / "run.json"
+    filters = (json.loads(vorige.read_text(encoding="utf-8")).get("parameters_bestand") if vorige.is_file() else None)
+    instellingen = {"landing": str(werkmap), "werkmap": str(werkmap),
+                    "filters": filters if filters and Path(filters).is_file() else str(omgeving.STANDAARD_FILTERS),
+                    "verklaringen": str(register_pad(werkmap, args.verklaringen))}
+    instance, home = dagster_instance(werkmap)
+    print(f"systeemanalyse vrijgeven — peildatum {args.peildatum}, werkmap {werkmap}, register "
+          f"{instellingen['verklaringen']}")
+    return voer_run_uit(instance, args.peildatum, werkmap, instellingen, job="vrijgeven")
+
+
 def dagster_instance(werkmap: Path):
     """The Dagster instance: DAGSTER_HOME when set, else the werkmap's own (dagster.yaml from the project).
 
@@ -139,15 +184,15 @@ def dagster_instance(werkmap: Path):
     return DagsterInstance.from_config(str(home)), str(home)
 
 
-def voer_run_uit(instance, peildatum: date, werkmap: Path, instellingen: dict[str, str]) -> int:
+def voer_run_uit(instance, peildatum: date, werkmap: Path, instellingen: dict[str, str],
+                 job: str = "volledige_run") -> int:
     from assets import verslag
     from pipelines.definitions import bouw
 
     defs = bouw(instellingen)
-    job = defs.resolve_job_def("volledige_run")
-    resultaat = job.execute_in_process(
+    resultaat = defs.resolve_job_def(job).execute_in_process(
         partition_key=peildatum.isoformat(), instance=instance, raise_on_error=False,
-        run_config={"loggers": {"voortgang": {}}}, tags={"aanleiding": "cli"})
+        run_config={"loggers": {"voortgang": {}}}, tags={"aanleiding": "cli" if job == "volledige_run" else job})
     pad = werkmap / "output" / peildatum.isoformat() / "run.json"
     if not resultaat.success:
         fouten = [e for e in resultaat.all_events if e.event_type_value == "STEP_FAILURE"]

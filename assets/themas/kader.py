@@ -183,7 +183,9 @@ def laad_parameters(pad: str | Path) -> dict:
 def filter_versie(thema: Thema, parameters: dict) -> str:
     """Hash of the rule's identity (its code) and its parameters: any change gives a new version."""
     code = Path(inspect.getsourcefile(thema.bereken)).read_bytes()
-    deel = {"thema": thema.id, "parameters": parameters.get(thema.id), "algemeen": parameters.get("algemeen")}
+    # the legitimate factors are evidence for the bias audit, not part of the rule: they never change the version
+    regel = {k: v for k, v in (parameters.get(thema.id) or {}).items() if k != "legitieme_factoren"}
+    deel = {"thema": thema.id, "parameters": regel, "algemeen": parameters.get("algemeen")}
     return hashlib.sha256(code + json.dumps(deel, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 

@@ -1,0 +1,152 @@
+"""The ethics committee's loop on the command line: `verklaar` records one decision in the explanations
+registry (validated before writing, entries only ever appended), `vrijgeven` judges the stored audit of an
+earlier run again and publishes what now passes — through Dagster, without ingesting or computing again.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import yaml
+
+from assets.themas.register import THEMAS
+from bias_audit import audit, oordeel
+from bias_audit import verklaringen as vk
+from kern import omgeving, opslag
+
+KOP = """# Explanations registry of the bias audit (Actielijn 5): the decisions of the ethics committee.
+# Written by `systeemanalyse verklaar`; entries are only ever added, never rewritten (an audit trail,
+# expired decisions included). Format: bias_audit/verklaringen.yaml (a documented example).
+verklaringen:
+"""
+
+
+class Fout(Exception):
+    """Bad input for a command: one line, exit 2, nothing written."""
+
+
+def register_pad(werkmap: Path, verklaringen: Path | None) -> Path:
+    return (verklaringen or omgeving.register_pad(werkmap)).resolve()
+
+
+def _entry(args, vandaag: date) -> dict:
+    thema = THEMAS.get(args.thema)
+    if thema is None:
+        raise Fout(f"onbekend thema '{args.thema}' (kies uit {', '.join(THEMAS)})")
+    stappen = [s for s, _ in thema.alle_stappen][1:]
+    if args.stap != "*" and args.stap not in stappen:
+        raise Fout(f"onbekende stap '{args.stap}' voor {thema.id} (kies uit * of {', '.join(stappen)})")
+    for veld, waarde in (("--verklaring", args.verklaring), ("--vastgesteld-door", args.vastgesteld_door),
+                         ("--besluit", args.besluit)):
+        if not waarde or not waarde.strip():
+            raise Fout(f"{veld} is leeg")
+    datum = args.datum or vandaag
+    if args.geldig_tot < vandaag:
+        raise Fout(f"--geldig-tot {args.geldig_tot} ligt in het verleden")
+    if args.geldig_tot < datum:
+        raise Fout(f"--geldig-tot {args.geldig_tot} ligt voor --datum {datum}")
+    entry = {"thema": thema.id, "stap": args.stap, "kenmerk": args.kenmerk, "groep": args.groep,
+             "verklaring": " ".join(args.verklaring.split()), "vastgesteld_door": args.vastgesteld_door.strip(),
+             "besluit": args.besluit.strip(), "datum": datum.isoformat(), "geldig_tot": args.geldig_tot.isoformat()}
+    try:  # the same validation as every read of the registry: attribute, group, dates
+        [v] = vk.valideer([entry])
+    except vk.VerklaringenFout as fout:
+        raise Fout(str(fout).replace("verklaring 1 ", "")) from None
+    return {**entry, "kenmerk": v.kenmerk, "groep": v.groep}
+
+
+def _als_yaml(entry: dict, inspringing: str) -> str:
+    tekst = yaml.safe_dump([entry], allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
+    return "".join(inspringing + regel if regel.strip() else regel for regel in tekst.splitlines(keepends=True))
+
+
+def voeg_toe(pad: Path, entry: dict) -> list[vk.Verklaring]:
+    """Append one entry to the registry, atomically; the file before it stays byte for byte the same."""
+    if pad.exists():
+        try:
+            oud = vk.lees(pad)
+        except vk.VerklaringenFout as fout:
+            raise Fout(f"het verklaringenregister is ongeldig, er is niets toegevoegd: {fout}") from None
+        tekst = pad.read_text(encoding="utf-8")
+    else:
+        oud, tekst = [], KOP
+    inspringing = next((r[: len(r) - len(r.lstrip())] for r in tekst.splitlines() if r.lstrip().startswith("- ")),
+                       "  ")
+    nieuw = tekst + ("" if tekst.endswith("\n") else "\n") + _als_yaml(entry, inspringing)
+    tijdelijk = pad.with_name(f".{pad.name}.{os.getpid()}.tmp")
+    pad.parent.mkdir(parents=True, exist_ok=True)
+    tijdelijk.write_text(nieuw, encoding="utf-8")
+    try:
+        na = vk.lees(tijdelijk)
+        if na[: len(oud)] != oud or len(na) != len(oud) + 1:
+            raise Fout(f"het verklaringenregister {pad} heeft een opbouw waarachter niet veilig iets kan worden "
+                       "toegevoegd (de lijst 'verklaringen' moet als laatste in het bestand staan); niets toegevoegd")
+        if pad.exists():
+            os.chmod(tijdelijk, pad.stat().st_mode & 0o777)
+        os.replace(tijdelijk, pad)
+        return na
+    finally:
+        tijdelijk.unlink(missing_ok=True)
+
+
+def _opgeslagen_audits(werkmap: Path) -> dict[str, dict[str, dict]]:
+    """The stored, judged audits per peildatum (newest first); empty when there is no database (yet)."""
+    pad = opslag.database_pad(werkmap)
+    if not pad.exists():
+        return {}
+    try:
+        con = duckdb.connect(str(pad), read_only=True)
+    except duckdb.Error:
+        return {}
+    try:
+        if not opslag.bestaat_tabel(con, audit.OORDELEN):
+            return {}
+        peildata = [r[0] for r in con.sql(f"SELECT DISTINCT peildatum FROM {audit.OORDELEN} ORDER BY 1 DESC")
+                    .fetchall()]
+        return {p.isoformat(): audit.laad(con, p) for p in peildata}
+    finally:
+        con.close()
+
+
+def verklaar(args) -> int:
+    werkmap = args.werkmap.resolve()
+    pad = register_pad(werkmap, args.verklaringen)
+    try:
+        entry = _entry(args, date.today())
+        alle = voeg_toe(pad, entry)
+    except Fout as fout:
+        print(f"systeemanalyse verklaar: fout: {fout}", file=sys.stderr)
+        return 2
+    v = alle[-1]
+    print(f"Besluit vastgelegd in {pad} (verklaring {len(alle)}):")
+    print(_als_yaml(entry, "  "), end="")
+    gedekt = []
+    for p, docs in _opgeslagen_audits(werkmap).items():
+        if date.fromisoformat(p) > v.geldig_tot:
+            continue
+        doc = docs.get(v.thema)
+        if doc:
+            gedekt += oordeel.open_afwijkingen(doc, v)
+    if not gedekt:
+        print("Dit besluit dekt geen openstaande hoofdoorzaak van een opgeslagen run.")
+    else:
+        print("Dit besluit dekt deze openstaande hoofdoorzaken:")
+        for g in gedekt:
+            deel = "" if g["volledig"] else " (alleen deze stappen; andere stappen blijven open)"
+            print(f"  peildatum {g['peildatum']}, {g['thema']}, stap(pen) {', '.join(g['stappen'])}, kenmerk "
+                  f"{g['kenmerk']}, groep {g['groep']}: ratio {g['ratio']:.2f}, {g['afgeleid']} afgeleide "
+                  f"afwijking(en){' (gepoold)' if g['gepoold'] else ''}{deel}")
+        for p in sorted({g["peildatum"] for g in gedekt}):
+            extra = f" --verklaringen {args.verklaringen}" if args.verklaringen else ""
+            print(f"Vrijgeven: systeemanalyse vrijgeven --werkmap {args.werkmap} --peildatum {p}{extra}")
+    return 0
+
+
+def is_gedraaid(werkmap: Path, peildatum: date) -> bool:
+    for p, docs in _opgeslagen_audits(werkmap).items():
+        if p == peildatum.isoformat() and docs:
+            return True
+    return False

@@ -1,0 +1,150 @@
+"""The committee's loop end to end through the CLI and Dagster: a run blocked by two root causes, `verklaar`
+(bad input refused with the file unchanged, a decision appended), `vrijgeven` that still blocks on the other
+root cause, and one that releases — without ingesting or computing anything again."""
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from pipelines.cli import main
+from tests.bouwer import adres, dossier, persoon, woont
+from tests.helpers import lever_alles
+from tests.themas.test_vermogen_voertuigen import auto
+
+P = "2026-10-31"
+TOT = (date.today() + timedelta(days=365)).isoformat()
+
+
+def twee_oorzaken(root: Path) -> None:
+    """300 single-person dossiers, one per address. 1-100: wijk WK001401, aged 46; 101-200: WK001402, aged 46;
+    201-300: WK001401, aged 76 (67+). Every applicant of WK001402 and every applicant of 67+ registered three cars
+    this year, nobody else: two independent root causes (wijk WK001402 and leeftijd 67+), each 1.5 times the
+    population's rate; their intersections with other attributes only restate them."""
+    ids = range(1, 301)
+    personen = [persoon(i, geboortedatum="19500101" if i > 200 else "19800101") for i in ids]
+    adressen = [adres(i, wijk="WK001402" if 100 < i <= 200 else "WK001401") for i in ids]
+    autos = [auto(i, f"AB{i:03d}{j}", f"2026030{j}") for i in range(101, 301) for j in (1, 2, 3)]
+    lever_alles(root, personen=personen, adressen=adressen, verblijfplaatsen=[woont(i, i) for i in ids],
+                uitkeringen=[dossier(i, i) for i in ids], tenaamstellingen=autos)
+
+
+def verklaar(werk: Path, *extra: str, **velden) -> int:
+    standaard = {"thema": "vermogen_voertuigen", "stap": "*", "kenmerk": "wijk", "groep": "WK001402",
+                 "verklaring": "Bedrijventerrein met autohandel in deze wijk.", "vastgesteld-door": "Ethische commissie",
+                 "besluit": "EC-2026-17", "geldig-tot": TOT}
+    standaard.update({k.replace("_", "-"): v for k, v in velden.items()})
+    argv = ["verklaar", "--werkmap", str(werk), *extra]
+    for k, v in standaard.items():
+        if v is not None:
+            argv += [f"--{k}", v]
+    return main(argv)
+
+
+@pytest.fixture(scope="module")
+def geblokkeerd(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("besluiten")
+    twee_oorzaken(tmp / "landing")
+    werk = tmp / "werk"
+    code = main(["run", "--landing", str(tmp / "landing"), "--werkmap", str(werk), "--peildatum", P])
+    return werk, code
+
+
+def test_run_names_each_root_cause_once(geblokkeerd, capfd):
+    werk, code = geblokkeerd
+    run = json.loads((werk / "output" / P / "run.json").read_text())
+    assert code == 3 and run["themas"]["vermogen_voertuigen"]["status"] == "geblokkeerd"
+    redenen = run["themas"]["vermogen_voertuigen"]["redenen"]
+    assert len(redenen) == 2
+    assert any("kenmerk wijk, groep WK001402" in r for r in redenen)
+    assert any("kenmerk leeftijd, groep 67+" in r for r in redenen)
+    doc = json.loads((werk / "output" / P / "bias" / "vermogen_voertuigen.json").read_text())
+    assert [(o["kenmerk"], o["groep"], o["stap"]) for o in doc["oorzaken"]] == [
+        ("leeftijd", "67+", "rdw_gegevens"), ("wijk", "WK001402", "rdw_gegevens")]
+    assert all(o["stappen"] == ["rdw_gegevens", "regel", "na_uitsluitingen"] for o in doc["oorzaken"])
+    # 67+ lives only in WK001401: its intersection with that wijk is the group itself, so derived
+    leeftijd = doc["oorzaken"][0]
+    assert {"stap": "rdw_gegevens", "kenmerk": "leeftijd×wijk", "groep": "67+ × WK001401"} in [
+        {k: a[k] for k in ("stap", "kenmerk", "groep")} for a in leeftijd["afgeleid"]]
+    # evidence: single-person dossiers only, so the factor's one stratum holds everybody — a ratio, no draft
+    [g] = leeftijd["gecorrigeerd"]
+    assert g["factor"] == "personen_in_dossier" and g["samenvallend"] is False
+    assert g["ratio"] == pytest.approx(leeftijd["ratio"], rel=1e-3) and leeftijd["voorstel"] is None
+
+
+def test_verklaar_refuses_bad_input_and_leaves_the_file_unchanged(geblokkeerd, capsys):
+    werk, _ = geblokkeerd
+    register = werk / "verklaringen.yaml"
+    assert not register.exists()  # the demo and the run ship no decision
+    gevallen = [
+        ({"thema": "vermogen_fietsen"}, "onbekend thema 'vermogen_fietsen'"),
+        ({"stap": "rdw"}, "onbekende stap 'rdw' voor vermogen_voertuigen"),
+        ({"kenmerk": "buurt"}, "onbekend kenmerk 'buurt'"),
+        ({"groep": "Paterswolde"}, "onbekende groep 'Paterswolde' voor kenmerk wijk"),
+        ({"kenmerk": "leeftijd", "groep": "65+"}, "onbekende groep '65+' voor kenmerk leeftijd"),
+        ({"kenmerk": "leeftijd×wijk", "groep": "67+"}, "past niet bij kenmerk"),
+        ({"geldig_tot": "2020-01-01"}, "--geldig-tot 2020-01-01 ligt in het verleden"),
+        ({"besluit": "  "}, "--besluit is leeg"),
+    ]
+    for velden, melding in gevallen:
+        assert verklaar(werk, **velden) == 2, velden
+        assert melding in capsys.readouterr().err, velden
+        assert not register.exists()
+    with pytest.raises(SystemExit) as e:  # a missing field: argparse names it, exit 2
+        verklaar(werk, besluit=None)
+    assert e.value.code == 2 and "--besluit" in capsys.readouterr().err
+    register.write_text("verklaringen:\n  - thema: vermogen_voertuigen\n    stap: '*'\n", encoding="utf-8")
+    voor = register.read_bytes()
+    assert verklaar(werk) == 2
+    assert "verklaringenregister is ongeldig" in capsys.readouterr().err and register.read_bytes() == voor
+    register.unlink()
+
+
+def test_vrijgeven_never_run_peildatum(geblokkeerd, capsys):
+    werk, _ = geblokkeerd
+    assert main(["vrijgeven", "--werkmap", str(werk), "--peildatum", "2026-09-30"]) == 2
+    assert "geen run met een bias-audit" in capsys.readouterr().err
+
+
+def test_decisions_release_without_recomputing(geblokkeerd, capsys):
+    werk, _ = geblokkeerd
+    register = werk / "verklaringen.yaml"
+    uit = werk / "output" / P
+    assert verklaar(werk) == 0
+    tekst = capsys.readouterr().out
+    assert "besluit: EC-2026-17" in tekst and "groep wijk" not in tekst
+    assert "peildatum 2026-10-31, vermogen_voertuigen, stap(pen) rdw_gegevens, regel, na_uitsluitingen, kenmerk " \
+           "wijk, groep WK001402" in tekst and f"systeemanalyse vrijgeven --werkmap {werk} --peildatum {P}" in tekst
+    na_eerste = register.read_bytes()
+
+    # one root cause explained, the other still open: still blocked, with only that reason
+    assert main(["vrijgeven", "--werkmap", str(werk), "--peildatum", P]) == 3
+    run = json.loads((uit / "run.json").read_text())
+    [reden] = run["themas"]["vermogen_voertuigen"]["redenen"]
+    assert "kenmerk leeftijd, groep 67+" in reden and not (uit / "signalen" / "vermogen_voertuigen.xlsx").exists()
+
+    assert verklaar(werk, kenmerk="leeftijd", groep="67+", besluit="EC-2026-18",
+                    verklaring="Ouderen hebben vaker een oldtimerhandel als hobby.") == 0
+    assert register.read_bytes().startswith(na_eerste)  # only ever appended
+    capsys.readouterr()
+    assert main(["vrijgeven", "--werkmap", str(werk), "--peildatum", P]) == 0
+    run = json.loads((uit / "run.json").read_text())
+    assert run["themas"]["vermogen_voertuigen"]["status"] == "vrijgegeven"
+    assert run["themas"]["vermogen_voertuigen"]["signalen"] == 200
+    assert (uit / "signalen" / "vermogen_voertuigen.xlsx").exists()
+    doc = json.loads((uit / "bias" / "vermogen_voertuigen.json").read_text())
+    assert [o["status"] for o in doc["oorzaken"]] == ["verklaard", "verklaard"]
+    assert {o["verklaring"]["besluit"] for o in doc["oorzaken"]} == {"EC-2026-17", "EC-2026-18"}
+
+    # through Dagster, and only the judgement and what follows it: no ingestion, no funnel, no audit computed
+    instance = dg.DagsterInstance.from_config(str(werk / "dagster_home"))
+    runs = instance.get_runs(filters=dg.RunsFilter(job_name="vrijgeven"))
+    assert len(runs) == 2
+    stappen = {e.step_key for e in instance.all_logs(runs[0].run_id)
+               if e.dagster_event and e.dagster_event.event_type_value == "STEP_SUCCESS"}
+    assert "biasoordeel_vermogen_voertuigen" in stappen and "vrijgave_vermogen_voertuigen" in stappen
+    assert not any(s.startswith(("trechter_", "bias_", "brp_", "levering_", "populatie")) for s in stappen)
+    mat = instance.get_latest_materialization_event(dg.AssetKey("biasoordeel_vermogen_voertuigen"))
+    toegepast = mat.asset_materialization.metadata["besluiten_toegepast"].value
+    assert {t["besluit"] for t in toegepast} == {"EC-2026-17", "EC-2026-18"}
