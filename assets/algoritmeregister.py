@@ -11,6 +11,7 @@ from datetime import date
 from html import escape
 from pathlib import Path
 
+import jsonschema
 import yaml
 
 from assets import lineage
@@ -109,7 +110,38 @@ def vrijgave_oordeel(con, peildatum: date, thema_id: str) -> dict | None:
     return {"peildatum": rij[0], "status": rij[1], "redenen": json.loads(rij[2] or "[]")}
 
 
-def risicotekst(bias: dict | None, vrijgave: dict | None) -> str:
+SCHEMA = json.loads((Path(__file__).with_name("algoritmeregister_v1_0.schema.json")).read_text(encoding="utf-8"))
+
+
+class RegisterFout(Exception):
+    """An entry would not be accepted by the register (a length, an option list, a required field)."""
+
+
+def valideer(inhoud: dict, thema_id: str) -> None:
+    """Check an entry against the v1.0 configuration's lengths, option lists and required fields before writing."""
+    fouten = sorted(jsonschema.Draft202012Validator(SCHEMA).iter_errors(inhoud), key=lambda f: list(f.path))
+    if fouten:
+        raise RegisterFout(f"registerentry {thema_id} past niet in de standaard v1.0: " + "; ".join(
+            f"{'/'.join(map(str, f.path)) or '(entry)'}: {f.message[:120]}" for f in fouten[:5]))
+
+
+def _ingekort(redenen: list[str], lengte: int, aantal: int) -> tuple[list[str], int]:
+    getoond = [r if len(r) <= lengte else r[: lengte - 1] + "…" for r in redenen[:aantal]]
+    return getoond, len(redenen) - len(getoond)
+
+
+def risicotekst(bias: dict | None, vrijgave: dict | None, maximum: int | None = None) -> str:
+    """The `risks` field: fixed text plus the latest audit summarised by root cause, within the standard's length
+    (the reasons are shortened, then fewer are listed, until it fits)."""
+    maximum = maximum or SCHEMA["properties"]["risks"]["maxLength"]
+    for lengte, aantal in ((200, 5), (160, 3), (120, 2), (90, 1), (60, 0)):
+        tekst = _risicotekst(bias, vrijgave, lengte, aantal)
+        if len(tekst) <= maximum:
+            return tekst
+    return tekst
+
+
+def _risicotekst(bias: dict | None, vrijgave: dict | None, lengte: int, aantal: int) -> str:
     vast = _p(
         "Het grootste risico is dat de controle sommige groepen inwoners vaker selecteert dan andere "
         "(discriminatie), zoals bij SyRI. Daarom wordt bij elke run per stap van de trechter gemeten of "
@@ -126,8 +158,7 @@ def risicotekst(bias: dict | None, vrijgave: dict | None) -> str:
         zin = (f"Laatste bias-audit (peildatum {bias['peildatum']}): {bias['afwijkingen']} afwijking(en) gevonden, "
                f"waarvan {bias['verklaard']} met een goedgekeurde verklaring; ")
         if bias["blokkerend"]:
-            redenen = [r[:200] for r in bias["redenen"][:5]]
-            meer = len(bias["redenen"]) - len(redenen)
+            redenen, meer = _ingekort(bias["redenen"], lengte, aantal)
             zin += ("het oordeel blokkeert de lijst. Redenen: " + "; ".join(redenen)
                     + (f"; en {meer} andere." if meer > 0 else "."))
         else:
@@ -138,8 +169,7 @@ def risicotekst(bias: dict | None, vrijgave: dict | None) -> str:
             delen.append(f"Vrijgave bij de run van {vrijgave['peildatum']}: vrijgegeven; alle poorten, ook de "
                          "bias-audit, stonden open.")
         else:
-            redenen = [r[:200] for r in vrijgave["redenen"][:5]]
-            meer = len(vrijgave["redenen"]) - len(redenen)
+            redenen, meer = _ingekort(vrijgave["redenen"], lengte, aantal)
             delen.append(f"Vrijgave bij de run van {vrijgave['peildatum']}: niet vrijgegeven (geblokkeerd). "
                          "Redenen: " + "; ".join(redenen) + (f"; en {meer} andere." if meer > 0 else "."))
     if not delen:
@@ -263,6 +293,7 @@ def register_onderdeel(con, peildatum, uitvoer, werkomgeving) -> dict:
         versie = _filter_versie(con, peildatum, thema, parameters)
         inhoud = entry(thema, parameters, versie, organisatie,
                        risicotekst(bias_oordeel(con, peildatum, thema.id), vrijgave_oordeel(con, peildatum, thema.id)))
+        valideer(inhoud, thema.id)
         pad = map_ / f"{thema.id}.json"
         tijdelijk = pad.with_suffix(".json.tmp")
         tijdelijk.write_text(json.dumps(inhoud, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

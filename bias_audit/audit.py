@@ -198,6 +198,7 @@ def methode(inst: dict) -> dict:
                    f"stond), met een eigen foutkans van {inst['alfa_gepoold']} over de thema's; een gepoolde "
                    "afwijking blokkeert zoals elke andere.",
         "alfa_gepoold": inst["alfa_gepoold"], "pool_runs": inst["pool_runs"],
+        "drempel_oververtegenwoordiging": inst["drempel_oververtegenwoordiging"],
     }
 
 

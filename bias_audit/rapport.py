@@ -5,6 +5,7 @@ no pseudonym — it is built only from the stored audit documents, whose counts 
 """
 from __future__ import annotations
 
+import shlex
 from datetime import date
 from html import escape
 from pathlib import Path
@@ -13,27 +14,11 @@ from assets.themas.kader import nl_datum
 from assets.themas.register import THEMAS
 from bias_audit import audit
 from bias_audit.kenmerken import KENMERKEN
+from kern.sjablonen import render
 
 KLEUREN = ["#9e9e9e", "#1f5fa8", "#4a90d9", "#7fb3e6", "#b3d1f0", "#d9e8f7"]
 MAX_GROEPEN_GRAFIEK = 20
 
-CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:1100px;padding:1.5rem;
- color:#1a1a1a;line-height:1.45}
-h1{font-size:1.7rem}h2{font-size:1.35rem;border-bottom:2px solid #1f5fa8;padding-bottom:.2rem;margin-top:2.5rem}
-h3{font-size:1.1rem;margin-top:1.6rem}h4{font-size:1rem;margin:1.2rem 0 .4rem}
-table{border-collapse:collapse;margin:.4rem 0 1rem;font-size:.85rem;width:auto}
-th,td{border:1px solid #ccc;padding:.2rem .45rem;text-align:left;vertical-align:top}
-th{background:#eef3f9}td.getal{text-align:right;font-variant-numeric:tabular-nums}
-.blok{border-left:6px solid #b00020;background:#fdecee;padding:.6rem 1rem;margin:.8rem 0}
-.vrij{border-left:6px solid #2e7d32;background:#edf7ee;padding:.6rem 1rem;margin:.8rem 0}
-.afw{color:#b00020;font-weight:600}.verkl{color:#2e7d32;font-weight:600}.onder{color:#8a5a00}
-.klein{color:#555;font-size:.85rem}.thema{page-break-before:always}
-svg{max-width:100%;height:auto}.breed{overflow-x:auto}
-@media print{body{max-width:none;padding:0;font-size:10pt}h2{page-break-after:avoid}
- table,svg,.blok,.vrij{page-break-inside:avoid}.breed{overflow:visible}a{color:inherit;text-decoration:none}
- @page{size:A4 landscape;margin:12mm}}
-"""
 
 
 def _getal(v, dec: int = 2) -> str:
@@ -149,7 +134,10 @@ def _afwijkingen(doc: dict) -> str:
         return "<p>Geen afwijkingen: in geen enkele stap is een groep significant (na correctie) meer dan 1,25 keer " \
                "zo vaak geselecteerd als de populatie.</p>"
     rijen = []
+    afgeleid = sum(bool(a.get("afgeleid")) for a in doc["afwijkingen"])
     for a in doc["afwijkingen"]:
+        if a.get("afgeleid"):
+            continue
         v = a["verklaring"]
         status = (f'<span class="verkl">verklaard</span>: {escape(v["verklaring"])} <span class="klein">(vastgesteld '
                   f'door {escape(v["vastgesteld_door"])} op {escape(v["datum"])}, geldig tot {escape(v["geldig_tot"])}'
@@ -161,7 +149,9 @@ def _afwijkingen(doc: dict) -> str:
                       escape(a["toets"] or ""), escape(a["eerste_stap"]),
                       f"{escape(a['sterkste_stap'] or '–')} ({_getal(a['sterkste_stap_ratio'])})", status])
     return _tabel(["Stap", "Kenmerk", "Groep", "In populatie", "Geselecteerd", "Ratio (95%-BI)", "p (gecorr.)", "Toets",
-                   "Ontstaat in stap", "Sterkste stap (ratio t.o.v. vorige stap)", "Status"], rijen)
+                   "Ontstaat in stap", "Sterkste stap (ratio t.o.v. vorige stap)", "Status"], rijen) + (
+        f"<p class='klein'>Daarnaast {afgeleid} afgeleide afwijking(en) van intersecties die alleen een hoofdoorzaak "
+        "herhalen; zij staan op het beslisblad onder hun hoofdoorzaak.</p>" if afgeleid else "")
 
 
 def _thema(doc: dict, lineage) -> str:
@@ -272,7 +262,7 @@ def _velden(velden: list[str]) -> str:
     return _tabel(["Veld", "Betekenis"], rijen)
 
 
-def bouw_html(docs: dict[str, dict], peildatum: date) -> str:
+def bouw_html(docs: dict[str, dict], peildatum: date, werkmap: str = "<werkmap>", monitoring: bool = False) -> str:
     try:  # optional: the column-lineage diagram built by assets/lineage.py
         from assets.lineage import lineage_svg
     except ImportError:
@@ -304,14 +294,30 @@ def bouw_html(docs: dict[str, dict], peildatum: date) -> str:
         "verraden ook; de ratio blijft zichtbaar omdat het oordeel erop rust.</li>"
         "<li><strong>Welke stap veroorzaakt het</strong>: bij elke afwijking de eerste stap waarin zij optreedt, en de "
         "stap die de groep, vergeleken met de vorige stap, het sterkst onevenredig doorlaat.</li></ul>")
-    return (f'<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><meta name="viewport" '
-            f'content="width=device-width, initial-scale=1"><title>Bias-audit {peildatum.isoformat()}</title>'
-            f"<style>{CSS}</style></head><body>"
-            f"<h1>Bias-audit van de themacontroles (Actielijn 5)</h1><p>Peildatum {nl_datum(peildatum)}. Voor de "
-            "Ethische commissie Data en Techniek. Dit rapport bevat geen BSN en geen andere persoonsnummers: alleen "
-            "tellingen van groepen dossiers.</p>"
-            + ("<h2>Overzicht</h2>" + overzicht if docs else "<p>Voor deze peildatum is geen audit uitgevoerd.</p>")
-            + methode + "".join(_thema(docs[t], lineage_svg) for t in volgorde) + "</body></html>")
+    vervolg = (("<h2>Overzicht</h2>" + overzicht if docs else "<p>Voor deze peildatum is geen audit uitgevoerd.</p>")
+               + methode + "".join(_thema(docs[t], lineage_svg) for t in volgorde))
+    return render("bias_rapport.html", peildatum=peildatum, oorzaken=beslisblad(docs, volgorde, werkmap),
+                  drempel=m.get("drempel_oververtegenwoordiging", 1.25),
+                  vrijgeven=f"systeemanalyse vrijgeven --werkmap {shlex.quote(str(werkmap))} --peildatum {peildatum}",
+                  monitoring=monitoring, vervolg=vervolg)
+
+
+def verklaar_commando(werkmap: str, thema: str, o: dict) -> str:
+    """The exact command that records the committee's decision on this root cause."""
+    stap = o["stappen"][0] if len(o["stappen"]) == 1 else "*"
+    delen = ["systeemanalyse verklaar", f"--werkmap {shlex.quote(werkmap)}", f"--thema {thema}",
+             f"--stap {shlex.quote(stap)}", f"--kenmerk {shlex.quote(o['kenmerk'])}",
+             f"--groep {shlex.quote(o['groep'])}", '--verklaring "…"', '--vastgesteld-door "…"', '--besluit "…"',
+             "--geldig-tot JJJJ-MM-DD"]
+    return " \\\n    ".join(delen)
+
+
+def beslisblad(docs: dict[str, dict], volgorde: list[str], werkmap: str) -> list[dict]:
+    """One row per root cause over all themes: open ones first, each with its evidence and its command."""
+    rijen = [{**o, "thema": t, "titel": docs[t]["titel"], "runs": len(docs[t].get("gepoold", {}).get("runs", [])),
+              "commando": verklaar_commando(werkmap, t, o)}
+             for t in volgorde for o in docs[t].get("oorzaken", [])]
+    return sorted(rijen, key=lambda r: (r["status"] == "verklaard", volgorde.index(r["thema"]), r["stap_nr"]))
 
 
 def rapport_onderdeel(con, peildatum, uitvoer, werkomgeving) -> dict:
@@ -319,10 +325,13 @@ def rapport_onderdeel(con, peildatum, uitvoer, werkomgeving) -> dict:
     docs = audit.laad(con, peildatum)
     pad = Path(uitvoer) / "bias" / "rapport.html"
     pad.parent.mkdir(parents=True, exist_ok=True)
-    pad.write_text(bouw_html(docs, peildatum), encoding="utf-8")
+    monitoring = (Path(uitvoer) / "monitoring" / "rapport.html").exists()
+    pad.write_text(bouw_html(docs, peildatum, str(werkomgeving.werkmap), monitoring), encoding="utf-8")
     return {"bias": {
         "rapport": str(pad.relative_to(uitvoer)),
         "themas": {t: {"blokkerend": d["oordeel"]["blokkerend"], "afwijkingen": d["oordeel"]["afwijkingen"],
                        "verklaard": d["oordeel"]["verklaard"],
                        "ondervertegenwoordiging": d["oordeel"]["ondervertegenwoordiging"],
+                       "hoofdoorzaken": d["oordeel"].get("oorzaken", 0),
+                       "niet_verklaard": d["oordeel"].get("oorzaken_open", 0),
                        "redenen": d["oordeel"]["redenen"], "document": f"bias/{t}.json"} for t, d in docs.items()}}}

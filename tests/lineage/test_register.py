@@ -16,7 +16,7 @@ from assets.themas.register import THEMAS
 from kern.omgeving import STANDAARD_FILTERS
 from tests.lineage.conftest import P, alle_bsns, draai
 
-SCHEMA = json.loads((Path(__file__).parent / "algoritmeregister_v1_0.schema.json").read_text(encoding="utf-8"))
+SCHEMA = algoritmeregister.SCHEMA  # assets/algoritmeregister_v1_0.schema.json: every entry is validated before writing
 TOEGESTANE_TAGS = {"div", "br", "p", "ul", "ol", "li"}  # allowed_html_tags of the standard's text fields
 
 
