@@ -81,11 +81,12 @@ def toets_alle(leden: pl.DataFrame, km: pl.DataFrame, laatste: int, inst: dict, 
     attrs = list(kenmerken.KENMERKEN)
     t = len(THEMAS)
     w_int = inst["aandeel_intersecties"]
-    enkel = statistieken(tellingen.tel(leden, km, tellingen.combinaties(attrs, 1)), inst["minimum_groep"],
+    kub = tellingen.kubus(leden, km, attrs)
+    enkel = statistieken(tellingen.tel(leden, km, tellingen.combinaties(attrs, 1), kubussen=kub), inst["minimum_groep"],
                          (1 - w_int) / t, inst, exact_vermogen).with_columns(pl.lit("kenmerk").alias("soort"))
-    paren = statistieken(tellingen.tel(leden, km, tellingen.combinaties(attrs, 2)), inst["minimum_intersectie"],
-                         w_int / t, inst).with_columns(pl.lit("intersectie").alias("soort"))
-    drie = statistieken(tellingen.tel(leden, km, tellingen.combinaties(attrs, 3), [laatste]),
+    paren = statistieken(tellingen.tel(leden, km, tellingen.combinaties(attrs, 2), kubussen=kub),
+                         inst["minimum_intersectie"], w_int / t, inst).with_columns(pl.lit("intersectie").alias("soort"))
+    drie = statistieken(tellingen.tel(leden, km, tellingen.combinaties(attrs, 3), [laatste], kubussen=kub),
                         inst["minimum_verkenning"], inst["alfa_verkenning"] / inst["alfa_run"] / t, inst) \
         .with_columns(pl.lit("verkenning").alias("soort"))
     return enkel, paren, drie

@@ -15,34 +15,42 @@ def combinaties(kenmerken: list[str], grootte: int) -> list[tuple[str, ...]]:
     return list(combinations(kenmerken, grootte))
 
 
-def tel(leden: pl.DataFrame, km: pl.DataFrame, combos: list[tuple[str, ...]], stappen: list[int] | None = None
-        ) -> pl.DataFrame:
+def kubus(leden: pl.DataFrame, km: pl.DataFrame, attrs: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """One pass over the members: counts per step and full combination of the attributes (a small cube), and the
+    same among those that were in the previous step. Every combination's counts are marginals of these cubes."""
+    lk = leden.select("dossier_id", "stap_nr").join(km.select("dossier_id", *attrs), on="dossier_id", how="inner")
+    in_vorige = lk.join(leden.select("dossier_id", (pl.col("stap_nr") + 1).alias("stap_nr")),
+                        on=["dossier_id", "stap_nr"], how="semi")
+    return (lk.group_by("stap_nr", *attrs).len("x").with_columns(pl.col("stap_nr").cast(pl.Int64)),
+            in_vorige.group_by("stap_nr", *attrs).len("x_cond").with_columns(pl.col("stap_nr").cast(pl.Int64)))
+
+
+def tel(leden: pl.DataFrame, km: pl.DataFrame, combos: list[tuple[str, ...]], stappen: list[int] | None = None,
+        kubussen: tuple[pl.DataFrame, pl.DataFrame] | None = None) -> pl.DataFrame:
     """One row per (attribute combination, group, step >= 1) for every group present in the population.
 
     leden: dossier_id, stap_nr (step 0 is the population); km: dossier_id and the attribute columns.
     n = group size in the population, x = selected at the step, x_vorig = in the previous step,
     x_cond = selected at the step among those in the previous step; capitals are the totals.
     `stappen` limits the steps counted (the previous step is always counted along)."""
-    lk = leden.select("dossier_id", "stap_nr").join(km, on="dossier_id", how="inner")
-    in_vorige = lk.join(leden.select("dossier_id", (pl.col("stap_nr") + 1).alias("stap_nr")),
-                        on=["dossier_id", "stap_nr"], how="semi")
-    alle_stappen = sorted(s for s in lk["stap_nr"].unique().to_list() if s >= 1)
+    k, k_cond = kubussen if kubussen is not None else kubus(leden, km, list(dict.fromkeys(c for cb in combos for c in cb)))
+    alle_stappen = sorted(s for s in k["stap_nr"].unique().to_list() if s >= 1)
     doel = [s for s in alle_stappen if stappen is None or s in stappen]
-    totaal = lk.group_by("stap_nr").len("X")
-    cond_totaal = in_vorige.group_by("stap_nr").len("X_cond")
+    totaal = k.group_by("stap_nr").agg(pl.col("x").sum().alias("X"))
+    cond_totaal = k_cond.group_by("stap_nr").agg(pl.col("x_cond").sum().alias("X_cond"))
     N = totaal.filter(pl.col("stap_nr") == 0)["X"].sum()
     stapframe = (pl.DataFrame({"stap_nr": doel}, schema={"stap_nr": pl.Int64})
-                 .join(totaal.with_columns(pl.col("stap_nr").cast(pl.Int64)), on="stap_nr", how="left")
-                 .join(totaal.select((pl.col("stap_nr").cast(pl.Int64) + 1).alias("stap_nr"),
-                                     pl.col("X").alias("X_vorig")), on="stap_nr", how="left")
-                 .join(cond_totaal.with_columns(pl.col("stap_nr").cast(pl.Int64)), on="stap_nr", how="left")
+                 .join(totaal, on="stap_nr", how="left")
+                 .join(totaal.select((pl.col("stap_nr") + 1).alias("stap_nr"), pl.col("X").alias("X_vorig")),
+                       on="stap_nr", how="left")
+                 .join(cond_totaal, on="stap_nr", how="left")
                  .with_columns(pl.col("X", "X_vorig", "X_cond").fill_null(0), pl.lit(N).alias("N")))
     delen = []
     for combo in combos:
         cols = list(combo)
         groep = pl.concat_str([pl.col(c) for c in cols], separator=f" {KRUIS} ") if len(cols) > 1 else pl.col(cols[0])
-        per = lk.group_by("stap_nr", *cols).len("x").with_columns(pl.col("stap_nr").cast(pl.Int64))
-        cond = in_vorige.group_by("stap_nr", *cols).len("x_cond").with_columns(pl.col("stap_nr").cast(pl.Int64))
+        per = k.group_by("stap_nr", *cols).agg(pl.col("x").sum())
+        cond = k_cond.group_by("stap_nr", *cols).agg(pl.col("x_cond").sum())
         pop = per.filter(pl.col("stap_nr") == 0).select(*cols, pl.col("x").alias("n"))
         rooster = pop.join(stapframe, how="cross")
         deel = (rooster.join(per, on=["stap_nr", *cols], how="left")
