@@ -268,11 +268,14 @@ def bouw_html(docs: dict[str, dict], peildatum: date, werkmap: str = "<werkmap>"
     except ImportError:
         lineage_svg = None
     volgorde = [t for t in THEMAS if t in docs] + sorted(t for t in docs if t not in THEMAS)
-    overzicht = _tabel(["Thema", "Oordeel bias-audit", "Afwijkingen", "Verklaard", "Ondervertegenwoordiging"], [
+    overzicht = _tabel(["Thema", "Oordeel bias-audit", "Hoofdoorzaken", "Niet verklaard", "Afwijkingen (incl. "
+                        "afgeleide)", "Verklaard", "Ondervertegenwoordiging"], [
         [f'<a href="#{escape(t)}">{escape(docs[t]["titel"])}</a> ({escape(t)})',
          '<span class="afw">blokkeert</span>' if docs[t]["oordeel"]["blokkerend"] else '<span class="verkl">staat '
-         'vrijgave toe</span>', _getal(docs[t]["oordeel"]["afwijkingen"]), _getal(docs[t]["oordeel"]["verklaard"]),
-         _getal(docs[t]["oordeel"]["ondervertegenwoordiging"])] for t in volgorde], 2)
+         'vrijgave toe</span>', _getal(docs[t]["oordeel"].get("oorzaken", 0)),
+         _getal(docs[t]["oordeel"].get("oorzaken_open", 0)), _getal(docs[t]["oordeel"]["afwijkingen"]),
+         _getal(docs[t]["oordeel"]["verklaard"]), _getal(docs[t]["oordeel"]["ondervertegenwoordiging"])]
+        for t in volgorde], 2)
     m = next(iter(docs.values()))["methode"] if docs else audit.methode(__import__(
         "bias_audit.instellingen", fromlist=["laad"]).laad())
     methode = (
