@@ -24,26 +24,12 @@ ORGANISATIE_OMGEVING = "SYSTEEMANALYSE_ORGANISATIE"
 STANDAARD_ORGANISATIE = Path(__file__).resolve().parent / "organisatie.yaml"
 VERPLICHT_ORGANISATIE = ("organisatie", "contact_email", "status", "publicatiecategorie", "begin_datum")
 
-# Beleidsterreinen (permitted values of `category`) per theme.
-CATEGORIEEN = {"vermogen_voertuigen": ["Sociale zekerheid"], "vermogen_bank": ["Sociale zekerheid"],
-               "huisvesting_bezetting": ["Sociale zekerheid", "Wonen"],
-               "huisvesting_kostendelers": ["Sociale zekerheid", "Wonen"]}
-
-# Legal basis per theme (the general one applies to all).
+# The general legal basis (each theme adds its own, Thema.wettelijke_grondslag).
 WETTELIJK = ("De gemeente voert de Participatiewet uit. Wie bijstand krijgt, moet wijzigingen doorgeven die "
              "gevolgen hebben voor de uitkering (inlichtingenplicht, artikel 17 Participatiewet). De gemeente mag "
              "onderzoeken of de verstrekte inlichtingen juist en volledig zijn (artikel 53a Participatiewet) en "
              "gegevens uit andere overheidsbronnen gebruiken via Suwinet (artikel 64 Participatiewet en Wet SUWI). "
              "De verwerking van persoonsgegevens valt onder de publieke taak (AVG artikel 6 lid 1 onder e).")
-WETTELIJK_THEMA = {
-    "vermogen_voertuigen": "Vermogen en inkomsten tellen mee voor het recht op bijstand (artikelen 31 en 34 "
-                           "Participatiewet).",
-    "vermogen_bank": "Boven de vermogensgrens bestaat geen recht op bijstand (artikel 34 Participatiewet).",
-    "huisvesting_bezetting": "Het recht op bijstand en de hoogte ervan hangen af van waar en met wie iemand "
-                             "woont (artikelen 21 en 22a Participatiewet); het woonadres volgt uit de BRP.",
-    "huisvesting_kostendelers": "De kostendelersnorm verlaagt de bijstand als iemand de woning deelt met andere "
-                                "volwassenen (artikel 22a Participatiewet).",
-}
 WETTEN = [{"title": "Participatiewet", "link": "https://wetten.overheid.nl/BWBR0015703"},
           {"title": "Wet structuur uitvoeringsorganisatie werk en inkomen (Wet SUWI)",
            "link": "https://wetten.overheid.nl/BWBR0013060"}]
@@ -174,7 +160,7 @@ def _werking(thema: Thema, parameters: dict, versie: str) -> str:
     return (_p("Regelgebaseerd en niet zelflerend: vaste, leesbare regels zonder model, score op "
                "persoonskenmerken of voorspelling. Invoer: de gegevens hieronder van de laatste goedgekeurde "
                "levering per bron. Uitvoer: een lijst met signalen, elk met een reden, de feiten en de gebruikte "
-               "bronvelden.", f"Regel: {thema.regel}", f"Prioriteit: {thema.prioriteit}", "Trechter:")
+               "bronvelden.", f"Regel: {thema.regel_tekst(parameters)}", f"Prioriteit: {thema.prioriteit}", "Trechter:")
             + _lijst(stappen)
             + _p(f"Parameters: {_parameters_in_woorden(thema, parameters)}",
                  f"Versie van regel en parameters (filter_versie): {versie}. Elke wijziging van de regel of een "
@@ -198,7 +184,7 @@ def entry(thema: Thema, parameters: dict, versie: str, organisatie: dict, risks:
                               "Een signaal is geen besluit: een medewerker bekijkt het en beslist of er een "
                               "onderzoek komt."),
         "organization": org["organisatie"],
-        "category": CATEGORIEEN.get(thema.id, ["Sociale zekerheid"]),
+        "category": list(thema.categorieen),
         "status": org["status"],
         "begin_date": str(org["begin_datum"]),
         "contact_email": org["contact_email"],
@@ -209,7 +195,8 @@ def entry(thema: Thema, parameters: dict, versie: str, organisatie: dict, risks:
                    "Impact: de gemeente vergelijkt gegevens uit betrouwbare bronnen met de bijstand. Past iets niet, "
                    "dan ontstaat een signaal met de reden en de feiten. Een toezichthouder kan dan een onderzoek "
                    "beginnen. Wie als kwetsbaar bekend is, gaat naar een vaste contactpersoon. Wie in de laatste "
-                   "12 maanden op dit thema is onderzocht zonder dat er iets mis was, krijgt geen nieuw signaal."),
+                   f"{parameters['algemeen']['uitsluiting_geen_afwijking_maanden']} maanden op dit thema is onderzocht "
+                   "zonder dat er iets mis was, krijgt geen nieuw signaal."),
         "proportionality": _p(
             "Voordeel: fouten worden vroeg gevonden, zodat terugvorderingen klein blijven, en inwoners die zich "
             "aan de regels houden worden zo min mogelijk lastiggevallen. De controle gebruikt alleen de gegevens "
@@ -225,7 +212,7 @@ def entry(thema: Thema, parameters: dict, versie: str, organisatie: dict, risks:
             "geen onverklaarde afwijking vindt. Afwijkingen worden verklaard en goedgekeurd door een benoemde "
             "persoon, met een einddatum; de Ethische commissie Data en Techniek houdt toezicht."),
         "risks": risks,
-        "lawful_basis": _p(WETTELIJK, WETTELIJK_THEMA.get(thema.id, "")),
+        "lawful_basis": _p(WETTELIJK, thema.wettelijke_grondslag),
         "lawful_basis_grouping": WETTEN,
         "process_index_url": org.get("verwerkingsregister_url"),
         "impacttoetsen_grouping": toetsen or None,
