@@ -11,18 +11,20 @@ from datetime import date
 from html import escape
 from pathlib import Path
 
-import yaml
+from typing import Annotated, Literal
+
+from pydantic import StringConstraints
 
 from assets import lineage
 from assets.themas import kader
 from assets.themas.kader import BIJZONDERE_VELDEN, Thema
 from assets.themas.register import THEMAS
 from kern import opslag
+from kern.configuratie import ConfiguratieFout, Model, lees_yaml, valideer
 
 STANDAARD = "1.0"
 ORGANISATIE_OMGEVING = "SYSTEEMANALYSE_ORGANISATIE"
 STANDAARD_ORGANISATIE = Path(__file__).resolve().parent / "organisatie.yaml"
-VERPLICHT_ORGANISATIE = ("organisatie", "contact_email", "status", "publicatiecategorie", "begin_datum")
 
 # The general legal basis (each theme adds its own, Thema.wettelijke_grondslag).
 WETTELIJK = ("De gemeente voert de Participatiewet uit. Wie bijstand krijgt, moet wijzigingen doorgeven die "
@@ -35,19 +37,45 @@ WETTEN = [{"title": "Participatiewet", "link": "https://wetten.overheid.nl/BWBR0
            "link": "https://wetten.overheid.nl/BWBR0013060"}]
 
 
-class OrganisatieFout(Exception):
+class OrganisatieFout(ConfiguratieFout):
     """The organisation configuration is missing or incomplete."""
 
 
+Tekst = Annotated[str, StringConstraints(min_length=1)]
+Url = Annotated[str, StringConstraints(pattern=r"^https://\S+$")] | None
+
+
+class Impacttoets(Model):
+    titel: Tekst
+    link: Url = None
+
+
+class Organisatie(Model):
+    """assets/organisatie.yaml: the organisation's part of every register entry (publication standard v1.0)."""
+
+    organisatie: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    gemeentecode: str | None = None
+    contact_email: Annotated[str, StringConstraints(pattern=r"^(https://\S+|[^@\s]+@[^@\s]+\.[^@\s]+)$")]
+    website: Url = None
+    register_url: Url = None
+    verwerkingsregister_url: Url = None
+    broncode_url: Url = None
+    leverancier: str | None = None
+    status: Literal["In ontwikkeling", "In gebruik", "Buiten gebruik"]
+    publicatiecategorie: Literal["Hoog-risico AI-systeem", "Impactvolle algoritmes", "Overige algoritmes"]
+    begin_datum: Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+    impacttoetsen: list[Impacttoets] = []
+    themas: dict[str, dict] | None = None  # per theme overrides of the keys above
+
+
 def laad_organisatie(pad: str | Path | None = None) -> dict:
+    """The organisation file, validated: a broken one is an OrganisatieFout naming file, entry and key."""
     pad = Path(pad or os.environ.get(ORGANISATIE_OMGEVING) or STANDAARD_ORGANISATIE)
-    try:
-        org = yaml.safe_load(pad.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as fout:
-        raise OrganisatieFout(f"organisatiegegevens {pad} onleesbaar: {fout}") from None
-    ontbrekend = [k for k in VERPLICHT_ORGANISATIE if not isinstance(org, dict) or not org.get(k)]
-    if ontbrekend:
-        raise OrganisatieFout(f"organisatiegegevens {pad} missen {', '.join(ontbrekend)}")
+    org = lees_yaml(pad, "organisatiegegevens", OrganisatieFout)
+    valideer(Organisatie, org, pad, "organisatiegegevens", OrganisatieFout, meervoud=True)
+    for thema, eigen in (org.get("themas") or {}).items():  # an override must itself make a valid whole
+        valideer(Organisatie, {**org, "themas": None, **(eigen or {})}, pad, f"organisatiegegevens (thema {thema})",
+                 OrganisatieFout, meervoud=True)
     return org
 
 

@@ -48,18 +48,23 @@ def _uitleg(e: dict) -> str:
         verwacht = TYPEN.get(soort.removesuffix("_type").removesuffix("_attributes"), soort.removesuffix("_type"))
         return f"moet {verwacht} zijn, niet {e['input']!r}"
     if soort == "literal_error":
-        return f"{e['input']!r} is niet toegestaan ({e['msg'].removeprefix('Input should be ')})"
+        verwacht = str((e.get("ctx") or {}).get("expected", "")).replace(" or ", " of ")
+        return f"moet {verwacht} zijn, niet {e['input']!r}"
     if soort in ("greater_than", "greater_than_equal", "less_than", "less_than_equal", "string_too_short"):
         grens = next(iter((e.get("ctx") or {}).values()), "")
         woord = {"greater_than": "groter dan", "greater_than_equal": "minstens", "less_than": "kleiner dan",
-                 "less_than_equal": "hoogstens", "string_too_short": "niet leeg, minimaal lengte"}[soort]
+                 "less_than_equal": "ten hoogste", "string_too_short": "niet leeg, minimaal lengte"}[soort]
         return f"moet {woord} {grens} zijn, niet {e['input']!r}"
+    if soort == "string_pattern_mismatch":
+        return f"heeft niet de vereiste vorm ({e['ctx']['pattern']}): {e['input']!r}"
+    if soort == "string_too_long":
+        return f"is te lang (ten hoogste {e['ctx']['max_length']} tekens)"
     if soort == "value_error":
         return str((e.get("ctx") or {}).get("error", e["msg"]))
     return e["msg"]
 
 
-def beschrijf(fout: ValidationError) -> str:
+def beschrijf(fout: ValidationError, meervoud: bool = False) -> str:
     """Pydantic's errors as Dutch clauses, grouped per entry: "sectie 'x' mist a, b; sectie 'y': sleutel 'z' ..."."""
     ontbrekend: dict[tuple, list[str]] = defaultdict(list)
     onbekend: dict[tuple, list[str]] = defaultdict(list)
@@ -75,20 +80,23 @@ def beschrijf(fout: ValidationError) -> str:
         else:
             waar = f"{_ingang(ouder)}: sleutel '{sleutel}'" if ouder else f"sleutel '{sleutel}'"
             overig.append(f"{waar} {_uitleg(e)}")
-    delen = [(f"{_ingang(o)} mist " if o else "mist ") + ", ".join(k) for o, k in ontbrekend.items()]
+    mist = "missen" if meervoud else "mist"
+    delen = [(f"{_ingang(o)} mist " if o else f"{mist} ") + ", ".join(k) for o, k in ontbrekend.items()]
     delen += [(f"{_ingang(o)}: " if o else "") + "onbekende sleutel(s) " + ", ".join(k) for o, k in onbekend.items()]
     return "; ".join(delen + overig)
 
 
 def valideer(model: type[M], data: object, pad: str | Path, soort: str,
-             fout: type[Exception] = ConfiguratieFout) -> M:
-    """`data` (read from `pad`) as `model`, or `fout` with one line naming the file, the entry and the key."""
+             fout: type[Exception] = ConfiguratieFout, meervoud: bool = False) -> M:
+    """`data` (read from `pad`) as `model`, or `fout` with one line naming the file, the entry and the key.
+    `meervoud`: the file's name is a plural ("organisatiegegevens ... missen x")."""
     if not isinstance(data, dict):
         raise fout(f"{soort} {pad}: verwacht een mapping (sleutel: waarde), niet {type(data).__name__}")
     try:
         return model.model_validate(data)
     except ValidationError as e:
-        raise fout(f"{soort} {pad}: {beschrijf(e)}") from None
+        tekst = beschrijf(e, meervoud)
+        raise fout(f"{soort} {pad}" + (" " if tekst.startswith("missen ") else ": ") + tekst) from None
 
 
 def laad(model: type[M], pad: str | Path, soort: str, fout: type[Exception] = ConfiguratieFout) -> M:

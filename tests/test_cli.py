@@ -106,3 +106,25 @@ def test_broken_parameter_file_exits_2(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 2 and "sectie 'algemeen' mist uitsluiting_geen_afwijking_maanden" in err
     assert not (tmp_path / "w").exists()
+
+
+@pytest.mark.parametrize("bestand, inhoud, melding", [
+    ("drempels", "quarantaine: {max_percentage: 1.0, ernst: fout}\n",
+     "sectie 'quarantaine': sleutel 'ernst' moet 'error' of 'warning' zijn, niet 'fout'"),
+    ("organisatie", "organisatie: Gemeente X\nstatus: In gebruik\n",
+     "missen contact_email, publicatiecategorie, begin_datum"),
+])
+def test_broken_configuration_file_exits_2_before_the_run(tmp_path, capsys, monkeypatch, bestand, inhoud, melding):
+    from checks import register
+
+    kleine_landing(tmp_path / "landing")
+    pad = tmp_path / f"{bestand}.yaml"
+    pad.write_text(inhoud)
+    if bestand == "drempels":
+        monkeypatch.setattr(register, "DREMPELS_PAD", pad)
+    else:
+        monkeypatch.setenv("SYSTEEMANALYSE_ORGANISATIE", str(pad))
+    code = main(["run", "--landing", str(tmp_path / "landing"), "--werkmap", str(tmp_path / "w"), "--peildatum", P])
+    err = capsys.readouterr().err
+    assert code == 2 and str(pad) in err and melding in err and "Traceback" not in err
+    assert not (tmp_path / "w").exists()

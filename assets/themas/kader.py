@@ -23,7 +23,7 @@ import polars as pl
 from polars.io.plugins import register_io_source
 
 from kern import omgeving, opslag
-from kern.configuratie import Model
+from kern.configuratie import ConfiguratieFout, Model
 from kern.sjablonen import nl_datum, nl_euro, nl_getal  # noqa: F401 - the Dutch formats of every theme
 
 # Special personal data: exists in the BRP extract for the bias audit only (domain.md). The staged
@@ -49,7 +49,7 @@ class BronNietBeschikbaar(Exception):
     """The source has no accepted delivery for this peildatum."""
 
 
-class ParameterFout(Exception):
+class ParameterFout(ConfiguratieFout):
     """The parameters lack something the rule needs for this peildatum; never guessed."""
 
 
