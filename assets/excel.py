@@ -1,4 +1,5 @@
-"""Excel files made for a person: formatted frozen header, fitted widths, real date cells, an explanation sheet."""
+"""Excel files made for a person: formatted frozen header, fitted widths, real date cells, an explanation sheet,
+and printable as they are: A4 landscape, one page wide, the header row on every page, long texts wrapped."""
 from __future__ import annotations
 
 from datetime import date
@@ -6,6 +7,20 @@ from pathlib import Path
 
 import polars as pl
 import xlsxwriter
+
+
+OMLOOP_VANAF = 50  # a text column with longer values is wrapped at this width (reasons, facts, source fields)
+
+
+def afdrukbaar(ws, titel: str) -> None:
+    """Print setup: A4 landscape, every column on one page wide (as many pages down as needed), header row
+    repeated on each page, the sheet and page number in the footer."""
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+    ws.set_footer(f"&L{titel.replace('&', '&&')}&RPagina &P van &N")
 
 
 def schrijf(pad: Path, frame: pl.DataFrame, blad: str, toelichting: list[tuple[str, object]] | None = None) -> None:
@@ -17,6 +32,7 @@ def schrijf(pad: Path, frame: pl.DataFrame, blad: str, toelichting: list[tuple[s
         datum = wb.add_format({"num_format": "dd-mm-yyyy"})
         bedrag = wb.add_format({"num_format": "#,##0.00"})
         tekst = wb.add_format({"text_wrap": False, "valign": "top"})
+        omloop_tekst = wb.add_format({"text_wrap": True, "valign": "top"})
         ws = wb.add_worksheet(blad)
         for j, naam in enumerate(frame.columns):
             ws.write_string(0, j, naam, kop)
@@ -36,12 +52,14 @@ def schrijf(pad: Path, frame: pl.DataFrame, blad: str, toelichting: list[tuple[s
                 breedte = max(len(naam) + 2, 10)
             else:
                 waarden = reeks.cast(pl.Utf8).to_list()
-                for i, v in enumerate(waarden, start=1):
-                    ws.write_string(i, j, v, tekst) if v is not None else ws.write_blank(i, j, None)
                 langste = max([len(naam)] + [len(v) for v in waarden[:2000] if v])
-                breedte = min(max(langste + 2, 10), 80)
+                fmt = omloop_tekst if langste > OMLOOP_VANAF else tekst
+                for i, v in enumerate(waarden, start=1):
+                    ws.write_string(i, j, v, fmt) if v is not None else ws.write_blank(i, j, None)
+                breedte = min(max(langste + 2, 10), OMLOOP_VANAF)
             ws.set_column(j, j, breedte)
         ws.freeze_panes(1, 0)
+        afdrukbaar(ws, f"{pad.stem} — {blad}")
         if frame.height:
             ws.autofilter(0, 0, frame.height, max(frame.width - 1, 0))
         if toelichting:
@@ -50,6 +68,7 @@ def schrijf(pad: Path, frame: pl.DataFrame, blad: str, toelichting: list[tuple[s
             omloop = wb.add_format({"text_wrap": True, "valign": "top"})
             uitleg.set_column(0, 0, 32)
             uitleg.set_column(1, 1, 110)
+            afdrukbaar(uitleg, f"{pad.stem} — Toelichting")
             for i, (label, waarde) in enumerate(toelichting):
                 uitleg.write_string(i, 0, label, vet)
                 if isinstance(waarde, date):
