@@ -278,9 +278,6 @@ def register_onderdeel(con, peildatum, uitvoer, werkomgeving) -> dict:
         versie = _filter_versie(con, peildatum, thema, parameters)
         inhoud = entry(thema, parameters, versie, organisatie,
                        risicotekst(bias_oordeel(con, peildatum, thema.id), vrijgave_oordeel(con, peildatum, thema.id)))
-        pad = map_ / f"{thema.id}.json"
-        tijdelijk = pad.with_suffix(".json.tmp")
-        tijdelijk.write_text(json.dumps(inhoud, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        os.replace(tijdelijk, pad)
+        pad = opslag.schrijf_json(map_ / f"{thema.id}.json", inhoud)
         deel[thema.id] = {"pad": str(pad.relative_to(Path(uitvoer))), "filter_versie": versie}
     return {"register": deel}

@@ -174,3 +174,28 @@ def lineage_svg(thema: Thema) -> str:
                  f'niet de inhoud van een kolom.</text>')
     delen.append("</svg>")
     return "\n".join(delen)
+
+
+# --- the page -------------------------------------------------------------------------------------
+
+def lineage_html(themas: list[Thema], parameters: dict, peildatum=None) -> str:
+    """One printable page with every theme's diagram and its lineage per column in words (kern/sjablonen)."""
+    from kern.sjablonen import render
+
+    return render("lineage.html", peildatum=peildatum, themas=[{
+        "id": t.id, "titel": t.titel, "regel": t.regel_tekst(parameters), "svg": lineage_svg(t),
+        "kolommen": [(UITVOERKOLOMMEN[k], [{"veld": v, "omschrijving": omschrijving(v)} for v in velden])
+                     for k, velden in kolom_afhankelijkheden(t).items()]} for t in themas])
+
+
+def lineage_onderdeel(con, peildatum, uitvoer, werkomgeving) -> dict:
+    """Write output/<peildatum>/lineage.html; return a dict merged into run.json."""
+    from pathlib import Path
+
+    from assets.themas.kader import laad_parameters
+    from assets.themas.register import THEMAS
+    from kern.opslag import schrijf_tekst
+
+    pad = Path(uitvoer) / "lineage.html"
+    schrijf_tekst(pad, lineage_html(list(THEMAS.values()), laad_parameters(werkomgeving.filters), peildatum))
+    return {"lineage": pad.name}

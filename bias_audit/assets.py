@@ -1,22 +1,16 @@
 """The Dagster asset `bias_<thema>`: the Actielijn 5 audit of every funnel step, with a check that fails
 (severity ERROR) when an unexplained deviation blocks the theme; writes output/<peildatum>/bias/<thema>.json."""
-import json
-
 import dagster as dg
 
 from assets.themas.kader import Thema
 from bias_audit import audit
+from kern import opslag
 from kern.partities import PEILDATUM, peildatum
 from kern.resources import Werkomgeving
 
 
 def schrijf_document(uitvoer, doc: dict):
-    pad = uitvoer / "bias" / f"{doc['thema']}.json"
-    pad.parent.mkdir(parents=True, exist_ok=True)
-    tijdelijk = pad.with_suffix(".json.tmp")
-    tijdelijk.write_text(json.dumps(doc, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
-    tijdelijk.replace(pad)
-    return pad
+    return opslag.schrijf_json(uitvoer / "bias" / f"{doc['thema']}.json", doc, indent=1)
 
 
 def bias_asset(thema: Thema) -> dg.AssetsDefinition:

@@ -5,6 +5,8 @@ duplicate (the pattern of dagster-open-platform's partitioned assets).
 """
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import duckdb
@@ -96,3 +98,20 @@ def bestaat_tabel(con: duckdb.DuckDBPyConnection, tabel: str) -> bool:
 
 def lees(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:
     return con.sql(sql, params=params).pl() if params else con.sql(sql).pl()
+
+
+# --- files: written whole or not at all -----------------------------------------------------------
+
+def schrijf_tekst(pad: str | Path, tekst: str) -> Path:
+    """Write a text file atomically: a reader sees the old file or the new one, never half a file."""
+    pad = Path(pad)
+    pad.parent.mkdir(parents=True, exist_ok=True)
+    tijdelijk = pad.with_name(pad.name + ".tmp")
+    tijdelijk.write_text(tekst, encoding="utf-8")
+    os.replace(tijdelijk, pad)
+    return pad
+
+
+def schrijf_json(pad: str | Path, inhoud, indent: int = 2) -> Path:
+    """A JSON document (UTF-8, not ASCII-escaped, dates as text), written atomically."""
+    return schrijf_tekst(pad, json.dumps(inhoud, ensure_ascii=False, indent=indent, default=str) + "\n")

@@ -7,6 +7,7 @@ import dagster as dg
 
 from assets import analyse, vrijgave
 from assets.algoritmeregister import register_onderdeel
+from assets.lineage import lineage_onderdeel
 from bias_audit.assets import bias_asset
 from bias_audit.poort import biaspoort
 from bias_audit.rapport import rapport_onderdeel
@@ -32,7 +33,8 @@ def bouw(instellingen_: dict[str, str] | None = None) -> dg.Definitions:
     audits = {t: bias_asset(thema) for t, thema in THEMAS.items()}
     vrijgaven = [analyse.vrijgave_asset(thema, [audits[t].key], poorten) for t, thema in THEMAS.items()]
     verslag = analyse.run_verslag_asset([*vrijgaven, *audits.values()],
-                                        [kwaliteit_onderdeel, rapport_onderdeel, register_onderdeel])
+                                        [kwaliteit_onderdeel, rapport_onderdeel, register_onderdeel,
+                                         lineage_onderdeel])
     assets = [*LEVERINGEN, *BESTANDEN, analyse.populatie, *analyse.trechters(parameters), *audits.values(),
               *vrijgaven, analyse.verrekening_asset(parameters), verslag]
     return dg.Definitions(
