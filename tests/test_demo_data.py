@@ -142,7 +142,8 @@ def test_samenvatting(run):
     assert res["leverdata"]["gemeente_vorige"] == (PEILDATUM - timedelta(days=1)).isoformat()
     # dossiers as delivered; every planted case of every theme is there, messy rows were injected
     uitkeringen = _bestand(uit, "gemeente", "uitkeringen.csv")
-    assert res["geplant"]["dossiers"] == uitkeringen.height
+    assert res["geplant"]["dossiers"] == uitkeringen["dossier_id"].n_unique()
+    assert uitkeringen.height == res["geplant"]["dossiers"] + res["rommel"]["uitkeringen.csv:dossier_id:duplicaat"]
     assert 0 < res["geplant"]["dossiers_actief_pw"] <= res["geplant"]["dossiers"]
     for prefix in ("V_SIGNAAL", "B_SIGNAAL", "Z_DRUK", "K_HUISGENOOT"):
         assert res["geplant"][prefix] > 0, prefix
