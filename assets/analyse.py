@@ -28,11 +28,8 @@ def veld_naar_dep(veld: str) -> dg.TableColumnDep:
 
 
 def kolom_lineage(thema: Thema) -> dg.TableColumnLineage:
-    deps = {kolom: [veld_naar_dep(v) for v in velden] for kolom, velden in thema.lineage.items()}
-    deps["dossier_id"] = [veld_naar_dep("gemeente.uitkeringen.dossier_id")]
-    deps["bsn"] = [veld_naar_dep("gemeente.uitkeringen.bsn")]
-    deps["kwetsbaar"] = [veld_naar_dep("gemeente.uitkeringen.kwetsbaar")]
-    return dg.TableColumnLineage(deps)
+    return dg.TableColumnLineage({kolom: [veld_naar_dep(v) for v in velden]
+                                  for kolom, velden in thema.kolom_lineage.items()})
 
 
 @dg.asset(group_name=GROEP, partitions_def=PEILDATUM, deps=tabellen(("gemeente",)) + [dg.AssetKey("brp_personen")],

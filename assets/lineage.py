@@ -87,10 +87,7 @@ def omschrijving(veld: str) -> str:
 
 def kolom_afhankelijkheden(thema: Thema) -> dict[str, tuple[str, ...]]:
     """Output column -> source fields, the same mapping `assets.analyse.kolom_lineage` gives Dagster."""
-    deps = dict(thema.lineage)
-    deps["dossier_id"] = ("gemeente.uitkeringen.dossier_id",)
-    deps["bsn"] = ("gemeente.uitkeringen.bsn",)
-    deps["kwetsbaar"] = ("gemeente.uitkeringen.kwetsbaar",)
+    deps = thema.kolom_lineage
     return {k: deps[k] for k in UITVOERKOLOMMEN if k in deps}
 
 

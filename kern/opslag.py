@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import os
+from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -73,15 +75,28 @@ def voeg_toe(con: duckdb.DuckDBPyConnection, tabel: str, frame: pl.DataFrame,
 def vervang(con: duckdb.DuckDBPyConnection, tabel: str, frame: pl.DataFrame, sleutel: dict[str, object],
             kolomtypes: list[tuple[str, str]] | None = None) -> int:
     """Replace the rows of `tabel` matching `sleutel` by `frame`, in one transaction."""
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transactie(con):
         verwijder(con, tabel, sleutel)
         voeg_toe(con, tabel, frame, kolomtypes)
+    return frame.height
+
+
+@contextmanager
+def transactie(con: duckdb.DuckDBPyConnection):
+    """All writes inside the block, or none of them."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return frame.height
+
+
+def geaccepteerde_leveringen(con: duckdb.DuckDBPyConnection, peildatum: date) -> dict[str, date]:
+    """Per source the leverdatum of the delivery a run for this peildatum accepted (run_bronnen)."""
+    return dict(con.sql("SELECT bron, leverdatum FROM run_bronnen WHERE peildatum = ? AND status = 'geaccepteerd'",
+                        params=[peildatum]).fetchall())
 
 
 def eerste(relatie) -> tuple | None:

@@ -15,8 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from kern import omgeving
-
-OK, MISLUKT, FOUTE_INVOER, BLOKKADE = 0, 1, 2, 3
+from pipelines.afsluitcodes import BLOKKADE, FOUTE_INVOER, MISLUKT, OK
 
 
 class Parser(argparse.ArgumentParser):

@@ -41,6 +41,11 @@ GEMEENSCHAPPELIJKE_VELDEN = (
 )
 
 
+# Columns of every signal list and where they come from, whatever the theme (see Thema.kolom_lineage).
+STANDAARD_LINEAGE = {"dossier_id": ("gemeente.uitkeringen.dossier_id",), "bsn": ("gemeente.uitkeringen.bsn",),
+                     "kwetsbaar": ("gemeente.uitkeringen.kwetsbaar",)}
+
+
 class VerbodenVeld(Exception):
     """A theme asked for a field it may not read (special data, or not declared)."""
 
@@ -96,11 +101,9 @@ class Invoer:
 
     def leverdatum(self, bron: str) -> date:
         if bron not in self._leverdata:
-            rij = opslag.eerste(self.con.sql("SELECT leverdatum FROM run_bronnen WHERE peildatum = ? AND bron = ? "
-                                             "AND status = 'geaccepteerd'", params=[self.peildatum, bron]))
-            if rij is None:
-                raise BronNietBeschikbaar(f"bron {bron} heeft geen geaccepteerde levering voor {self.peildatum}")
-            self._leverdata[bron] = rij[0]
+            self._leverdata.update(opslag.geaccepteerde_leveringen(self.con, self.peildatum))
+        if bron not in self._leverdata:
+            raise BronNietBeschikbaar(f"bron {bron} heeft geen geaccepteerde levering voor {self.peildatum}")
         return self._leverdata[bron]
 
     def lees(self, bron: str, bestand: str, *kolommen: str, binnen: dict[str, pl.Series] | None = None
@@ -169,6 +172,11 @@ class Thema:
     def regel(self) -> str:
         """The rule in words with the project's standard parameters; outputs of a run use `regel_tekst`."""
         return self.regel_tekst(standaard_parameters())
+
+    @property
+    def kolom_lineage(self) -> dict[str, tuple[str, ...]]:
+        """Output column of the signal list -> source fields: the theme's own, plus what every list carries."""
+        return {**self.lineage, **STANDAARD_LINEAGE}
 
     @property
     def alle_velden(self) -> tuple[str, ...]:
