@@ -45,6 +45,7 @@ def test_missing_landing_exits_2_and_writes_nothing(tmp_path, capsys):
     assert "bestaat niet" in capsys.readouterr().err and not (tmp_path / "w").exists()
 
 
+@pytest.mark.traag
 def test_full_run_reconciles_and_rerun_changes_nothing(tmp_path, capsys):
     kleine_landing(tmp_path / "landing")
     argv = ["run", "--landing", str(tmp_path / "landing"), "--werkmap", str(tmp_path / "werk"), "--peildatum", P]
@@ -76,6 +77,7 @@ def test_full_run_reconciles_and_rerun_changes_nothing(tmp_path, capsys):
     assert json.loads((uit / "run.json").read_text())["dagster_run_id"]
 
 
+@pytest.mark.traag
 def test_tampered_delivery_rejected_whole_exit_3(tmp_path, capsys):
     kleine_landing(tmp_path / "landing")
     rdw = tmp_path / "landing" / "rdw" / "2026-10-01" / "tenaamstellingen.csv"

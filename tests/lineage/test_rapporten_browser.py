@@ -73,7 +73,7 @@ def test_every_report_renders_offline_in_chromium(run, tmp_path):
         assert extern == [], f"{naam} probeert het netwerk op te gaan: {extern}"
         assert not EXTERNE_VERWIJZING.search(dom), f"{naam}: externe verwijzing in de pagina"
         tekst = re.sub(r"<[^>]+>", " ", re.sub(r"<(style|script)\b.*?</\1>", " ", dom, flags=re.S | re.I))
-        assert re.search(r"<h1\b", dom, re.I) and len(tekst.split()) > 30, f"{naam} rendert niet (lege pagina)"
+        assert re.search(r"<(h[1-4]|table)\b", dom, re.I) and len(tekst.split()) > 30, f"{naam} rendert niet (lege pagina)"
 
 
 def test_the_browser_check_catches_an_external_request(tmp_path):
