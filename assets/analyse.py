@@ -66,7 +66,8 @@ def trechter_asset(thema: Thema, parameters: dict) -> dg.AssetsDefinition:
             context.log.info(f"{thema.id}: " + " → ".join(f"{s['stap']} {s['aantal']}" for s in r.stappen)
                              + f"; steekproef {r.steekproef}")
         return dg.MaterializeResult(metadata={
-            "filter_versie": r.filter_versie, "regel": thema.regel_tekst(parameters), "berekend": r.berekend, "reden": r.reden or "",
+            "filter_versie": r.filter_versie, "regel": thema.regel_tekst(parameters), "berekend": r.berekend,
+            "reden": r.reden or "",
             "signalen": r.signalen, "steekproef": r.steekproef, "steekproef_zaad": r.zaad or 0,
             **{f"stap_{s['stap_nr']}_{s['stap']}": s["aantal"] for s in r.stappen},
             "opmerkingen": dg.MetadataValue.json(r.opmerkingen),
@@ -125,7 +126,8 @@ def verrekening_asset(parameters: dict) -> dg.AssetsDefinition:
     @dg.asset(name="verrekening_inkomsten", group_name="vrijgave", partitions_def=PEILDATUM,
               kinds={"parquet", "excel"}, deps=tabellen(verrekening_mod.BRONNEN),
               description="Inkomstenverrekening: polisinkomen boven opgegeven inkomen "
-                          f"(> {nl_bedrag(q['tolerantie_euro'])}) per dossier en maand over {q['maanden']} maanden, voor inkomensconsulenten. Geen "
+                          f"(> {nl_bedrag(q['tolerantie_euro'])}) per dossier en maand over {q['maanden']} maanden, "
+                          "voor inkomensconsulenten. Geen "
                           "fraudesignaal en nooit in een signaallijst.")
     def verrekening_inkomsten(context: dg.AssetExecutionContext, werkomgeving: Werkomgeving) -> dg.MaterializeResult:
         return _verrekening(context, werkomgeving)

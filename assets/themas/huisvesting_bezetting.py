@@ -58,7 +58,8 @@ def bereken(inv: Invoer, pop: pl.DataFrame, par: dict) -> Uitkomst:
             adres = wonen.adresregel(a["postcode"], a["huisnummer"], a["huisletter"], a["huisnummertoevoeging"],
                                      a["woonplaats"])
             zinnen.append(f"op het woonadres {adres} van de {a['rol']} staan {a['personen']} personen ingeschreven "
-                          f"op {a['oppervlakte_m2']} m² ({nl_getal(a['m2_per_persoon'], 1)} m² per persoon); van toepassing: "
+                          f"op {a['oppervlakte_m2']} m² ({nl_getal(a['m2_per_persoon'], 1)} m² per persoon); "
+                          "van toepassing: "
                           + "; ".join(voorwaarden))
             onvolledig += a["onvolledig"]
             adresfeiten.append({k: a[k] for k in ("adres_id", "postcode", "huisnummer", "huisletter",

@@ -80,7 +80,8 @@ def bereken(inv: Invoer, pop: pl.DataFrame, par: dict) -> Uitkomst:
                                 t["datum_aanvang"]) if d is not None)
         maanden = max(1, (p.year - sinds.year) * 12 + p.month - sinds.month - (1 if p.day < sinds.day else 0))
         delen = [f"aanvrager", *(["partner"] if t["partner_bsn"] else []),
-                 *([f"{t['medebewoners']} medebewoner(s) van {q['leeftijd_kostendeler']} jaar of ouder"] if t["medebewoners"] else [])]
+                 *([f"{t['medebewoners']} medebewoner(s) van {q['leeftijd_kostendeler']} jaar of ouder"]
+                   if t["medebewoners"] else [])]
         extra = []
         if t["met_uitkering"]:
             extra.append(f"{t['met_uitkering']} van de medebewoners ontvangt zelf bijstand")
