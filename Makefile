@@ -1,5 +1,7 @@
 # The two commands a newcomer needs: `make demo` (install, demo data, a full run, outputs shown) and
-# `make test` (install, the test suite). Everything installs into .venv from PyPI.
+# `make test` (install, the full test suite: what CI runs). `make test-snel` is the fast subset to run before
+# every commit (everything but the end-to-end tests marked `traag`). Everything installs into .venv from PyPI,
+# at exactly the versions in requirements.lock (made from pyproject.toml by `make lock`, with uv).
 PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
@@ -7,13 +9,19 @@ PEILDATUM ?= 2026-10-31
 SCHAAL ?= gemeente
 DEMO ?= demo
 
-.PHONY: demo test ui bench clean
+.PHONY: demo test test-snel lock ui bench clean
 
-$(VENV)/.geinstalleerd: pyproject.toml
+$(VENV)/.geinstalleerd: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
+
+# Re-resolve the pinned dependencies of pyproject.toml (incl. the test extra) after changing them.
+lock: $(VENV)/.geinstalleerd
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra test --universal --no-header -o requirements.lock
 
 install: $(VENV)/.geinstalleerd
 
@@ -27,6 +35,9 @@ demo: $(VENV)/.geinstalleerd
 
 test: $(VENV)/.geinstalleerd
 	$(BIN)/python -m pytest
+
+test-snel: $(VENV)/.geinstalleerd
+	$(BIN)/python -m pytest -m "not traag"
 
 ui: $(VENV)/.geinstalleerd
 	mkdir -p $(DEMO)/werkmap/dagster_home

@@ -12,57 +12,71 @@ from html import escape
 from pathlib import Path
 
 import jsonschema
-import yaml
+from typing import Annotated, Literal
+
+from pydantic import StringConstraints
 
 from assets import lineage
 from assets.themas import kader
 from assets.themas.kader import BIJZONDERE_VELDEN, Thema
 from assets.themas.register import THEMAS
 from kern import opslag
+from kern.configuratie import ConfiguratieFout, Model, lees_yaml, valideer
 
 STANDAARD = "1.0"
 ORGANISATIE_OMGEVING = "SYSTEEMANALYSE_ORGANISATIE"
 STANDAARD_ORGANISATIE = Path(__file__).resolve().parent / "organisatie.yaml"
-VERPLICHT_ORGANISATIE = ("organisatie", "contact_email", "status", "publicatiecategorie", "begin_datum")
 
-# Beleidsterreinen (permitted values of `category`) per theme.
-CATEGORIEEN = {"vermogen_voertuigen": ["Sociale zekerheid"], "vermogen_bank": ["Sociale zekerheid"],
-               "huisvesting_bezetting": ["Sociale zekerheid", "Wonen"],
-               "huisvesting_kostendelers": ["Sociale zekerheid", "Wonen"]}
-
-# Legal basis per theme (the general one applies to all).
+# The general legal basis (each theme adds its own, Thema.wettelijke_grondslag).
 WETTELIJK = ("De gemeente voert de Participatiewet uit. Wie bijstand krijgt, moet wijzigingen doorgeven die "
              "gevolgen hebben voor de uitkering (inlichtingenplicht, artikel 17 Participatiewet). De gemeente mag "
              "onderzoeken of de verstrekte inlichtingen juist en volledig zijn (artikel 53a Participatiewet) en "
              "gegevens uit andere overheidsbronnen gebruiken via Suwinet (artikel 64 Participatiewet en Wet SUWI). "
              "De verwerking van persoonsgegevens valt onder de publieke taak (AVG artikel 6 lid 1 onder e).")
-WETTELIJK_THEMA = {
-    "vermogen_voertuigen": "Vermogen en inkomsten tellen mee voor het recht op bijstand (artikelen 31 en 34 "
-                           "Participatiewet).",
-    "vermogen_bank": "Boven de vermogensgrens bestaat geen recht op bijstand (artikel 34 Participatiewet).",
-    "huisvesting_bezetting": "Het recht op bijstand en de hoogte ervan hangen af van waar en met wie iemand "
-                             "woont (artikelen 21 en 22a Participatiewet); het woonadres volgt uit de BRP.",
-    "huisvesting_kostendelers": "De kostendelersnorm verlaagt de bijstand als iemand de woning deelt met andere "
-                                "volwassenen (artikel 22a Participatiewet).",
-}
 WETTEN = [{"title": "Participatiewet", "link": "https://wetten.overheid.nl/BWBR0015703"},
           {"title": "Wet structuur uitvoeringsorganisatie werk en inkomen (Wet SUWI)",
            "link": "https://wetten.overheid.nl/BWBR0013060"}]
 
 
-class OrganisatieFout(Exception):
+class OrganisatieFout(ConfiguratieFout):
     """The organisation configuration is missing or incomplete."""
 
 
+Tekst = Annotated[str, StringConstraints(min_length=1)]
+Url = Annotated[str, StringConstraints(pattern=r"^https://\S+$")] | None
+
+
+class Impacttoets(Model):
+    titel: Tekst
+    link: Url = None
+
+
+class Organisatie(Model):
+    """assets/organisatie.yaml: the organisation's part of every register entry (publication standard v1.0)."""
+
+    organisatie: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    gemeentecode: str | None = None
+    contact_email: Annotated[str, StringConstraints(pattern=r"^(https://\S+|[^@\s]+@[^@\s]+\.[^@\s]+)$")]
+    website: Url = None
+    register_url: Url = None
+    verwerkingsregister_url: Url = None
+    broncode_url: Url = None
+    leverancier: str | None = None
+    status: Literal["In ontwikkeling", "In gebruik", "Buiten gebruik"]
+    publicatiecategorie: Literal["Hoog-risico AI-systeem", "Impactvolle algoritmes", "Overige algoritmes"]
+    begin_datum: Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+    impacttoetsen: list[Impacttoets] = []
+    themas: dict[str, dict] | None = None  # per theme overrides of the keys above
+
+
 def laad_organisatie(pad: str | Path | None = None) -> dict:
+    """The organisation file, validated: a broken one is an OrganisatieFout naming file, entry and key."""
     pad = Path(pad or os.environ.get(ORGANISATIE_OMGEVING) or STANDAARD_ORGANISATIE)
-    try:
-        org = yaml.safe_load(pad.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as fout:
-        raise OrganisatieFout(f"organisatiegegevens {pad} onleesbaar: {fout}") from None
-    ontbrekend = [k for k in VERPLICHT_ORGANISATIE if not isinstance(org, dict) or not org.get(k)]
-    if ontbrekend:
-        raise OrganisatieFout(f"organisatiegegevens {pad} missen {', '.join(ontbrekend)}")
+    org = lees_yaml(pad, "organisatiegegevens", OrganisatieFout)
+    valideer(Organisatie, org, pad, "organisatiegegevens", OrganisatieFout, meervoud=True)
+    for thema, eigen in (org.get("themas") or {}).items():  # an override must itself make a valid whole
+        valideer(Organisatie, {**org, "themas": None, **(eigen or {})}, pad, f"organisatiegegevens (thema {thema})",
+                 OrganisatieFout, meervoud=True)
     return org
 
 
@@ -204,7 +218,7 @@ def _werking(thema: Thema, parameters: dict, versie: str) -> str:
     return (_p("Regelgebaseerd en niet zelflerend: vaste, leesbare regels zonder model, score op "
                "persoonskenmerken of voorspelling. Invoer: de gegevens hieronder van de laatste goedgekeurde "
                "levering per bron. Uitvoer: een lijst met signalen, elk met een reden, de feiten en de gebruikte "
-               "bronvelden.", f"Regel: {thema.regel}", f"Prioriteit: {thema.prioriteit}", "Trechter:")
+               "bronvelden.", f"Regel: {thema.regel_tekst(parameters)}", f"Prioriteit: {thema.prioriteit}", "Trechter:")
             + _lijst(stappen)
             + _p(f"Parameters: {_parameters_in_woorden(thema, parameters)}",
                  f"Versie van regel en parameters (filter_versie): {versie}. Elke wijziging van de regel of een "
@@ -228,7 +242,7 @@ def entry(thema: Thema, parameters: dict, versie: str, organisatie: dict, risks:
                               "Een signaal is geen besluit: een medewerker bekijkt het en beslist of er een "
                               "onderzoek komt."),
         "organization": org["organisatie"],
-        "category": CATEGORIEEN.get(thema.id, ["Sociale zekerheid"]),
+        "category": list(thema.categorieen),
         "status": org["status"],
         "begin_date": str(org["begin_datum"]),
         "contact_email": org["contact_email"],
@@ -239,7 +253,8 @@ def entry(thema: Thema, parameters: dict, versie: str, organisatie: dict, risks:
                    "Impact: de gemeente vergelijkt gegevens uit betrouwbare bronnen met de bijstand. Past iets niet, "
                    "dan ontstaat een signaal met de reden en de feiten. Een toezichthouder kan dan een onderzoek "
                    "beginnen. Wie als kwetsbaar bekend is, gaat naar een vaste contactpersoon. Wie in de laatste "
-                   "12 maanden op dit thema is onderzocht zonder dat er iets mis was, krijgt geen nieuw signaal."),
+                   f"{parameters['algemeen']['uitsluiting_geen_afwijking_maanden']} maanden op dit thema is onderzocht "
+                   "zonder dat er iets mis was, krijgt geen nieuw signaal."),
         "proportionality": _p(
             "Voordeel: fouten worden vroeg gevonden, zodat terugvorderingen klein blijven, en inwoners die zich "
             "aan de regels houden worden zo min mogelijk lastiggevallen. De controle gebruikt alleen de gegevens "
@@ -255,7 +270,7 @@ def entry(thema: Thema, parameters: dict, versie: str, organisatie: dict, risks:
             "geen onverklaarde afwijking vindt. Afwijkingen worden verklaard en goedgekeurd door een benoemde "
             "persoon, met een einddatum; de Ethische commissie Data en Techniek houdt toezicht."),
         "risks": risks,
-        "lawful_basis": _p(WETTELIJK, WETTELIJK_THEMA.get(thema.id, "")),
+        "lawful_basis": _p(WETTELIJK, thema.wettelijke_grondslag),
         "lawful_basis_grouping": WETTEN,
         "process_index_url": org.get("verwerkingsregister_url"),
         "impacttoetsen_grouping": toetsen or None,
@@ -294,9 +309,6 @@ def register_onderdeel(con, peildatum, uitvoer, werkomgeving) -> dict:
         inhoud = entry(thema, parameters, versie, organisatie,
                        risicotekst(bias_oordeel(con, peildatum, thema.id), vrijgave_oordeel(con, peildatum, thema.id)))
         valideer(inhoud, thema.id)
-        pad = map_ / f"{thema.id}.json"
-        tijdelijk = pad.with_suffix(".json.tmp")
-        tijdelijk.write_text(json.dumps(inhoud, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        os.replace(tijdelijk, pad)
+        pad = opslag.schrijf_json(map_ / f"{thema.id}.json", inhoud)
         deel[thema.id] = {"pad": str(pad.relative_to(Path(uitvoer))), "filter_versie": versie}
     return {"register": deel}

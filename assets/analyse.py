@@ -10,6 +10,7 @@ from assets.themas import kader, uitvoering
 from assets.themas.kader import Thema
 from assets.themas.register import THEMAS
 from kern.partities import PEILDATUM, peildatum
+from kern.sjablonen import nl_bedrag
 from kern.resources import Werkomgeving
 from sources import pseudoniem
 from sources.register import PER_BRON
@@ -27,11 +28,8 @@ def veld_naar_dep(veld: str) -> dg.TableColumnDep:
 
 
 def kolom_lineage(thema: Thema) -> dg.TableColumnLineage:
-    deps = {kolom: [veld_naar_dep(v) for v in velden] for kolom, velden in thema.lineage.items()}
-    deps["dossier_id"] = [veld_naar_dep("gemeente.uitkeringen.dossier_id")]
-    deps["bsn"] = [veld_naar_dep("gemeente.uitkeringen.bsn")]
-    deps["kwetsbaar"] = [veld_naar_dep("gemeente.uitkeringen.kwetsbaar")]
-    return dg.TableColumnLineage(deps)
+    return dg.TableColumnLineage({kolom: [veld_naar_dep(v) for v in velden]
+                                  for kolom, velden in thema.kolom_lineage.items()})
 
 
 @dg.asset(group_name=GROEP, partitions_def=PEILDATUM, deps=tabellen(("gemeente",)) + [dg.AssetKey("brp_personen")],
@@ -50,10 +48,11 @@ def populatie(context: dg.AssetExecutionContext, werkomgeving: Werkomgeving) -> 
     return dg.MaterializeResult(metadata={"dagster/row_count": n})
 
 
-def trechter_asset(thema: Thema) -> dg.AssetsDefinition:
+def trechter_asset(thema: Thema, parameters: dict) -> dg.AssetsDefinition:
+    """The funnel of one theme; its description states the rule with `parameters` (those of the definitions)."""
     @dg.asset(name=f"trechter_{thema.id}", group_name=GROEP, partitions_def=PEILDATUM,
               deps=[populatie, *tabellen(thema.bronnen)], kinds={"polars", "duckdb"},
-              description=f"{thema.titel}: {thema.regel}",
+              description=f"{thema.titel}: {thema.regel_tekst(parameters)}",
               metadata={"thema": thema.id, "bronvelden": ", ".join(thema.alle_velden),
                         "dagster/column_lineage": kolom_lineage(thema)})
     def _trechter(context: dg.AssetExecutionContext, werkomgeving: Werkomgeving) -> dg.MaterializeResult:
@@ -67,7 +66,8 @@ def trechter_asset(thema: Thema) -> dg.AssetsDefinition:
             context.log.info(f"{thema.id}: " + " → ".join(f"{s['stap']} {s['aantal']}" for s in r.stappen)
                              + f"; steekproef {r.steekproef}")
         return dg.MaterializeResult(metadata={
-            "filter_versie": r.filter_versie, "berekend": r.berekend, "reden": r.reden or "",
+            "filter_versie": r.filter_versie, "regel": thema.regel_tekst(parameters), "berekend": r.berekend,
+            "reden": r.reden or "",
             "signalen": r.signalen, "steekproef": r.steekproef, "steekproef_zaad": r.zaad or 0,
             **{f"stap_{s['stap_nr']}_{s['stap']}": s["aantal"] for s in r.stappen},
             "opmerkingen": dg.MetadataValue.json(r.opmerkingen),
@@ -113,11 +113,29 @@ def vrijgave_asset(thema: Thema, extra_deps: list[dg.AssetKey], poorten: list) -
     return _vrijgave
 
 
-@dg.asset(group_name="vrijgave", partitions_def=PEILDATUM, kinds={"parquet", "excel"},
-          deps=tabellen(verrekening_mod.BRONNEN),
-          description="Inkomstenverrekening: polisinkomen boven opgegeven inkomen (> € 10) per dossier en maand, "
-                      "voor inkomensconsulenten. Geen fraudesignaal en nooit in een signaallijst.")
-def verrekening_inkomsten(context: dg.AssetExecutionContext, werkomgeving: Werkomgeving) -> dg.MaterializeResult:
+def verrekening_wat(par: dict) -> str:
+    """What the settlement list is, with the tolerance in force."""
+    return (f"Wit inkomen uit de polisadministratie dat hoger is dan het opgegeven inkomen (meer dan "
+            f"{nl_bedrag(par['verrekening']['tolerantie_euro'])} verschil). Dit is geen fraudesignaal: het verschil "
+            "wordt verrekend met de volgende maand.")
+
+
+def verrekening_asset(parameters: dict) -> dg.AssetsDefinition:
+    q = parameters["verrekening"]
+
+    @dg.asset(name="verrekening_inkomsten", group_name="vrijgave", partitions_def=PEILDATUM,
+              kinds={"parquet", "excel"}, deps=tabellen(verrekening_mod.BRONNEN),
+              description="Inkomstenverrekening: polisinkomen boven opgegeven inkomen "
+                          f"(> {nl_bedrag(q['tolerantie_euro'])}) per dossier en maand over {q['maanden']} maanden, "
+                          "voor inkomensconsulenten. Geen "
+                          "fraudesignaal en nooit in een signaallijst.")
+    def verrekening_inkomsten(context: dg.AssetExecutionContext, werkomgeving: Werkomgeving) -> dg.MaterializeResult:
+        return _verrekening(context, werkomgeving)
+
+    return verrekening_inkomsten
+
+
+def _verrekening(context: dg.AssetExecutionContext, werkomgeving: Werkomgeving) -> dg.MaterializeResult:
     p = peildatum(context)
     map_ = werkomgeving.uitvoer(p) / "verrekening"
     with werkomgeving.verbind() as con:
@@ -129,26 +147,27 @@ def verrekening_inkomsten(context: dg.AssetExecutionContext, werkomgeving: Werko
                 context.log.warning(f"verrekening niet gemaakt: {r}")
             return dg.MaterializeResult(metadata={"status": "niet_gemaakt", "redenen": dg.MetadataValue.json(redenen)})
         inv = kader.Invoer(con, p, verrekening_mod.VELDEN)
-        lijst = verrekening_mod.bereken(inv, kader.laad_parameters(werkomgeving.filters))
+        par = kader.laad_parameters(werkomgeving.filters)
+        lijst = verrekening_mod.bereken(inv, par)
     map_.mkdir(parents=True, exist_ok=True)
     lijst.write_parquet(map_ / "inkomsten.parquet")
     if lijst.height < 1_000_000:  # Excel's sheet limit; the parquet file always holds everything
         schrijf_excel(map_ / "inkomsten.xlsx", lijst, "Verrekening", [
-            ("Wat", "Wit inkomen uit de polisadministratie dat hoger is dan het opgegeven inkomen (meer dan € 10 "
-                    "verschil). Dit is geen fraudesignaal: het verschil wordt verrekend met de volgende maand."),
-            ("Peildatum", p), ("Maanden", ", ".join(verrekening_mod.maanden(p, 12)))])
+            ("Wat", verrekening_wat(par)), ("Peildatum", p),
+            ("Maanden", ", ".join(verrekening_mod.maanden(p, par["verrekening"]["maanden"])))])
     context.log.info(f"verrekening: {lijst.height} dossiermaanden")
     return dg.MaterializeResult(metadata={"status": "gemaakt", "dagster/row_count": lijst.height})
 
 
-TRECHTERS = [trechter_asset(t) for t in THEMAS.values()]
+def trechters(parameters: dict) -> list[dg.AssetsDefinition]:
+    return [trechter_asset(t, parameters) for t in THEMAS.values()]
 
 
 def run_verslag_asset(deps: list, onderdelen: list) -> dg.AssetsDefinition:
     """run.json after everything in `deps`; each of `onderdelen` (quality summary, bias report, register) is
     called as f(con, peildatum, uitvoer, werkomgeving) and returns a dict merged into run.json."""
 
-    @dg.asset(group_name="vrijgave", partitions_def=PEILDATUM, deps=[*deps, verrekening_inkomsten],
+    @dg.asset(group_name="vrijgave", partitions_def=PEILDATUM, deps=[*deps, dg.AssetKey("verrekening_inkomsten")],
               kinds={"json"}, description="run.json: leveringen met tellingen, thema's met hun vrijgave en redenen.")
     def run_verslag(context: dg.AssetExecutionContext, werkomgeving: Werkomgeving) -> dg.MaterializeResult:
         p = peildatum(context)

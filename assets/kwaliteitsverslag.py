@@ -7,7 +7,6 @@ it (checks/datadocs.py). Warnings never block but are listed here, for the data 
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import traceback
 from datetime import date
@@ -18,6 +17,7 @@ from checks import datadocs
 from checks.kader import FOUT, blokkerende_fouten
 from checks.register import DEFINITIES, DREMPELS_PAD
 from kern import opslag
+from kern.sjablonen import render
 from sources.contract import BRONNEN
 
 
@@ -78,9 +78,8 @@ def kwaliteit_onderdeel(con, peildatum, uitvoer, werkomgeving) -> dict:
         samenvatting["suites"] = []
         docs_fout = f"Data Docs niet gemaakt: {fout.__class__.__name__}: {fout}"
         samenvatting["data_docs_fout"] = docs_fout + "\n" + traceback.format_exc(limit=5)
-    (kwaliteit / "samenvatting.json").write_text(
-        json.dumps(samenvatting, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-    (kwaliteit / "samenvatting.html").write_text(samenvatting_html(samenvatting), encoding="utf-8")
+    opslag.schrijf_json(kwaliteit / "samenvatting.json", samenvatting)
+    opslag.schrijf_tekst(kwaliteit / "samenvatting.html", samenvatting_html(samenvatting))
     deel = {k: samenvatting[k] for k in ("status", "aantallen", "fouten", "waarschuwingen", "geblokkeerde_themas",
                                          "drempels_versie")}
     deel.update({"samenvatting": "kwaliteit/samenvatting.html",
@@ -96,31 +95,4 @@ STATUS_NL = {"geslaagd": "alle controles geslaagd", "waarschuwingen": "geslaagd 
 
 
 def samenvatting_html(s: dict) -> str:
-    e = html.escape
-    rijen = []
-    for c in s["controles"]:
-        uitslag = "geslaagd" if c["geslaagd"] else ("fout" if c["ernst"] == FOUT else "waarschuwing")
-        rijen.append(f'<tr><td>{e(c["bron"])}</td><td>{e(c["tabel"])}</td><td>{e(c["controle"])}</td>'
-                     f'<td>{e(c["ernst"] == FOUT and "fout" or "waarschuwing")}</td>'
-                     f'<td class="{uitslag}">{uitslag}</td><td>{e(c["drempel"] or "")}</td>'
-                     f'<td>{e(c["toelichting"] or "")}</td></tr>')
-    blokkades = "".join(f"<li><b>{e(t)}</b>: " + "; ".join(e(r) for r in redenen) + "</li>"
-                        for t, redenen in s["geblokkeerde_themas"].items()) or "<li>geen</li>"
-    waarschuwingen = "".join(f"<li>{e(w)}</li>" for w in s["waarschuwingen"]) or "<li>geen</li>"
-    suites = "".join(f'<li>{e(x["suite"])}: {e(x["status"])}</li>' for x in s.get("suites", []))
-    a = s["aantallen"]
-    fout = f'<p class="fout">{e(s["data_docs_fout"].splitlines()[0])}</p>' if s.get("data_docs_fout") else ""
-    return (f'<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><title>Datakwaliteit peildatum '
-            f'{e(s["peildatum"])}</title><style>{datadocs.STIJL}</style></head><body><div class="container">'
-            f'<h1>Datakwaliteit — peildatum {e(s["peildatum"])}</h1>'
-            f'<p>Uitkomst: <b>{e(STATUS_NL[s["status"]])}</b>. {a["controles"]} controles, {a["geslaagd"]} geslaagd, '
-            f'{a["fouten"]} fouten, {a["waarschuwingen"]} waarschuwingen. Een fout blokkeert precies de thema\'s die '
-            f"de bron gebruiken; een waarschuwing blokkeert niet. Drempels: checks/drempels.yaml (versie "
-            f'{e(s["drempels_versie"])}).</p>{fout}'
-            f"<h2>Geblokkeerde thema's door datakwaliteit</h2><ul>{blokkades}</ul>"
-            f"<h2>Waarschuwingen</h2><ul>{waarschuwingen}</ul>"
-            f'<h2>Great Expectations</h2><p><a href="{datadocs.DATA_DOCS}/index.html">Data Docs</a> (werken zonder '
-            f"netwerk)</p><ul>{suites}</ul>"
-            "<h2>Alle controles</h2><table><thead><tr><th>Bron</th><th>Tabel</th><th>Controle</th><th>Ernst</th>"
-            "<th>Uitslag</th><th>Drempel</th><th>Toelichting</th></tr></thead><tbody>"
-            + "".join(rijen) + "</tbody></table></div></body></html>")
+    return render("kwaliteit.html", s=s, status_nl=STATUS_NL, fout=FOUT, data_docs=datadocs.DATA_DOCS)

@@ -87,10 +87,7 @@ def omschrijving(veld: str) -> str:
 
 def kolom_afhankelijkheden(thema: Thema) -> dict[str, tuple[str, ...]]:
     """Output column -> source fields, the same mapping `assets.analyse.kolom_lineage` gives Dagster."""
-    deps = dict(thema.lineage)
-    deps["dossier_id"] = ("gemeente.uitkeringen.dossier_id",)
-    deps["bsn"] = ("gemeente.uitkeringen.bsn",)
-    deps["kwetsbaar"] = ("gemeente.uitkeringen.kwetsbaar",)
+    deps = thema.kolom_lineage
     return {k: deps[k] for k in UITVOERKOLOMMEN if k in deps}
 
 
@@ -174,3 +171,28 @@ def lineage_svg(thema: Thema) -> str:
                  f'niet de inhoud van een kolom.</text>')
     delen.append("</svg>")
     return "\n".join(delen)
+
+
+# --- the page -------------------------------------------------------------------------------------
+
+def lineage_html(themas: list[Thema], parameters: dict, peildatum=None) -> str:
+    """One printable page with every theme's diagram and its lineage per column in words (kern/sjablonen)."""
+    from kern.sjablonen import render
+
+    return render("lineage.html", peildatum=peildatum, themas=[{
+        "id": t.id, "titel": t.titel, "regel": t.regel_tekst(parameters), "svg": lineage_svg(t),
+        "kolommen": [(UITVOERKOLOMMEN[k], [{"veld": v, "omschrijving": omschrijving(v)} for v in velden])
+                     for k, velden in kolom_afhankelijkheden(t).items()]} for t in themas])
+
+
+def lineage_onderdeel(con, peildatum, uitvoer, werkomgeving) -> dict:
+    """Write output/<peildatum>/lineage.html; return a dict merged into run.json."""
+    from pathlib import Path
+
+    from assets.themas.kader import laad_parameters
+    from assets.themas.register import THEMAS
+    from kern.opslag import schrijf_tekst
+
+    pad = Path(uitvoer) / "lineage.html"
+    schrijf_tekst(pad, lineage_html(list(THEMAS.values()), laad_parameters(werkomgeving.filters), peildatum))
+    return {"lineage": pad.name}

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import json
-import os
 from datetime import date
 from pathlib import Path
 
+from kern import opslag
 from sources.contract import BRONNEN
 
 VOLTOOID, MET_BLOKKADES, MISLUKT = "voltooid", "voltooid_met_blokkades", "mislukt"
@@ -41,10 +41,7 @@ def status(bronnen: dict, themas: dict) -> str:
 
 
 def schrijf(pad: Path, inhoud: dict) -> None:
-    pad.parent.mkdir(parents=True, exist_ok=True)
-    tijdelijk = pad.with_suffix(".json.tmp")
-    tijdelijk.write_text(json.dumps(inhoud, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-    os.replace(tijdelijk, pad)
+    opslag.schrijf_json(pad, inhoud)
 
 
 def stel_op(con, peildatum: date, extra: dict | None = None) -> dict:

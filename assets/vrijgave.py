@@ -50,7 +50,7 @@ def beoordeel(con, peildatum: date, thema: Thema, poorten: list[Poort]) -> list[
 
 
 def toelichting(thema: Thema, peildatum: date, uitkomst: uitvoering.Resultaat, parameters: dict) -> list[tuple]:
-    regels = [("Thema", f"{thema.titel} ({thema.id})"), ("Doel", thema.doel), ("Regel", thema.regel),
+    regels = [("Thema", f"{thema.titel} ({thema.id})"), ("Doel", thema.doel), ("Regel", thema.regel_tekst(parameters)),
               ("Prioriteit", thema.prioriteit), ("Peildatum", peildatum), ("filter_versie", uitkomst.filter_versie),
               ("Parameters", json.dumps(parameters.get(thema.id), ensure_ascii=False, default=str)),
               ("Algemeen", json.dumps(parameters.get("algemeen"), ensure_ascii=False)),

@@ -5,23 +5,17 @@
   output/<peildatum>/bias/<thema>.json and carries the blocking check `biaspoort`. After a decision of the
   committee, `systeemanalyse vrijgeven` re-materialises only this judgement and what follows it.
 """
-import json
-
 import dagster as dg
 
 from assets.themas.kader import Thema, laad_parameters
 from bias_audit import audit
+from kern import opslag
 from kern.partities import PEILDATUM, peildatum
 from kern.resources import Werkomgeving
 
 
 def schrijf_document(uitvoer, doc: dict):
-    pad = uitvoer / "bias" / f"{doc['thema']}.json"
-    pad.parent.mkdir(parents=True, exist_ok=True)
-    tijdelijk = pad.with_suffix(".json.tmp")
-    tijdelijk.write_text(json.dumps(doc, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
-    tijdelijk.replace(pad)
-    return pad
+    return opslag.schrijf_json(uitvoer / "bias" / f"{doc['thema']}.json", doc, indent=1)
 
 
 def bias_asset(thema: Thema) -> dg.AssetsDefinition:

@@ -9,7 +9,6 @@ every suite with its result.
 """
 from __future__ import annotations
 
-import html
 import json
 import re
 import shutil
@@ -17,22 +16,20 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from checks.suites import SUITES
+from kern.sjablonen import render, stijl
 
 DATA_DOCS = "data_docs"
 
-STIJL = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#212529;margin:0;
- line-height:1.45;font-size:15px;background:#fff}
-.container,.container-fluid{padding:16px 24px;max-width:1400px;margin:0 auto}
+# GX's own pages use Bootstrap's markup; without Bootstrap they need these few rules on top of the shared
+# stylesheet of every report (kern/sjablonen/stijl.css).
+GX_AANVULLING = """
+.container,.container-fluid{max-width:1400px}
 .row{display:flex;flex-wrap:wrap}.col-12,.col-md-12{flex:0 0 100%;max-width:100%}
 .col-md-2,.col-lg-2{flex:0 0 18%;max-width:18%}.col-md-10,.col-lg-10{flex:0 0 80%;max-width:80%}
 .card{border:1px solid #dee2e6;border-radius:6px;margin:12px 0;background:#fff}
 .card-header{background:#f1f3f5;padding:8px 12px;border-bottom:1px solid #dee2e6;font-weight:600}
 .card-body{padding:10px 12px}
-table{border-collapse:collapse;width:100%;margin:6px 0}
-th,td{border:1px solid #dee2e6;padding:4px 8px;text-align:left;vertical-align:top}
-th{background:#f8f9fa}
-.table-sm td,.table-sm th{padding:3px 6px}
+table{width:100%}.table-sm td,.table-sm th{padding:3px 6px}
 .text-danger{color:#b02a37}.text-success{color:#146c43}.text-warning{color:#997404}
 .alert{padding:8px 12px;border-radius:6px;margin:8px 0;border:1px solid #dee2e6;background:#f8f9fa}
 .badge{display:inline-block;padding:2px 6px;border-radius:4px;font-size:12px;background:#e9ecef}
@@ -46,10 +43,8 @@ th{background:#f8f9fa}
 .btn{display:inline-block;padding:2px 8px;border:1px solid #adb5bd;border-radius:4px;background:#f8f9fa}
 .sticky,.sticky-top{position:static}
 .cooltip .top{display:none}.cooltip:hover .top{display:block;position:absolute;background:#222;color:#fff;padding:6px}
-code,pre{font-family:ui-monospace,Consolas,monospace;font-size:13px;white-space:pre-wrap}
-a{color:#0a58ca}.geslaagd{color:#146c43;font-weight:600}.fout{color:#b02a37;font-weight:600}
-.waarschuwing{color:#997404;font-weight:600}.grijs{color:#6c757d}
 """
+STIJL = stijl() + GX_AANVULLING
 
 _EXTERN_TAG = re.compile(r"<(link|img|iframe)\b[^>]*\b(?:href|src)\s*=\s*[\"']?(?:https?:)?//[^>]*>", re.I | re.S)
 _EXTERN_SCRIPT = re.compile(r"<script\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//[^>]*>.*?</script>", re.I | re.S)
@@ -163,23 +158,6 @@ def _mislukt(r: dict) -> dict:
 
 
 def index_html(peildatum: date, overzicht: list[dict]) -> str:
-    e = html.escape
-    regels = []
-    for s in overzicht:
-        klasse = {"geslaagd": "geslaagd", "fout": "fout", "waarschuwing": "waarschuwing"}.get(s["status"], "grijs")
-        link = (f'<a href="{e(s["pagina"].removeprefix(DATA_DOCS + "/"))}">resultaat</a> · '
-                f'<a href="{e(s["suite_pagina"].removeprefix(DATA_DOCS + "/"))}">suite</a>') if s["pagina"] else "—"
-        mislukt = ", ".join(f'{e(m["verwachting"] or "?")} ({e(str(m["ernst"]))}: {m["onverwacht"]} rijen)'
-                            for m in s["mislukt"]) or "—"
-        regels.append(f'<tr><td>{e(s["suite"])}</td><td>{e(s["bron"])}</td><td>{e(s["leverdatum"] or "—")}</td>'
-                      f'<td class="{klasse}">{e(s["status"])}</td><td>{s["gehaald"]} / {s["verwachtingen"]}</td>'
-                      f"<td>{mislukt}</td><td>{link}</td></tr>")
-    return (f'<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><title>Data Docs — peildatum '
-            f"{peildatum.isoformat()}</title><style>{STIJL}</style></head><body><div class=\"container\">"
-            f"<h1>Great Expectations Data Docs</h1><p>Peildatum {peildatum.isoformat()}. Per gestagede tabel de "
-            "suite met verwachtingen en het resultaat van de validatie op de gebruikte levering. Deze pagina's "
-            "werken zonder netwerk. Voorbeelden tonen regelnummers en dossiernummers, nooit een BSN.</p>"
-            "<table><thead><tr><th>Suite (tabel)</th><th>Bron</th><th>Leverdatum</th><th>Resultaat</th>"
-            "<th>Gehaald</th><th>Niet gehaald</th><th>Pagina's</th></tr></thead><tbody>"
-            + "".join(regels) + '</tbody></table><p><a href="../samenvatting.html">Samenvatting van alle '
-            "controles</a></p></div></body></html>")
+    """Our own static index (GX's is drawn by JavaScript), a template like every report."""
+    return render("data_docs_index.html", peildatum=peildatum.isoformat(), overzicht=overzicht,
+                  prefix=DATA_DOCS + "/")

@@ -5,6 +5,10 @@ duplicate (the pattern of dagster-open-platform's partitioned assets).
 """
 from __future__ import annotations
 
+import json
+import os
+from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -71,15 +75,28 @@ def voeg_toe(con: duckdb.DuckDBPyConnection, tabel: str, frame: pl.DataFrame,
 def vervang(con: duckdb.DuckDBPyConnection, tabel: str, frame: pl.DataFrame, sleutel: dict[str, object],
             kolomtypes: list[tuple[str, str]] | None = None) -> int:
     """Replace the rows of `tabel` matching `sleutel` by `frame`, in one transaction."""
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transactie(con):
         verwijder(con, tabel, sleutel)
         voeg_toe(con, tabel, frame, kolomtypes)
+    return frame.height
+
+
+@contextmanager
+def transactie(con: duckdb.DuckDBPyConnection):
+    """All writes inside the block, or none of them."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return frame.height
+
+
+def geaccepteerde_leveringen(con: duckdb.DuckDBPyConnection, peildatum: date) -> dict[str, date]:
+    """Per source the leverdatum of the delivery a run for this peildatum accepted (run_bronnen)."""
+    return dict(con.sql("SELECT bron, leverdatum FROM run_bronnen WHERE peildatum = ? AND status = 'geaccepteerd'",
+                        params=[peildatum]).fetchall())
 
 
 def eerste(relatie) -> tuple | None:
@@ -96,3 +113,20 @@ def bestaat_tabel(con: duckdb.DuckDBPyConnection, tabel: str) -> bool:
 
 def lees(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:
     return con.sql(sql, params=params).pl() if params else con.sql(sql).pl()
+
+
+# --- files: written whole or not at all -----------------------------------------------------------
+
+def schrijf_tekst(pad: str | Path, tekst: str) -> Path:
+    """Write a text file atomically: a reader sees the old file or the new one, never half a file."""
+    pad = Path(pad)
+    pad.parent.mkdir(parents=True, exist_ok=True)
+    tijdelijk = pad.with_name(pad.name + ".tmp")
+    tijdelijk.write_text(tekst, encoding="utf-8")
+    os.replace(tijdelijk, pad)
+    return pad
+
+
+def schrijf_json(pad: str | Path, inhoud, indent: int = 2) -> Path:
+    """A JSON document (UTF-8, not ASCII-escaped, dates as text), written atomically."""
+    return schrijf_tekst(pad, json.dumps(inhoud, ensure_ascii=False, indent=indent, default=str) + "\n")

@@ -28,8 +28,19 @@ def nl_getal(waarde, decimalen: int = 2) -> str:
     return f"{waarde:,.{decimalen}f}".replace(",", "_").replace(".", ",").replace("_", ".")
 
 
-def nl_euro(bedrag: float) -> str:
-    return ("-" if bedrag < 0 else "") + "€ " + nl_getal(abs(float(bedrag)), 2)
+def nl_euro(bedrag: float, decimalen: int = 2) -> str:
+    return ("-" if bedrag < 0 else "") + "€ " + nl_getal(abs(float(bedrag)), decimalen)
+
+
+def nl_bedrag(bedrag: float) -> str:
+    """An amount as written in a rule: € 500 for whole euros, € 12,50 otherwise."""
+    return nl_euro(bedrag, 0 if float(bedrag).is_integer() else 2)
+
+
+def nl_opsomming(items, voegwoord: str = "of") -> str:
+    """"a, b of c"."""
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {voegwoord} " + items[-1]
 
 
 def nl_datum(d: date | str) -> str:

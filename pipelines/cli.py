@@ -15,8 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from kern import omgeving
-
-OK, MISLUKT, FOUTE_INVOER, BLOKKADE = 0, 1, 2, 3
+from pipelines.afsluitcodes import BLOKKADE, FOUTE_INVOER, MISLUKT, OK
 
 
 class Parser(argparse.ArgumentParser):
@@ -125,12 +124,17 @@ def run(args) -> int:
     for naam, pad in (("--verklaringen", args.verklaringen), ("--filters", args.filters)):
         if pad is not None and not pad.is_file():
             return _fout(f"{naam}: bestand {pad} bestaat niet")
-    from assets.themas.kader import ParameterFout, laad_parameters
+    from assets.algoritmeregister import laad_organisatie
+    from assets.themas.kader import laad_parameters
+    from checks.register import drempels
+    from kern.configuratie import ConfiguratieFout
 
-    try:
-        laad_parameters(args.filters or omgeving.STANDAARD_FILTERS)
-    except ParameterFout as fout:
-        return _fout(str(fout))
+    # every configuration file is validated before anything runs (kern/configuratie.py)
+    for laad in (lambda: laad_parameters(args.filters or omgeving.STANDAARD_FILTERS), drempels, laad_organisatie):
+        try:
+            laad()
+        except ConfiguratieFout as fout:
+            return _fout(str(fout))
     if args.peildatum.isoformat() not in PEILDATUM.get_partition_keys():
         return _fout(f"peildatum {args.peildatum} ligt buiten het bereik 2015-01-01 tot en met morgen")
     werkmap = args.werkmap.resolve()

@@ -22,9 +22,9 @@ from assets.themas.kader import Invoer, Thema
 from assets.themas.register import THEMAS
 from kern.omgeving import SLEUTEL
 from kern import opslag
+from kern.sjablonen import nl_datum
+from pipelines.afsluitcodes import FOUTE_INVOER, MISLUKT, OK
 from sources import pseudoniem
-
-OK, MISLUKT, FOUTE_INVOER = 0, 1, 2
 
 # Facts about other persons inside a signal's evidence (e.g. co-residents' birth dates) stay out of a
 # resident's inzage; the evidence keeps their number (e.g. medebewoners_geteld).
@@ -72,8 +72,7 @@ def _tabel(con, naam: str) -> bool:
 # --- one run --------------------------------------------------------------------------------------
 
 def _leverdata(con, peildatum: date) -> dict[str, date]:
-    return dict(con.sql("SELECT bron, leverdatum FROM run_bronnen WHERE peildatum = ? AND status = 'geaccepteerd'",
-                        params=[peildatum]).fetchall())
+    return opslag.geaccepteerde_leveringen(con, peildatum)
 
 
 def _dossiers(con, peildatum: date, ph: str | None) -> list[dict]:
@@ -111,8 +110,8 @@ def _waarom_niet(u: dict, peildatum: date) -> str:
     if u["regeling"] != "PW":
         return f"regeling {u['regeling']}, geen Participatiewet"
     if u["datum_aanvang"] and u["datum_aanvang"] > peildatum:
-        return f"begint pas op {kader.nl_datum(u['datum_aanvang'])}"
-    return f"beëindigd op {kader.nl_datum(u['datum_einde'])}" if u["datum_einde"] else "niet actief op de peildatum"
+        return f"begint pas op {nl_datum(u['datum_aanvang'])}"
+    return f"beëindigd op {nl_datum(u['datum_einde'])}" if u["datum_einde"] else "niet actief op de peildatum"
 
 
 def _feiten(bewijs: str | None):
@@ -304,7 +303,7 @@ def tekst(o: dict) -> str:
         return "\n".join(r)
     for run in o["runs"]:
         p = date.fromisoformat(run["peildatum"])
-        r.append(f"Run met peildatum {kader.nl_datum(p)} ({run['peildatum']})")
+        r.append(f"Run met peildatum {nl_datum(p)} ({run['peildatum']})")
         for a in run["andere_dossiers"]:
             r.append(f"  Dossier {a['dossier_id']} ({a['rol']}) hoorde niet bij de populatie: {a['waarom_niet']}.")
         if not run["in_populatie"]:

@@ -1,19 +1,25 @@
-"""Run ingestion and themes directly (without Dagster) on a small landing set, for fast unit tests.
+"""Ingest a small landing set through the real ingestion assets (dg.materialize), then run themes directly.
 
-The end-to-end tests go through Dagster; these exercise the same functions the assets call.
+Ingestion is exactly what a run does (delivery verdicts, staged tables, quality checks); the theme tests then
+call the theme runner the funnel assets call, so they can vary parameters per test.
 """
 from __future__ import annotations
 
+import hashlib
+import shutil
+import tempfile
 from datetime import date
 from pathlib import Path
 
+import dagster as dg
 import polars as pl
 
+from assets.bronnen import BESTANDEN, LEVERINGEN
 from assets.themas import kader, uitvoering
 from assets.themas.register import THEMAS
 from kern import opslag
-from sources import levering
-from sources.inlezen import lees_in
+from kern.omgeving import STANDAARD_VERKLARINGEN
+from kern.resources import Werkomgeving
 from sources.register import PER_BRON
 from tests.bouwer import Landing
 
@@ -32,16 +38,38 @@ def lever_alles(root: Path, leverdatum: str = "2026-10-01", gemeente_leverdatum:
     return landing
 
 
+_GEINGEST: dict[str, Path] = {}  # landing digest -> a DuckDB file ingested from it in this test session
+
+
+def _digest(landing_root: Path, peildatum: date) -> str:
+    h = hashlib.sha256(peildatum.isoformat().encode())
+    for pad in sorted(p for p in landing_root.rglob("*") if p.is_file()):
+        h.update(str(pad.relative_to(landing_root)).encode() + b"\0" + pad.read_bytes())
+    return h.hexdigest()
+
+
 def ingest(landing_root: Path, werkmap: Path, peildatum: date):
-    """What the delivery and staged-table assets do, for every source: the connection afterwards."""
-    con = opslag.verbind(werkmap)
-    for bron, specs in PER_BRON.items():
-        lev = levering.kies(landing_root, bron, peildatum)
-        levering.bewaar(con, peildatum, lev)
-        if lev.geaccepteerd:
-            for spec in specs:
-                lees_in(con, lev, spec)
-    return con
+    """Materialise the delivery and staged-table assets of every source for this peildatum (an ephemeral Dagster
+    instance, as a run does it, with the data-quality checks inside each staged table's step): the connection
+    to the werkmap's DuckDB afterwards.
+
+    Ingestion is deterministic, so a landing set with the same bytes that was ingested before in this session
+    is not ingested again: its DuckDB file is copied (the checks dominate the cost)."""
+    sleutel = _digest(Path(landing_root), peildatum)
+    doel = opslag.database_pad(werkmap)
+    if sleutel in _GEINGEST and _GEINGEST[sleutel].is_file() and not doel.exists():
+        doel.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(_GEINGEST[sleutel], doel)
+        return opslag.verbind(werkmap)
+    werkomgeving = Werkomgeving(landing=str(landing_root), werkmap=str(werkmap),
+                                verklaringen=str(STANDAARD_VERKLARINGEN), filters=str(PARAMETERS))
+    resultaat = dg.materialize([*LEVERINGEN, *BESTANDEN], partition_key=peildatum.isoformat(),
+                               resources={"werkomgeving": werkomgeving})
+    assert resultaat.success
+    kopie = Path(tempfile.mkdtemp(prefix="ingest-")) / opslag.DATABASE
+    shutil.copyfile(doel, kopie)
+    _GEINGEST[sleutel] = kopie
+    return opslag.verbind(werkmap)
 
 
 def staged(landing_root: Path, werkmap: Path, peildatum: date):

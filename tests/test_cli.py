@@ -45,6 +45,7 @@ def test_missing_landing_exits_2_and_writes_nothing(tmp_path, capsys):
     assert "bestaat niet" in capsys.readouterr().err and not (tmp_path / "w").exists()
 
 
+@pytest.mark.traag
 def test_full_run_reconciles_and_rerun_changes_nothing(tmp_path, capsys):
     kleine_landing(tmp_path / "landing")
     argv = ["run", "--landing", str(tmp_path / "landing"), "--werkmap", str(tmp_path / "werk"), "--peildatum", P]
@@ -76,6 +77,7 @@ def test_full_run_reconciles_and_rerun_changes_nothing(tmp_path, capsys):
     assert json.loads((uit / "run.json").read_text())["dagster_run_id"]
 
 
+@pytest.mark.traag
 def test_tampered_delivery_rejected_whole_exit_3(tmp_path, capsys):
     kleine_landing(tmp_path / "landing")
     rdw = tmp_path / "landing" / "rdw" / "2026-10-01" / "tenaamstellingen.csv"
@@ -105,4 +107,26 @@ def test_broken_parameter_file_exits_2(tmp_path, capsys):
                  "--peildatum", P, "--filters", str(filters)])
     err = capsys.readouterr().err
     assert code == 2 and "sectie 'algemeen' mist uitsluiting_geen_afwijking_maanden" in err
+    assert not (tmp_path / "w").exists()
+
+
+@pytest.mark.parametrize("bestand, inhoud, melding", [
+    ("drempels", "quarantaine: {max_percentage: 1.0, ernst: fout}\n",
+     "sectie 'quarantaine': sleutel 'ernst' moet 'error' of 'warning' zijn, niet 'fout'"),
+    ("organisatie", "organisatie: Gemeente X\nstatus: In gebruik\n",
+     "missen contact_email, publicatiecategorie, begin_datum"),
+])
+def test_broken_configuration_file_exits_2_before_the_run(tmp_path, capsys, monkeypatch, bestand, inhoud, melding):
+    from checks import register
+
+    kleine_landing(tmp_path / "landing")
+    pad = tmp_path / f"{bestand}.yaml"
+    pad.write_text(inhoud)
+    if bestand == "drempels":
+        monkeypatch.setattr(register, "DREMPELS_PAD", pad)
+    else:
+        monkeypatch.setenv("SYSTEEMANALYSE_ORGANISATIE", str(pad))
+    code = main(["run", "--landing", str(tmp_path / "landing"), "--werkmap", str(tmp_path / "w"), "--peildatum", P])
+    err = capsys.readouterr().err
+    assert code == 2 and str(pad) in err and melding in err and "Traceback" not in err
     assert not (tmp_path / "w").exists()

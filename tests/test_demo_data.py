@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 
 from sources.demo_data import BRONBESTANDEN, KOLOMMEN, genereer
+from sources.register import ALLE
 
 SCHAAL = 10_000
 SEED = 20261031
@@ -122,11 +123,31 @@ def test_vorige_gemeentelevering_heeft_vergelijkbaar_volume(run):
 
 
 def test_samenvatting(run):
-    _, res = run
+    uit, res = run
     assert res["personen"] == SCHAAL
     assert res["schaal"] == SCHAAL
     assert res["seconden"] > 0
     assert res["geplant"]["personen"] == SCHAAL
+    assert (res["seed"], res["peildatum"]) == (SEED, PEILDATUM.isoformat())
+    # the summary describes the files that were written: names, rows and bytes
+    geschreven = {str(p.relative_to(uit)): p for p in uit.glob("*/*/*.csv")}
+    assert set(res["bestanden"]) == set(geschreven)
+    for naam, feiten in res["bestanden"].items():
+        bron, dag, bestand = naam.split("/")
+        assert feiten["bytes"] == geschreven[naam].stat().st_size, naam
+        assert feiten["rijen"] == _bestand(uit, bron, bestand, date.fromisoformat(dag)).height, naam
+    # delivery dates are the folders; the municipality's previous delivery is the day before
+    assert {b: d for b, d in res["leverdata"].items() if b != "gemeente_vorige"} == {
+        b: _levering(uit, b).name for b in ("brp", "ib", "suwi", "rdw", "gemeente")}
+    assert res["leverdata"]["gemeente_vorige"] == (PEILDATUM - timedelta(days=1)).isoformat()
+    # dossiers as delivered; every planted case of every theme is there, messy rows were injected
+    uitkeringen = _bestand(uit, "gemeente", "uitkeringen.csv")
+    assert res["geplant"]["dossiers"] == uitkeringen["dossier_id"].n_unique()
+    assert uitkeringen.height == res["geplant"]["dossiers"] + res["rommel"]["uitkeringen.csv:dossier_id:duplicaat"]
+    assert 0 < res["geplant"]["dossiers_actief_pw"] <= res["geplant"]["dossiers"]
+    for prefix in ("V_SIGNAAL", "B_SIGNAAL", "Z_DRUK", "K_HUISGENOOT"):
+        assert res["geplant"][prefix] > 0, prefix
+    assert sum(res["rommel"].values()) > 0 and res["blokken"] >= 1
 
 
 # ------------------------------------------------------------------------------ determinism
@@ -147,8 +168,12 @@ def test_deterministisch(run, run_zelfde, run_ander):
 
 
 def test_kolommen_volgens_contract(run):
+    """Every file holds the columns of the contract in sources/<bron>.py (not the generator's own list)."""
     uit, _ = run
-    for (bron, naam), kolommen in KOLOMMEN.items():
+    geschreven = {(p.parent.parent.name, p.name) for p in uit.glob("*/*/*.csv")}
+    assert geschreven == {(s.bron, s.naam) for s in ALLE}
+    for spec in ALLE:
+        bron, naam, kolommen = spec.bron, spec.naam, spec.kolomnamen
         df = _bestand(uit, bron, naam)
         if (bron, naam) == ("brp", "adressen.csv"):
             assert set(df.columns) == set(kolommen) | {"bouwjaar"}  # an extra unknown column

@@ -4,13 +4,23 @@ from __future__ import annotations
 import polars as pl
 
 from assets.themas import wonen
-from assets.themas.kader import Invoer, Thema, Uitkomst, huishouden, nl_getal, treffers
+from assets.themas.kader import Invoer, Thema, ThemaParameters, Uitkomst, huishouden, nl_getal, treffers
 
-REGEL = (
-    "Bekijk elk adres waar aanvrager of partner op de peildatum een woonadres heeft. Een signaal ontstaat "
-    "wanneer daar 8 of meer personen met een actueel woonadres staan ingeschreven, of het adres minder dan "
-    "12 m² per ingeschreven persoon heeft, of de status 'Verblijfsobject buiten gebruik' is, of het "
-    "gebruiksdoel geen woonfunctie bevat. Eén signaal per dossier; de reden noemt welke voorwaarden gelden.")
+
+class Parameters(ThemaParameters):
+    max_personen: int
+    min_m2_per_persoon: float
+    status_buiten_gebruik: str
+    vereist_gebruiksdoel: str
+
+
+def regel(par: dict) -> str:
+    q = par["huisvesting_bezetting"]
+    return ("Bekijk elk adres waar aanvrager of partner op de peildatum een woonadres heeft. Een signaal ontstaat "
+            f"wanneer daar {q['max_personen']} of meer personen met een actueel woonadres staan ingeschreven, of "
+            f"het adres minder dan {nl_getal(q['min_m2_per_persoon'], 1)} m² per ingeschreven persoon heeft, of de "
+            f"status '{q['status_buiten_gebruik']}' is, of het gebruiksdoel geen {q['vereist_gebruiksdoel']} bevat. "
+            "Eén signaal per dossier; de reden noemt welke voorwaarden gelden.")
 
 
 def bereken(inv: Invoer, pop: pl.DataFrame, par: dict) -> Uitkomst:
@@ -41,14 +51,15 @@ def bereken(inv: Invoer, pop: pl.DataFrame, par: dict) -> Uitkomst:
         for a in groep.iter_rows(named=True):
             voorwaarden = [t for t, hit in (
                 (f"{q['max_personen']} of meer personen ingeschreven", a["te_veel_personen"]),
-                (f"minder dan {q['min_m2_per_persoon']} m² per persoon", a["te_klein"]),
-                ("status 'Verblijfsobject buiten gebruik'", a["buiten_gebruik"]),
+                (f"minder dan {nl_getal(q['min_m2_per_persoon'], 1)} m² per persoon", a["te_klein"]),
+                (f"status '{q['status_buiten_gebruik']}'", a["buiten_gebruik"]),
                 (f"gebruiksdoel zonder {q['vereist_gebruiksdoel']} ({a['gebruiksdoel']})", a["geen_woonfunctie"]),
             ) if hit]
             adres = wonen.adresregel(a["postcode"], a["huisnummer"], a["huisletter"], a["huisnummertoevoeging"],
                                      a["woonplaats"])
             zinnen.append(f"op het woonadres {adres} van de {a['rol']} staan {a['personen']} personen ingeschreven "
-                          f"op {a['oppervlakte_m2']} m² ({nl_getal(a['m2_per_persoon'])} m² per persoon); van toepassing: "
+                          f"op {a['oppervlakte_m2']} m² ({nl_getal(a['m2_per_persoon'], 1)} m² per persoon); "
+                          "van toepassing: "
                           + "; ".join(voorwaarden))
             onvolledig += a["onvolledig"]
             adresfeiten.append({k: a[k] for k in ("adres_id", "postcode", "huisnummer", "huisletter",
@@ -71,7 +82,7 @@ def bereken(inv: Invoer, pop: pl.DataFrame, par: dict) -> Uitkomst:
 THEMA = Thema(
     id="huisvesting_bezetting", titel="Huisvesting: bezetting van het adres",
     doel="Signaleren van mogelijk fictieve inschrijvingen (adres onbewoonbaar of overbewoond).",
-    regel=REGEL, prioriteit="Aantal ingeschreven personen per 10 m².",
+    regel_van=regel, parameters=Parameters, prioriteit="Aantal ingeschreven personen per 10 m².",
     bronnen=("brp", "gemeente"),
     velden=wonen.VELDEN + ("brp.adressen.adres_id", "brp.adressen.postcode", "brp.adressen.huisnummer",
                            "brp.adressen.huisletter", "brp.adressen.huisnummertoevoeging", "brp.adressen.woonplaats",
@@ -86,4 +97,7 @@ THEMA = Thema(
                         "brp.adressen.gebruiksdoel", "brp.adressen.postcode", "brp.adressen.huisnummer",
                         "brp.adressen.woonplaats"),
              "prioriteit": ("brp.verblijfplaatsen.adres_id", "brp.adressen.oppervlakte_m2")},
+    wettelijke_grondslag="Het recht op bijstand en de hoogte ervan hangen af van waar en met wie iemand woont "
+                         "(artikelen 21 en 22a Participatiewet); het woonadres volgt uit de BRP.",
+    categorieen=("Sociale zekerheid", "Wonen"),
 )

@@ -4,13 +4,23 @@ from __future__ import annotations
 import polars as pl
 
 from assets.themas import wonen
-from assets.themas.kader import Invoer, Thema, Uitkomst, gba_onvolledig, nl_datum, treffers
+from assets.themas.kader import Invoer, Thema, ThemaParameters, Uitkomst, gba_onvolledig, nl_datum, treffers
+from kern.sjablonen import nl_opsomming
 
-REGEL = (
-    "Bepaal A (art. 22a Participatiewet): de aanvrager, de partner, en iedere andere persoon met een actueel "
-    "woonadres op hetzelfde adres als de aanvrager die op de peildatum 27 jaar of ouder is, behalve personen met "
-    "lopende studiefinanciering (WSF of WTOS) op de peildatum. Een signaal ontstaat wanneer het in het dossier "
-    "toegepaste aantal kostendelers lager is dan A. Norm ter referentie: (40 + A·30) / (A·100) × gehuwdennorm.")
+
+class Parameters(ThemaParameters):
+    leeftijd_kostendeler: int
+    studiefinanciering: list[str]
+
+
+def regel(par: dict) -> str:
+    q = par["huisvesting_kostendelers"]
+    return ("Bepaal A (art. 22a Participatiewet): de aanvrager, de partner, en iedere andere persoon met een actueel "
+            "woonadres op hetzelfde adres als de aanvrager die op de peildatum "
+            f"{q['leeftijd_kostendeler']} jaar of ouder is, behalve personen met lopende studiefinanciering "
+            f"({nl_opsomming(q['studiefinanciering'])}) op de peildatum. Een signaal ontstaat wanneer het in het "
+            "dossier toegepaste aantal kostendelers lager is dan A. Norm ter referentie: (40 + A·30) / (A·100) × "
+            "gehuwdennorm.")
 
 
 def bereken(inv: Invoer, pop: pl.DataFrame, par: dict) -> Uitkomst:
@@ -24,7 +34,7 @@ def bereken(inv: Invoer, pop: pl.DataFrame, par: dict) -> Uitkomst:
         .filter(pl.col("soort").is_in(q["studiefinanciering"]) & (pl.col("datum_aanvang") <= p)
                 & (pl.col("datum_einde").is_null() | (pl.col("datum_einde") >= p))) \
         .select("bsn").unique().with_columns(pl.lit(True).alias("studeert"))
-    # 27 or older on P, in the resident's favour: the latest possible birth date must be 27 years before P
+    # old enough on P (27 by default), in the resident's favour: the latest possible birth date counts
     personen = inv.lees("brp", "personen", "bsn", "geboortedatum", "geboortedatum_laatst",
                         binnen={"bsn": bewoners["bsn"]}).with_columns(
         (pl.col("geboortedatum_laatst").dt.offset_by(f"{q['leeftijd_kostendeler']}y") <= p).alias("oud_genoeg"),
@@ -70,7 +80,8 @@ def bereken(inv: Invoer, pop: pl.DataFrame, par: dict) -> Uitkomst:
                                 t["datum_aanvang"]) if d is not None)
         maanden = max(1, (p.year - sinds.year) * 12 + p.month - sinds.month - (1 if p.day < sinds.day else 0))
         delen = [f"aanvrager", *(["partner"] if t["partner_bsn"] else []),
-                 *([f"{t['medebewoners']} medebewoner(s) van 27 jaar of ouder"] if t["medebewoners"] else [])]
+                 *([f"{t['medebewoners']} medebewoner(s) van {q['leeftijd_kostendeler']} jaar of ouder"]
+                   if t["medebewoners"] else [])]
         extra = []
         if t["met_uitkering"]:
             extra.append(f"{t['met_uitkering']} van de medebewoners ontvangt zelf bijstand")
@@ -107,7 +118,8 @@ def bereken(inv: Invoer, pop: pl.DataFrame, par: dict) -> Uitkomst:
 THEMA = Thema(
     id="huisvesting_kostendelers", titel="Huisvesting: kostendelersnorm",
     doel="Signaleren van dossiers waarin de kostendelersnorm niet (volledig) is toegepast.",
-    regel=REGEL, prioriteit="(A − toegepast aantal) × aantal maanden dat de situatie bestaat.",
+    regel_van=regel, parameters=Parameters,
+    prioriteit="(A − toegepast aantal) × aantal maanden dat de situatie bestaat.",
     bronnen=("brp", "gemeente", "suwi"),
     velden=wonen.VELDEN + ("brp.personen.geboortedatum", "suwi.studiefinanciering.bsn",
                            "suwi.studiefinanciering.soort", "suwi.studiefinanciering.datum_aanvang",
@@ -123,4 +135,7 @@ THEMA = Thema(
                         "gemeente.uitkeringen.kostendelers"),
              "prioriteit": ("gemeente.uitkeringen.kostendelers", "brp.verblijfplaatsen.datum_aanvang",
                             "brp.personen.geboortedatum")},
+    wettelijke_grondslag="De kostendelersnorm verlaagt de bijstand als iemand de woning deelt met andere "
+                         "volwassenen (artikel 22a Participatiewet).",
+    categorieen=("Sociale zekerheid", "Wonen"),
 )

@@ -7,20 +7,24 @@ themes (domain.md: exclusions, kwetsbaar routing, the control sample, partial da
 from __future__ import annotations
 
 import hashlib
-import inspect
+import importlib
+import importlib.util
 import json
 import math
+import types
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Callable
 
 import duckdb
 import polars as pl
-import yaml
 from polars.io.plugins import register_io_source
 
-from kern import opslag
+from kern import omgeving, opslag
+from kern.configuratie import ConfiguratieFout, Model
+from kern.sjablonen import nl_datum, nl_euro, nl_getal  # noqa: F401 - the Dutch formats of every theme
 
 # Special personal data: exists in the BRP extract for the bias audit only (domain.md). The staged
 # brp_personen table does not even hold these columns; `Invoer` refuses them by name as well.
@@ -37,6 +41,11 @@ GEMEENSCHAPPELIJKE_VELDEN = (
 )
 
 
+# Columns of every signal list and where they come from, whatever the theme (see Thema.kolom_lineage).
+STANDAARD_LINEAGE = {"dossier_id": ("gemeente.uitkeringen.dossier_id",), "bsn": ("gemeente.uitkeringen.bsn",),
+                     "kwetsbaar": ("gemeente.uitkeringen.kwetsbaar",)}
+
+
 class VerbodenVeld(Exception):
     """A theme asked for a field it may not read (special data, or not declared)."""
 
@@ -45,7 +54,7 @@ class BronNietBeschikbaar(Exception):
     """The source has no accepted delivery for this peildatum."""
 
 
-class ParameterFout(Exception):
+class ParameterFout(ConfiguratieFout):
     """The parameters lack something the rule needs for this peildatum; never guessed."""
 
 
@@ -92,11 +101,9 @@ class Invoer:
 
     def leverdatum(self, bron: str) -> date:
         if bron not in self._leverdata:
-            rij = opslag.eerste(self.con.sql("SELECT leverdatum FROM run_bronnen WHERE peildatum = ? AND bron = ? "
-                                             "AND status = 'geaccepteerd'", params=[self.peildatum, bron]))
-            if rij is None:
-                raise BronNietBeschikbaar(f"bron {bron} heeft geen geaccepteerde levering voor {self.peildatum}")
-            self._leverdata[bron] = rij[0]
+            self._leverdata.update(opslag.geaccepteerde_leveringen(self.con, self.peildatum))
+        if bron not in self._leverdata:
+            raise BronNietBeschikbaar(f"bron {bron} heeft geen geaccepteerde levering voor {self.peildatum}")
         return self._leverdata[bron]
 
     def lees(self, bron: str, bestand: str, *kolommen: str, binnen: dict[str, pl.Series] | None = None
@@ -122,20 +129,54 @@ class Uitkomst:
     opmerkingen: list[str] = field(default_factory=list)  # e.g. an unconfirmed legal amount
 
 
-@dataclass(frozen=True)
+class ThemaParameters(Model):
+    """The parameters every theme section may carry besides its own (parameters.yaml)."""
+
+    # factor -> why a deviation on it is legitimate for this theme (read by the bias audit)
+    legitieme_factoren: dict[str, str] | None = None
+
+
+class Algemeen(Model):
+    """Section `algemeen` of parameters.yaml: exclusions and the control sample, the same for every theme."""
+
+    uitsluiting_geen_afwijking_maanden: int
+    steekproef_fractie: float
+    steekproef_minimum: int
+    steekproef_zaad: int
+
+
+@dataclass(frozen=True, kw_only=True)
 class Thema:
-    """A theme control: identity, the rule in words, what it reads, and the rule as code."""
+    """The one record of a theme control: identity, the rule in words (rendered from the parameters in force),
+    its parameter model, legal basis and categories, what it reads, its steps, lineage and the rule as code."""
 
     id: str
     titel: str
     doel: str
-    regel: str  # the rule in words a policy officer checks against domain.md
+    regel_van: Callable[[dict], str]  # the rule in words for the parameters in force (checked against domain.md)
+    parameters: type[ThemaParameters]  # the theme's section of parameters.yaml
     prioriteit: str
     bronnen: tuple[str, ...]
     velden: tuple[str, ...]
     stappen: tuple[tuple[str, str], ...]  # theme-specific steps (id, omschrijving), in order
     bereken: Callable[["Invoer", pl.DataFrame, dict], Uitkomst]
     lineage: dict[str, tuple[str, ...]]
+    wettelijke_grondslag: str  # the theme's own legal basis (the general one is in the algoritmeregister)
+    categorieen: tuple[str, ...] = ("Sociale zekerheid",)  # beleidsterreinen of the algoritmeregister
+
+    def regel_tekst(self, parameters: dict) -> str:
+        """The rule in words, with the values of `parameters` (the whole parameters file)."""
+        return self.regel_van(parameters)
+
+    @property
+    def regel(self) -> str:
+        """The rule in words with the project's standard parameters; outputs of a run use `regel_tekst`."""
+        return self.regel_tekst(standaard_parameters())
+
+    @property
+    def kolom_lineage(self) -> dict[str, tuple[str, ...]]:
+        """Output column of the signal list -> source fields: the theme's own, plus what every list carries."""
+        return {**self.lineage, **STANDAARD_LINEAGE}
 
     @property
     def alle_velden(self) -> tuple[str, ...]:
@@ -150,39 +191,44 @@ class Thema:
 
 # --- parameters and versioning --------------------------------------------------------------------
 
-VERPLICHTE_PARAMETERS = {
-    "algemeen": ("uitsluiting_geen_afwijking_maanden", "steekproef_fractie", "steekproef_minimum", "steekproef_zaad"),
-    "vermogen_voertuigen": ("venster_maanden", "minimum_voertuigen", "voertuigsoorten"),
-    "vermogen_bank": ("marge_euro", "vermogensgrenzen"),
-    "huisvesting_bezetting": ("max_personen", "min_m2_per_persoon", "status_buiten_gebruik", "vereist_gebruiksdoel"),
-    "huisvesting_kostendelers": ("leeftijd_kostendeler", "studiefinanciering"),
-    "verrekening": ("tolerantie_euro", "maanden"),
-}
-
-
 def laad_parameters(pad: str | Path) -> dict:
-    """The theme parameters, checked for completeness; a broken file is a clear error naming what is wrong."""
-    try:
-        par = yaml.safe_load(Path(pad).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as fout:
-        raise ParameterFout(f"parameterbestand {pad} onleesbaar: {fout}") from None
-    if not isinstance(par, dict):
-        raise ParameterFout(f"parameterbestand {pad}: verwacht een mapping met secties per thema")
-    for sectie, sleutels in VERPLICHTE_PARAMETERS.items():
-        ontbrekend = [k for k in sleutels if not isinstance(par.get(sectie), dict) or k not in par[sectie]]
-        if ontbrekend:
-            raise ParameterFout(f"parameterbestand {pad}: sectie '{sectie}' mist {', '.join(ontbrekend)}")
-    for jaar, grens in par["vermogen_bank"]["vermogensgrenzen"].items():
-        ontbrekend = [k for k in ("alleenstaande", "alleenstaande_ouder", "gehuwden", "bevestigd")
-                      if not isinstance(grens, dict) or k not in grens]
-        if ontbrekend:
-            raise ParameterFout(f"parameterbestand {pad}: vermogensgrens {jaar} mist {', '.join(ontbrekend)}")
-    return par
+    """The theme parameters, validated against the parameter models of the themes (assets/themas/register.py);
+    a broken file is a ParameterFout naming the file, the section and the key."""
+    from assets.themas.register import laad_parameters as laad
+
+    return laad(pad)
+
+
+@cache
+def standaard_parameters() -> dict:
+    return laad_parameters(omgeving.STANDAARD_FILTERS)
+
+
+def broncode(module: str) -> bytes:
+    """The source of a module, as filter_versie hashes it."""
+    return Path(importlib.util.find_spec(module).origin).read_bytes()
+
+
+def code_modules(thema: Thema) -> tuple[str, ...]:
+    """Every module whose code shapes the theme's outcome: the theme module, the modules of assets/themas it
+    uses (this framework, the housing helpers; followed transitively), and the runner (uitvoering)."""
+    gevonden: dict[str, None] = {}
+    te_doen = [thema.bereken.__module__, __name__, "assets.themas.uitvoering"]
+    while te_doen:
+        naam = te_doen.pop(0)
+        if naam in gevonden:
+            continue
+        gevonden[naam] = None
+        for waarde in vars(importlib.import_module(naam)).values():
+            onder = waarde.__name__ if isinstance(waarde, types.ModuleType) else getattr(waarde, "__module__", None)
+            if isinstance(onder, str) and onder.startswith("assets.themas.") and onder not in gevonden:
+                te_doen.append(onder)
+    return tuple(sorted(gevonden))
 
 
 def filter_versie(thema: Thema, parameters: dict) -> str:
-    """Hash of the rule's identity (its code) and its parameters: any change gives a new version."""
-    code = Path(inspect.getsourcefile(thema.bereken)).read_bytes()
+    """Hash of the code that shapes the theme's outcome and of its parameters: any change gives a new version."""
+    code = b"".join(m.encode() + b"\0" + broncode(m) for m in code_modules(thema))
     # the legitimate factors are evidence for the bias audit, not part of the rule: they never change the version
     regel = {k: v for k, v in (parameters.get(thema.id) or {}).items() if k != "legitieme_factoren"}
     deel = {"thema": thema.id, "parameters": regel, "algemeen": parameters.get("algemeen")}
@@ -253,21 +299,6 @@ def steekproef(pop: pl.DataFrame, uitgesloten: pl.DataFrame, thema: str, peildat
     n = min(kandidaten.height, max(a["steekproef_minimum"], math.ceil(a["steekproef_fractie"] * pop.height)))
     lot = kandidaten.with_columns(_sha(kandidaten["dossier_id"], f"{zaad}|").alias("_lot"))
     return lot.sort("_lot", "dossier_id").head(n).drop("_lot"), zaad
-
-
-def nl_datum(d: date) -> str:
-    maanden = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-               "oktober", "november", "december")
-    return f"{d.day} {maanden[d.month - 1]} {d.year}"
-
-
-def nl_getal(waarde: float, decimalen: int = 1) -> str:
-    return f"{waarde:,.{decimalen}f}".replace(",", "_").replace(".", ",").replace("_", ".")
-
-
-def nl_euro(bedrag: float) -> str:
-    tekst = f"{abs(bedrag):,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
-    return ("-" if bedrag < 0 else "") + "€ " + tekst
 
 
 def treffers(rijen: list[dict]) -> pl.DataFrame:

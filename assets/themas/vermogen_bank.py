@@ -3,13 +3,32 @@ from __future__ import annotations
 
 import polars as pl
 
-from assets.themas.kader import Invoer, ParameterFout, Thema, Uitkomst, huishouden, nl_datum, nl_euro, treffers
+from assets.themas.kader import (Invoer, ParameterFout, Thema, ThemaParameters, Uitkomst, huishouden, nl_datum,
+                                 nl_euro, treffers)
+from kern.configuratie import Model
+from kern.sjablonen import nl_bedrag
 
-REGEL = (
-    "Neem per rekening het nieuwste saldo (op of voor de peildatum) en tel de saldi van aanvrager en partner op; "
-    "negatieve saldi zijn schulden en tellen negatief. Een signaal ontstaat wanneer dit vermogen de "
-    "vermogensgrens voor de normcategorie van het dossier (per 1 januari van het jaar van de peildatum) met "
-    "meer dan de marge (standaard € 500) overschrijdt.")
+
+class Vermogensgrens(Model):
+    """Vermogensgrenzen art. 34 Participatiewet per 1 January; bevestigd: false = carried forward."""
+
+    alleenstaande: float
+    alleenstaande_ouder: float
+    gehuwden: float
+    bevestigd: bool
+
+
+class Parameters(ThemaParameters):
+    marge_euro: float
+    vermogensgrenzen: dict[int | str, Vermogensgrens]
+
+
+def regel(par: dict) -> str:
+    q = par["vermogen_bank"]
+    return ("Neem per rekening het nieuwste saldo (op of voor de peildatum) en tel de saldi van aanvrager en partner "
+            "op; negatieve saldi zijn schulden en tellen negatief. Een signaal ontstaat wanneer dit vermogen de "
+            "vermogensgrens voor de normcategorie van het dossier (per 1 januari van het jaar van de peildatum) met "
+            f"meer dan de marge van {nl_bedrag(q['marge_euro'])} overschrijdt.")
 
 
 def vermogensgrens(par: dict, jaar: int) -> dict:
@@ -68,7 +87,7 @@ def bereken(inv: Invoer, pop: pl.DataFrame, par: dict) -> Uitkomst:
 THEMA = Thema(
     id="vermogen_bank", titel="Vermogen: bank- en beleggingssaldi",
     doel="Signaleren van huishoudens met vermogen boven de vermogensgrens.",
-    regel=REGEL, prioriteit="De overschrijding van de vermogensgrens in euro's.",
+    regel_van=regel, parameters=Parameters, prioriteit="De overschrijding van de vermogensgrens in euro's.",
     bronnen=("brp", "gemeente", "ib"),
     velden=("ib.vermogen.bsn", "ib.vermogen.rekening_id", "ib.vermogen.soort", "ib.vermogen.land",
             "ib.vermogen.saldo_cent", "ib.vermogen.saldo_peildatum"),
@@ -78,4 +97,6 @@ THEMA = Thema(
              "bewijs": ("ib.vermogen.rekening_id", "ib.vermogen.soort", "ib.vermogen.land", "ib.vermogen.saldo_cent",
                         "ib.vermogen.saldo_peildatum", "gemeente.uitkeringen.normcategorie"),
              "prioriteit": ("ib.vermogen.saldo_cent", "gemeente.uitkeringen.normcategorie")},
+    wettelijke_grondslag="Boven de vermogensgrens bestaat geen recht op bijstand (artikel 34 Participatiewet).",
+    categorieen=("Sociale zekerheid",),
 )

@@ -3,13 +3,23 @@ from __future__ import annotations
 
 import polars as pl
 
-from assets.themas.kader import Invoer, Thema, Uitkomst, huishouden, nl_datum, nl_euro, treffers
+from assets.themas.kader import Invoer, Thema, ThemaParameters, Uitkomst, huishouden, nl_datum, nl_euro, treffers
+from kern.sjablonen import nl_opsomming
 
-REGEL = (
-    "Tel per huishouden (aanvrager en partner) de verschillende kentekens van voertuigsoort Personenauto, "
-    "Bedrijfsauto of Motorfiets waarvan de tenaamstelling op naam van aanvrager of partner is begonnen in de "
-    "12 maanden tot en met de peildatum. Een signaal ontstaat bij 3 of meer voertuigen. Meerdere "
-    "tenaamstellingen van hetzelfde kenteken tellen als één voertuig.")
+
+class Parameters(ThemaParameters):
+    venster_maanden: int
+    minimum_voertuigen: int
+    voertuigsoorten: list[str]
+
+
+def regel(par: dict) -> str:
+    q = par["vermogen_voertuigen"]
+    return (f"Tel per huishouden (aanvrager en partner) de verschillende kentekens van voertuigsoort "
+            f"{nl_opsomming(q['voertuigsoorten'])} waarvan de tenaamstelling op naam van aanvrager of partner is "
+            f"begonnen in de {q['venster_maanden']} maanden tot en met de peildatum. Een signaal ontstaat bij "
+            f"{q['minimum_voertuigen']} of meer voertuigen. Meerdere tenaamstellingen van hetzelfde kenteken tellen "
+            "als één voertuig.")
 
 
 def bereken(inv: Invoer, pop: pl.DataFrame, par: dict) -> Uitkomst:
@@ -56,7 +66,8 @@ def bereken(inv: Invoer, pop: pl.DataFrame, par: dict) -> Uitkomst:
 THEMA = Thema(
     id="vermogen_voertuigen", titel="Vermogen: voertuigen",
     doel="Signaleren van mogelijke handel in voertuigen (inkomsten) of niet-opgegeven vermogen.",
-    regel=REGEL, prioriteit="Eerst het aantal voertuigen, dan de som van de catalogusprijzen.",
+    regel_van=regel, parameters=Parameters,
+    prioriteit="Eerst het aantal voertuigen, dan de som van de catalogusprijzen.",
     bronnen=("brp", "gemeente", "rdw"),
     velden=("rdw.tenaamstellingen.kenteken", "rdw.tenaamstellingen.bsn",
             "rdw.tenaamstellingen.datum_aanvang_tenaamstelling", "rdw.tenaamstellingen.voertuigsoort",
@@ -69,4 +80,7 @@ THEMA = Thema(
                         "rdw.tenaamstellingen.merk", "rdw.tenaamstellingen.datum_aanvang_tenaamstelling",
                         "rdw.tenaamstellingen.catalogusprijs"),
              "prioriteit": ("rdw.tenaamstellingen.kenteken", "rdw.tenaamstellingen.catalogusprijs")},
+    wettelijke_grondslag="Vermogen en inkomsten tellen mee voor het recht op bijstand (artikelen 31 en 34 "
+                         "Participatiewet).",
+    categorieen=("Sociale zekerheid",),
 )

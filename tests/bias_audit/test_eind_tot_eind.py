@@ -20,6 +20,8 @@ from tests.bouwer import adres, bsn, dossier, persoon, woont
 from tests.helpers import lever_alles
 from tests.themas.test_vermogen_voertuigen import auto
 
+pytestmark = pytest.mark.traag  # ingests through Dagster or runs end to end
+
 P = "2026-10-31"
 PERSONEN = range(1, 201)
 THEMA = THEMAS["vermogen_voertuigen"]

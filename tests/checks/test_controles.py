@@ -14,6 +14,8 @@ from tests.bouwer import Landing, adres, bsn, dossier, persoon, woont
 from tests.helpers import ingest
 from tests.themas.test_vermogen_voertuigen import auto
 
+pytestmark = pytest.mark.traag  # ingests through Dagster or runs end to end
+
 P = date(2026, 10, 31)
 LEVERDATA = {"brp": "2026-10-28", "ib": "2026-01-15", "suwi": "2026-10-26", "rdw": "2026-10-29",
              "gemeente": "2026-10-31"}

@@ -3,12 +3,16 @@ others are released; the Data Docs list every suite and open without network."""
 import json
 import re
 
+import pytest
+
 from checks import datadocs
 from pipelines.cli import main
 from sources.register import ALLE
 from tests.bouwer import bsn
 from tests.checks.test_controles import lever, schone_bestanden
 from tests.themas.test_vermogen_voertuigen import auto
+
+pytestmark = pytest.mark.traag  # ingests through Dagster or runs end to end
 
 P = "2026-10-31"
 THEMAS = {"vermogen_voertuigen", "vermogen_bank", "huisvesting_bezetting", "huisvesting_kostendelers"}

@@ -79,3 +79,10 @@ def run(tmp_path_factory) -> dict:
 
 def alle_bsns() -> set[str]:
     return {bsn(i) for i in [1, 2, 3, 4, 5, 6, 7, ONGEZIEN, *range(20, 45)]}
+
+
+def pytest_collection_modifyitems(items):
+    """Every test that uses the end-to-end run of this folder belongs to the full suite only."""
+    for item in items:
+        if "run" in getattr(item, "fixturenames", ()) and "tests/lineage/" in str(item.fspath):
+            item.add_marker(pytest.mark.traag)

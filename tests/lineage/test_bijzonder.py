@@ -11,6 +11,8 @@ from assets.themas.register import THEMAS
 from tests.helpers import PARAMETERS, lever_alles, staged
 from tests.lineage.conftest import bestanden, personen
 
+pytestmark = pytest.mark.traag  # ingests through Dagster or runs end to end
+
 P = date(2026, 10, 31)
 TABELLEN = {"populatie": "dossier_id", "funnel_stappen": "thema, stap_nr", "funnel_leden": "thema, stap_nr, dossier_id",
             "uitsluitingen": "thema, dossier_id", "signalen": "thema, soort, dossier_id",

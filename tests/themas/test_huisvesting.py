@@ -3,8 +3,12 @@ students, persons under 27, partners, unknown birth month/day, several recipient
 import json
 from datetime import date
 
+import pytest
+
 from tests.bouwer import adres, bsn, dossier, persoon, woont
 from tests.helpers import draai, lever_alles, staged
+
+pytestmark = pytest.mark.traag  # ingests through Dagster or runs end to end
 
 P = date(2026, 10, 31)
 

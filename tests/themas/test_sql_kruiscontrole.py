@@ -15,6 +15,8 @@ from benchmarks.sql_regels import THEMAS, signalen
 from sources.demo_data import genereer
 from tests.helpers import PARAMETERS, draai, staged
 
+pytestmark = pytest.mark.traag  # ingests through Dagster or runs end to end
+
 P = date(2026, 10, 31)
 
 

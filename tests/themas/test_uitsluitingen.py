@@ -2,10 +2,13 @@
 from datetime import date
 
 import polars as pl
+import pytest
 
 from tests.bouwer import bsn, dossier, persoon
 from tests.helpers import draai, lever_alles, staged
 from tests.themas.test_vermogen_voertuigen import auto
+
+pytestmark = pytest.mark.traag  # ingests through Dagster or runs end to end
 
 P = date(2026, 10, 31)
 

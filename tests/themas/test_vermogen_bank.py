@@ -8,6 +8,8 @@ from assets.themas import kader
 from tests.bouwer import bsn, dossier, persoon
 from tests.helpers import PARAMETERS, draai, lever_alles, staged
 
+pytestmark = pytest.mark.traag  # ingests through Dagster or runs end to end
+
 P = date(2026, 10, 31)
 
 

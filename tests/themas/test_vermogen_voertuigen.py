@@ -2,8 +2,12 @@
 import json
 from datetime import date
 
+import pytest
+
 from tests.bouwer import bsn, dossier, persoon
 from tests.helpers import draai, lever_alles, staged
+
+pytestmark = pytest.mark.traag  # ingests through Dagster or runs end to end
 
 P = date(2026, 10, 31)
 

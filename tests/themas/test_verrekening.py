@@ -1,11 +1,15 @@
 """Known answers for the income settlement list: polis vs reported income, tolerance EUR 10, 12 months."""
 from datetime import date
 
+import pytest
+
 from assets import verrekening
 from assets.themas import kader
 from assets.themas.kader import Invoer
 from tests.bouwer import bsn, dossier, persoon
 from tests.helpers import PARAMETERS, lever_alles, staged
+
+pytestmark = pytest.mark.traag  # ingests through Dagster or runs end to end
 
 P = date(2026, 10, 31)
 

@@ -15,6 +15,8 @@ from assets.themas.uitvoering import SIGNAAL_KOLOMMEN
 from sources.demo_data import genereer
 from tests.helpers import PARAMETERS, draai, staged
 
+pytestmark = pytest.mark.traag  # ingests through Dagster or runs end to end
+
 P = date(2026, 10, 31)
 
 
@@ -65,3 +67,21 @@ def test_excel_opens_cleanly(uitvoer):
     uitleg = {r[0].value: r[1].value for r in boek["Toelichting"].iter_rows()}
     assert uitleg["filter_versie"] == lijst["filter_versie"][0]
     assert "27 jaar of ouder" in uitleg["Regel"] and uitleg["Stap 0: populatie"].split()[0].isdigit()
+
+
+def test_excel_lists_print_landscape_one_page_wide_with_repeated_header(uitvoer):
+    boek = openpyxl.load_workbook(uitvoer / "signalen" / "huisvesting_bezetting.xlsx")
+    for naam in ("Signalen", "Toelichting"):
+        blad = boek[naam]
+        assert blad.page_setup.orientation == "landscape" and blad.page_setup.paperSize == 9
+        assert blad.sheet_properties.pageSetUpPr.fitToPage
+        assert blad.page_setup.fitToWidth in (None, 1)  # one page wide (absent: the OOXML default, 1)
+        assert blad.page_setup.fitToHeight == 0  # as many pages down as needed
+        assert "Pagina &P van &N" in blad.oddFooter.right.text
+    blad = boek["Signalen"]
+    assert blad.print_title_rows == "$1:$1"
+    kolom = {c.value: c.column_letter for c in blad[1]}
+    for naam in ("reden", "bewijs", "bronnen"):  # long texts wrap within a bounded width
+        assert blad[f"{kolom[naam]}2"].alignment.wrap_text, naam
+        assert blad.column_dimensions[kolom[naam]].width <= 52
+    assert not blad[f"{kolom['signaal_id']}2"].alignment.wrap_text

@@ -1,0 +1,40 @@
+"""The shared mechanisms of kern/: atomic file writes, transactions, the accepted-delivery lookup."""
+import json
+from datetime import date
+
+import polars as pl
+import pytest
+
+from kern import opslag
+
+
+def test_json_and_text_are_written_whole_or_not_at_all(tmp_path, monkeypatch):
+    pad = opslag.schrijf_json(tmp_path / "a" / "run.json", {"peildatum": date(2026, 10, 31), "tekst": "één"})
+    assert pad.read_text(encoding="utf-8") == '{\n  "peildatum": "2026-10-31",\n  "tekst": "één"\n}\n'
+    assert json.loads(pad.read_text(encoding="utf-8"))["tekst"] == "één"
+
+    def kapot(*_):
+        raise OSError("schijf vol")
+
+    monkeypatch.setattr(opslag.os, "replace", kapot)
+    with pytest.raises(OSError):
+        opslag.schrijf_tekst(pad, "half")
+    assert json.loads(pad.read_text(encoding="utf-8"))["peildatum"] == "2026-10-31"  # the old file stands
+
+
+def test_transaction_rolls_back_every_write(tmp_path):
+    con = opslag.verbind(tmp_path)
+    opslag.vervang(con, "t", pl.DataFrame({"k": [1], "v": ["a"]}), {"k": 1})
+    with pytest.raises(RuntimeError):
+        with opslag.transactie(con):
+            opslag.verwijder(con, "t", {"k": 1})
+            raise RuntimeError("halverwege")
+    assert con.sql("SELECT v FROM t").fetchall() == [("a",)]
+
+
+def test_accepted_deliveries_only(tmp_path):
+    con = opslag.verbind(tmp_path)
+    con.execute("INSERT INTO run_bronnen (peildatum, bron, leverdatum, status) VALUES "
+                "('2026-10-31', 'brp', '2026-10-28', 'geaccepteerd'), ('2026-10-31', 'rdw', '2026-10-29', 'afgewezen'),"
+                "('2026-10-30', 'ib', '2026-01-15', 'geaccepteerd')")
+    assert opslag.geaccepteerde_leveringen(con, date(2026, 10, 31)) == {"brp": date(2026, 10, 28)}
