@@ -131,7 +131,7 @@ class RegisterFout(Exception):
     """An entry would not be accepted by the register (a length, an option list, a required field)."""
 
 
-def valideer(inhoud: dict, thema_id: str) -> None:
+def valideer_entry(inhoud: dict, thema_id: str) -> None:
     """Check an entry against the v1.0 configuration's lengths, option lists and required fields before writing."""
     fouten = sorted(jsonschema.Draft202012Validator(SCHEMA).iter_errors(inhoud), key=lambda f: list(f.path))
     if fouten:
@@ -308,7 +308,7 @@ def register_onderdeel(con, peildatum, uitvoer, werkomgeving) -> dict:
         versie = _filter_versie(con, peildatum, thema, parameters)
         inhoud = entry(thema, parameters, versie, organisatie,
                        risicotekst(bias_oordeel(con, peildatum, thema.id), vrijgave_oordeel(con, peildatum, thema.id)))
-        valideer(inhoud, thema.id)
+        valideer_entry(inhoud, thema.id)
         pad = opslag.schrijf_json(map_ / f"{thema.id}.json", inhoud)
         deel[thema.id] = {"pad": str(pad.relative_to(Path(uitvoer))), "filter_versie": versie}
     return {"register": deel}

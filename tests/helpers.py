@@ -18,7 +18,7 @@ from assets.bronnen import BESTANDEN, LEVERINGEN
 from assets.themas import kader, uitvoering
 from assets.themas.register import THEMAS
 from kern import opslag
-from kern.omgeving import STANDAARD_VERKLARINGEN
+from kern.omgeving import register_pad
 from kern.resources import Werkomgeving
 from sources.register import PER_BRON
 from tests.bouwer import Landing
@@ -62,7 +62,7 @@ def ingest(landing_root: Path, werkmap: Path, peildatum: date):
         shutil.copyfile(_GEINGEST[sleutel], doel)
         return opslag.verbind(werkmap)
     werkomgeving = Werkomgeving(landing=str(landing_root), werkmap=str(werkmap),
-                                verklaringen=str(STANDAARD_VERKLARINGEN), filters=str(PARAMETERS))
+                                verklaringen=str(register_pad(werkmap)), filters=str(PARAMETERS))
     resultaat = dg.materialize([*LEVERINGEN, *BESTANDEN], partition_key=peildatum.isoformat(),
                                resources={"werkomgeving": werkomgeving})
     assert resultaat.success

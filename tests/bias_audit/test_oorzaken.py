@@ -139,6 +139,6 @@ def test_register_risks_stay_within_the_standard():
     tekst = algoritmeregister.risicotekst(bias, vrij)
     assert len(tekst) <= 2500 and "andere" in tekst
     with pytest.raises(algoritmeregister.RegisterFout, match="risks"):
-        algoritmeregister.valideer({"name": "x", "description_short": "x", "organization": "x", "status": "In gebruik",
+        algoritmeregister.valideer_entry({"name": "x", "description_short": "x", "organization": "x", "status": "In gebruik",
                                     "contact_email": "a@b.nl", "publication_category": "Impactvolle algoritmes",
                                     "lang": "nld", "risks": "z" * 2501}, "vermogen_bank")
