@@ -9,6 +9,7 @@ from bias_audit.assets import bias_asset
 from bias_audit.poort import biaspoort
 from bias_audit.rapport import rapport_onderdeel
 from assets.kwaliteitsverslag import kwaliteit_onderdeel
+from assets.monitoring_asset import monitoring_asset, monitoring_onderdeel
 from assets.bronnen import BESTANDEN, LEVERINGEN
 from assets.themas.register import THEMAS
 from kern.omgeving import instellingen
@@ -23,10 +24,12 @@ def bouw(instellingen_: dict[str, str] | None = None) -> dg.Definitions:
     poorten = [*vrijgave.POORTEN, biaspoort]
     audits = {t: bias_asset(thema) for t, thema in THEMAS.items()}
     vrijgaven = [analyse.vrijgave_asset(thema, [audits[t].key], poorten) for t, thema in THEMAS.items()]
-    verslag = analyse.run_verslag_asset([*vrijgaven, *audits.values()],
-                                        [kwaliteit_onderdeel, rapport_onderdeel, register_onderdeel])
+    monitoring = monitoring_asset(vrijgaven)
+    verslag = analyse.run_verslag_asset([*vrijgaven, *audits.values(), monitoring],
+                                        [kwaliteit_onderdeel, rapport_onderdeel, register_onderdeel,
+                                         monitoring_onderdeel])
     assets = [*LEVERINGEN, *BESTANDEN, analyse.populatie, *analyse.TRECHTERS, *audits.values(), *vrijgaven,
-              analyse.verrekening_inkomsten, verslag]
+              analyse.verrekening_inkomsten, monitoring, verslag]
     return dg.Definitions(
         assets=assets, jobs=[volledige_run], schedules=[nachtelijk], sensors=[nieuwe_levering],
         resources={"werkomgeving": Werkomgeving(**(instellingen_ or instellingen()))},
