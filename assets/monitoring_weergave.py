@@ -74,7 +74,7 @@ def upsetfiguur(combinaties: list[dict], lijsten: dict[str, int], drempel: int) 
 # --- indicators with the plan's direction ---------------------------------------------------------------
 
 def _verandering(nu, vorig, richting: str, klein: bool) -> dict:
-    if nu is None or vorig is None or klein:
+    if not isinstance(nu, (int, float)) or not isinstance(vorig, (int, float)) or klein:
         return {"tekst": "–", "koers": None}
     delta = nu - vorig
     tekst = ("+" if delta > 0 else "") + sjablonen.nl_getal(delta if isinstance(delta, int) else round(delta, 4))
