@@ -10,7 +10,6 @@ from pipelines.cli import main
 from tests.bouwer import bsn
 from tests.monitoring.test_bekende_uitkomsten import ONDERZOEKEN
 from tests.test_cli import kleine_landing
-from tests.helpers import lever_alles  # noqa: F401 - kleine_landing builds on it
 
 P = "2026-10-31"
 AANTAL = {"type": "integer", "minimum": 0}
@@ -95,5 +94,5 @@ def test_cli_run_writes_the_monitoring_report(tmp_path, capsys):
     assert main(argv) in (0, 3)
     assert json.loads((uit / "monitoring" / "rapport.json").read_text()) == rapport
     con = duckdb.connect(str(tmp_path / "werk" / "systeemanalyse.duckdb"), read_only=True)
-    assert con.sql("SELECT count(*) FROM monitoring_trends").fetchone()[0] == 4
+    assert con.sql("SELECT count(*) FROM monitoring_trends").fetchall() == [(4,)]
     con.close()
