@@ -160,47 +160,44 @@ def overlap(lijsten: pl.DataFrame, oz: pl.DataFrame, peildatum: date, inst: Inst
 
 # --- 3. the plan's indicators per calendar year ----------------------------------------------------------
 
-def _mediaan_dagen(dagen: pl.Series) -> int | float | None:
-    if dagen.len() == 0:
-        return None
-    m = float(dagen.median())
-    return int(m) if m.is_integer() else m
-
-
 def indicatoren(oz: pl.DataFrame, uitkeringen: pl.DataFrame) -> dict[str, dict]:
     """Per calendar year: claims, fines and warnings by closing year; started by start year; closed,
     share niet_naleving and median lead time per origin by closing year (outputs.md)."""
     afgerond = oz.filter((pl.col("uitkomst") != "lopend") & pl.col("datum_einde").is_not_null()).with_columns(
         pl.col("datum_einde").dt.year().alias("jaar"),
         (pl.col("datum_einde") - pl.col("datum_start")).dt.total_days().alias("dagen"))
-    gestart = oz.with_columns(pl.col("datum_start").dt.year().alias("jaar"))
     einde = uitkeringen.filter(pl.col("datum_einde").is_not_null()).select(
         "dossier_id", pl.col("datum_einde").dt.year().alias("einde_jaar")).unique("dossier_id")
-    jaren = sorted(set(afgerond["jaar"].to_list()) | set(gestart["jaar"].to_list()))
+    gestart = {(j, h): n for j, h, n in oz.group_by(pl.col("datum_start").dt.year().alias("jaar"), "herkomst")
+               .len().iter_rows()}
+    per_jaar_herkomst = {(r["jaar"], r["herkomst"]): r for r in afgerond.group_by("jaar", "herkomst").agg(
+        pl.len().alias("afgerond"), (pl.col("uitkomst") == "niet_naleving").sum().alias("niet_naleving"),
+        pl.col("dagen").median().alias("mediaan")).iter_rows(named=True)}
+    per_jaar = {r["jaar"]: r for r in afgerond.group_by("jaar").agg(
+        (pl.col("boete_cent") > 0).sum().alias("boetes"),
+        pl.col("waarschuwing").fill_null(False).sum().alias("waarschuwingen")).iter_rows(named=True)}
+    vord = afgerond.filter(pl.col("vordering_cent") > 0).join(einde, on="dossier_id", how="left")
+    claims = {j: (g["vordering_cent"] / 100).to_list() for (j,), g in vord.group_by("jaar")}
+    bij_einde = dict(vord.filter(pl.col("einde_jaar") == pl.col("jaar")).group_by("jaar").len().iter_rows())
     uit = {}
-    for jaar in jaren:
-        a = afgerond.filter(pl.col("jaar") == jaar)
-        vord = a.filter(pl.col("vordering_cent") > 0)
-        euro = (vord["vordering_cent"] / 100).to_list()
-        bij_einde = vord.join(einde, on="dossier_id").filter(pl.col("einde_jaar") == jaar).height
+    for jaar in sorted({j for j, _ in gestart} | set(per_jaar)):
+        euro = sorted(claims.get(jaar, []))
         per_herkomst = {}
         for h in HERKOMSTEN:
-            ah = a.filter(pl.col("herkomst") == h)
-            nn = ah.filter(pl.col("uitkomst") == "niet_naleving").height
+            r = per_jaar_herkomst.get((jaar, h), {"afgerond": 0, "niet_naleving": 0, "mediaan": None})
+            m = r["mediaan"]
             per_herkomst[h] = {
-                "gestart": gestart.filter((pl.col("jaar") == jaar) & (pl.col("herkomst") == h)).height,
-                "afgerond": ah.height, "niet_naleving": nn,
-                "aandeel_niet_naleving": round(nn / ah.height, 4) if ah.height else None,
-                "doorlooptijd_mediaan_dagen": _mediaan_dagen(ah["dagen"])}
+                "gestart": gestart.get((jaar, h), 0), "afgerond": r["afgerond"], "niet_naleving": r["niet_naleving"],
+                "aandeel_niet_naleving": round(r["niet_naleving"] / r["afgerond"], 4) if r["afgerond"] else None,
+                "doorlooptijd_mediaan_dagen": None if m is None else (int(m) if float(m).is_integer() else m)}
         kw = st.kwartielen(euro)
+        j = per_jaar.get(jaar, {"boetes": 0, "waarschuwingen": 0})
         uit[str(jaar)] = {
             "vorderingen": {"aantal": len(euro), "totaal_euro": round(sum(euro), 2),
                             "gemiddeld_euro": round(sum(euro) / len(euro), 2) if euro else None,
                             "mediaan_euro": kw[1] if kw else None, "kwartielen_euro": kw,
-                            "bij_beeindiging": bij_einde},
-            "boetes": a.filter(pl.col("boete_cent") > 0).height,
-            "waarschuwingen": a.filter(pl.col("waarschuwing").fill_null(False)).height,
-            "per_herkomst": per_herkomst}
+                            "bij_beeindiging": bij_einde.get(jaar, 0)},
+            "boetes": j["boetes"], "waarschuwingen": j["waarschuwingen"], "per_herkomst": per_herkomst}
     return uit
 
 

@@ -60,14 +60,14 @@ def landelijk(werk: Path, onderzoeken: int, dossiers: int) -> dict:
         b AS (SELECT i, 'D' || lpad((h % {dossiers})::VARCHAR, 7, '0') AS dossier_id,
                      (['themacontrole','steekproef','tip','laa','inkomstenverrekening','overig'])[1 + (g % 6)::INT] AS herkomst,
                      (['vermogen_voertuigen','vermogen_bank','huisvesting_bezetting','huisvesting_kostendelers'])[1 + (h % 4)::INT] AS thema,
-                     DATE '{P}' - (h % 3650)::INT AS datum_start, 14 + (g % 160)::INT AS duur, (g // 7) % 100 AS u
+                     DATE '{P}' - (h % 3650)::INT AS datum_start, 14 + (g % 160)::INT AS duur, (g // 7) % 100 AS u, h % 500000 AS bedrag
               FROM r)
         SELECT 'O' || i AS onderzoek_id, dossier_id, herkomst,
                CASE WHEN herkomst IN ('themacontrole', 'steekproef') THEN thema END AS thema, datum_start,
                CASE WHEN datum_start + duur < DATE '{P}' THEN datum_start + duur END AS datum_einde,
                CASE WHEN datum_start + duur >= DATE '{P}' THEN 'lopend' WHEN u < 6 THEN 'niet_meegewerkt'
                     WHEN u < 40 THEN 'niet_naleving' ELSE 'geen_afwijking' END AS uitkomst,
-               CASE WHEN datum_start + duur < DATE '{P}' AND u BETWEEN 6 AND 35 THEN 10000 + (h % 500000) END
+               CASE WHEN datum_start + duur < DATE '{P}' AND u BETWEEN 6 AND 35 THEN 10000 + bedrag END
                    AS vordering_cent,
                CASE WHEN datum_start + duur < DATE '{P}' AND u BETWEEN 6 AND 15 THEN 5000 END AS boete_cent,
                datum_start + duur < DATE '{P}' AND u BETWEEN 16 AND 25 AS waarschuwing, DATE '{P}' AS leverdatum
