@@ -1553,6 +1553,17 @@ def _blok(ctx: _Ctx, b: int, n_c: int) -> dict[str, pl.DataFrame]:
     kans_nn = np.where(her == 0, np.array(KANS_NIET_NALEVING_SIGNALEN)[np.maximum(thema, 0)], kans_nn)
     r = rng.random(no)
     uitk = np.where(r < KANS_NIET_MEEGEWERKT, 3, np.where(r < KANS_NIET_MEEGEWERKT + kans_nn, 2, 1))
+    # signals and control samples get their outcomes in exact proportions (in random order) per theme, arm
+    # and inside/outside the monitoring window, so the planted rates show through without the luck of the draw
+    in_venster = oz_s >= venster_dag
+    for h_ in (0, 1):
+        for th in range(len(THEMAS)):
+            for iv in (False, True):
+                idx_ = np.flatnonzero((her == h_) & (thema == th) & (in_venster == iv))
+                kans_ = KANS_NIET_NALEVING_SIGNALEN[th] if h_ == 0 else KANS_NIET_NALEVING["steekproef"]
+                n_nm, n_nn = int(round(len(idx_) * KANS_NIET_MEEGEWERKT)), int(round(len(idx_) * kans_))
+                vast = np.array([3] * n_nm + [2] * n_nn + [1] * (len(idx_) - n_nm - n_nn), dtype=uitk.dtype)
+                uitk[idx_] = vast[rng.permutation(len(idx_))]
     # planted: exclusions and near misses per theme for the planted signal dossiers
     thema_sig = {0: ["V_SIGNAAL"], 1: ["B_SIGNAAL"], 2: ["Z_DRUK", "Z_KLEIN", "Z_BUITEN_GEBRUIK", "Z_GEEN_WOON"],
                  3: ["K_HUISGENOOT"]}
