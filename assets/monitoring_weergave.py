@@ -28,7 +28,7 @@ def titel(thema: str) -> str:
 
 def intervalfiguur(themas: dict[str, dict], drempel: int, breedte: int = 520) -> dict:
     """Per theme two bars (signals, control sample): the point estimate and its 95% interval on 0-100%."""
-    links, rij, rijen = 250, 22, []
+    links, rij, rijen = 340, 22, []
     for i, (t, d) in enumerate(themas.items()):
         for j, (arm, naam) in enumerate((("signalen", "signalen"), ("steekproef", "steekproef"))):
             a = d[arm]
@@ -54,7 +54,7 @@ def upsetfiguur(combinaties: list[dict], lijsten: dict[str, int], drempel: int) 
     themas = [t for t in THEMAS if t in lijsten]
     if not themas or not combinaties:
         return None
-    kolom, links, balk_h, rij = 46, 250, 140, 24
+    kolom, links, balk_h, rij = 46, 440, 140, 24
     hoogste = max(max(c["dossiers"], drempel) for c in combinaties)
     kolommen = []
     for i, c in enumerate(combinaties):
@@ -73,11 +73,11 @@ def upsetfiguur(combinaties: list[dict], lijsten: dict[str, int], drempel: int) 
 
 # --- indicators with the plan's direction ---------------------------------------------------------------
 
-def _verandering(nu, vorig, richting: str, klein: bool) -> dict:
+def _verandering(nu, vorig, richting: str, klein: bool, opmaak) -> dict:
     if not isinstance(nu, (int, float)) or not isinstance(vorig, (int, float)) or klein:
         return {"tekst": "–", "koers": None}
     delta = nu - vorig
-    tekst = ("+" if delta > 0 else "") + sjablonen.nl_getal(delta if isinstance(delta, int) else round(delta, 4))
+    tekst = ("+" if delta > 0 else "") + opmaak(delta)
     if richting == VOLGEN or delta == 0:
         return {"tekst": tekst, "koers": None}
     return {"tekst": tekst, "koers": (delta < 0) == (richting == OMLAAG)}
@@ -88,7 +88,8 @@ def indicatorrijen(indicatoren: dict[str, dict], drempel: int) -> tuple[list[str
     plan's direction and the change of the last year against the one before."""
     jaren = sorted(indicatoren)[-JAREN_IN_TABEL:]
 
-    def rij(naam: str, uitleg: str, richting: str, waarde, aantal=None, opmaak=sjablonen.nl_getal) -> dict:
+    def rij(naam: str, uitleg: str, richting: str, waarde, aantal=None, opmaak=sjablonen.nl_getal,
+            verschil=None) -> dict:
         aantal = aantal or waarde  # a count row: the value is its own count
         waarden = [waarde(indicatoren[j]) for j in jaren]
         aantallen = [aantal(indicatoren[j]) for j in jaren]
@@ -96,7 +97,8 @@ def indicatorrijen(indicatoren: dict[str, dict], drempel: int) -> tuple[list[str
         # a count below the threshold reads "<10"; an amount, share or duration based on so few reads "–"
         cellen = [(onderdruk(a, drempel) if waarde is aantal else "–") if k else ("–" if w is None else opmaak(w))
                   for w, a, k in zip(waarden, aantallen, klein)]
-        verandering = _verandering(waarden[-1], waarden[-2], richting, klein[-1] or klein[-2]) if len(jaren) > 1 \
+        verandering = _verandering(waarden[-1], waarden[-2], richting, klein[-1] or klein[-2],
+                                   verschil or opmaak) if len(jaren) > 1 \
             else {"tekst": "–", "koers": None}
         return {"naam": naam, "uitleg": uitleg, "richting": PIJL[richting], "cellen": cellen, **verandering}
 
@@ -129,7 +131,8 @@ def indicatorrijen(indicatoren: dict[str, dict], drempel: int) -> tuple[list[str
                 lambda i, h=h: i["per_herkomst"][h]["afgerond"]),
             rij(f"Aandeel niet-naleving — {ht}", "van de afgeronde onderzoeken: het deel met niet-naleving", OMHOOG,
                 lambda i, h=h: i["per_herkomst"][h]["aandeel_niet_naleving"],
-                lambda i, h=h: i["per_herkomst"][h]["afgerond"], lambda w: f"{getal(100 * w, 1)}%"),
+                lambda i, h=h: i["per_herkomst"][h]["afgerond"], lambda w: f"{getal(100 * w, 1)}%",
+                lambda d: f"{getal(100 * d, 1)} procentpunt"),
             rij(f"Doorlooptijd (mediaan) — {ht}", "dagen van start tot einde, middelste waarde", OMLAAG,
                 lambda i, h=h: i["per_herkomst"][h]["doorlooptijd_mediaan_dagen"],
                 lambda i, h=h: i["per_herkomst"][h]["afgerond"], lambda w: f"{getal(w, 1)} dagen"),
