@@ -88,7 +88,8 @@ def vrijgegeven_lijsten(con, peildatum: date) -> pl.DataFrame:
     """thema, dossier_id of every released signal list of this peildatum."""
     if not (opslag.bestaat_tabel(con, "signalen") and opslag.bestaat_tabel(con, "vrijgaven")):
         return pl.DataFrame(schema={"thema": pl.Utf8, "dossier_id": pl.Utf8})
-    return con.sql("SELECT DISTINCT s.thema, s.dossier_id FROM signalen s JOIN vrijgaven v ON v.peildatum = s.peildatum "
+    return con.sql("SELECT DISTINCT s.thema, s.dossier_id FROM signalen s "
+                   "JOIN vrijgaven v ON v.peildatum = s.peildatum "
                    "AND v.thema = s.thema AND v.status = 'vrijgegeven' WHERE s.peildatum = ? AND s.soort = 'signaal'",
                    params=[peildatum]).pl()
 

@@ -51,7 +51,8 @@ def monitoring_asset(vrijgaven: list) -> dg.AssetsDefinition:
             context.log.warning(f"{t}: gemarkeerd — signalen niet beter dan de steekproef")
         checks = [dg.AssetCheckResult(
             check_name=f"trefkans_{t}", passed=not d["gemarkeerd"], severity=WAARSCHUWING,
-            metadata={"trefkans_signalen": d["signalen"]["trefkans"], "trefkans_steekproef": d["steekproef"]["trefkans"],
+            metadata={"trefkans_signalen": d["signalen"]["trefkans"],
+                      "trefkans_steekproef": d["steekproef"]["trefkans"],
                       "p": d["p"], "beter_dan_steekproef": d["beter_dan_steekproef"],
                       "noemer_signalen": d["signalen"]["afgerond"] - d["signalen"]["niet_meegewerkt"],
                       "noemer_steekproef": d["steekproef"]["afgerond"] - d["steekproef"]["niet_meegewerkt"]})

@@ -23,6 +23,8 @@ from sources.inlezen import lees_in
 from sources.register import PER_BRON
 
 P = date(2026, 10, 31)
+HERKOMSTEN = list(monitoring.HERKOMSTEN)
+THEMA_IDS = ["vermogen_voertuigen", "vermogen_bank", "huisvesting_bezetting", "huisvesting_kostendelers"]
 
 
 def meet(con, map_: Path) -> dict:
@@ -43,13 +45,14 @@ def gemeente(werk: Path) -> dict:
     levering.bewaar(con, P, lev)
     for spec in PER_BRON["gemeente"]:
         lees_in(con, lev, spec)
-    return {"onderzoeken": con.sql("SELECT count(*) FROM gemeente_onderzoeken").fetchall()[0][0], **meet(con, werk / "m")}
+    n = con.sql("SELECT count(*) FROM gemeente_onderzoeken").fetchall()[0][0]
+    return {"onderzoeken": n, **meet(con, werk / "m")}
 
 
 def landelijk(werk: Path, onderzoeken: int, dossiers: int) -> dict:
     con = opslag.verbind(werk / "werk")
-    con.execute("INSERT INTO run_bronnen (peildatum, bron, leverdatum, status) VALUES (?, 'gemeente', ?, 'geaccepteerd')",
-                [P, P])
+    con.execute("INSERT INTO run_bronnen (peildatum, bron, leverdatum, status) "
+                "VALUES (?, 'gemeente', ?, 'geaccepteerd')", [P, P])
     con.execute(f"""
         CREATE TABLE gemeente_uitkeringen AS SELECT 'D' || lpad(i::VARCHAR, 7, '0') AS dossier_id,
             CASE WHEN i % 7 = 0 THEN DATE '2016-01-01' + (i % 3900)::INT END AS datum_einde, DATE '{P}' AS leverdatum
@@ -58,9 +61,9 @@ def landelijk(werk: Path, onderzoeken: int, dossiers: int) -> dict:
         CREATE TABLE gemeente_onderzoeken AS
         WITH r AS (SELECT i, hash(i) AS h, hash(i * 31 + 7) AS g FROM range({onderzoeken}) t(i)),
         b AS (SELECT i, 'D' || lpad((h % {dossiers})::VARCHAR, 7, '0') AS dossier_id,
-                     (['themacontrole','steekproef','tip','laa','inkomstenverrekening','overig'])[1 + (g % 6)::INT] AS herkomst,
-                     (['vermogen_voertuigen','vermogen_bank','huisvesting_bezetting','huisvesting_kostendelers'])[1 + (h % 4)::INT] AS thema,
-                     DATE '{P}' - (h % 3650)::INT AS datum_start, 14 + (g % 160)::INT AS duur, (g // 7) % 100 AS u, h % 500000 AS bedrag
+                     {HERKOMSTEN}[1 + (g % 6)::INT] AS herkomst, {THEMA_IDS}[1 + (h % 4)::INT] AS thema,
+                     DATE '{P}' - (h % 3650)::INT AS datum_start, 14 + (g % 160)::INT AS duur,
+                     (g // 7) % 100 AS u, h % 500000 AS bedrag
               FROM r)
         SELECT 'O' || i AS onderzoek_id, dossier_id, herkomst,
                CASE WHEN herkomst IN ('themacontrole', 'steekproef') THEN thema END AS thema, datum_start,

@@ -113,7 +113,8 @@ def test_indicators_per_year_exact(m):
 
 def test_bad_rows_quarantined_with_reason_never_counted(con, m):
     redenen = {q["reden"] for q in m.quarantaine}
-    for verwacht in ("datum_einde: ligt voor datum_start", "vordering_cent: vordering bij een onderzoek zonder afwijking",
+    for verwacht in ("datum_einde: ligt voor datum_start",
+                     "vordering_cent: vordering bij een onderzoek zonder afwijking",
                      "herkomst: onbekende waarde", "thema: onbekende waarde",
                      "thema: ontbreekt bij herkomst themacontrole of steekproef",
                      "datum_einde: ontbreekt bij een afgerond onderzoek"):
