@@ -11,17 +11,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special, stats
 
-
-def wilson(x: np.ndarray, n: np.ndarray, betrouwbaarheid: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval of a binomial proportion (also sound for 0 or n successes)."""
-    x, n = np.asarray(x, float), np.asarray(n, float)
-    z = stats.norm.ppf(0.5 + betrouwbaarheid / 2)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = x / n
-        noemer = 1 + z * z / n
-        midden = (p + z * z / (2 * n)) / noemer
-        breedte = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / noemer
-    return np.clip(midden - breedte, 0, 1), np.clip(midden + breedte, 0, 1)
+from kern.statistiek import wilson  # noqa: F401 - one definition, shared with the monitoring
 
 
 def _tabel(x, n, X, N):

@@ -12,6 +12,7 @@ from bias_audit.assets import bias_asset, oordeel_asset
 from bias_audit.poort import biaspoort
 from bias_audit.rapport import rapport_onderdeel
 from assets.kwaliteitsverslag import kwaliteit_onderdeel
+from assets.monitoring_asset import monitoring_asset, monitoring_onderdeel
 from assets.bronnen import BESTANDEN, LEVERINGEN
 from assets.themas.kader import laad_parameters
 from assets.themas.register import THEMAS
@@ -34,11 +35,12 @@ def bouw(instellingen_: dict[str, str] | None = None) -> dg.Definitions:
     oordelen = {t: oordeel_asset(thema) for t, thema in THEMAS.items()}
     vrijgaven = [analyse.vrijgave_asset(thema, [audits[t].key, oordelen[t].key], poorten)
                  for t, thema in THEMAS.items()]
-    verslag = analyse.run_verslag_asset([*vrijgaven, *audits.values(), *oordelen.values()],
-                                        [kwaliteit_onderdeel, rapport_onderdeel, register_onderdeel,
-                                         lineage_onderdeel])
+    monitoring = monitoring_asset(vrijgaven)
+    verslag = analyse.run_verslag_asset([*vrijgaven, *audits.values(), *oordelen.values(), monitoring],
+                                        [kwaliteit_onderdeel, monitoring_onderdeel, rapport_onderdeel,
+                                         register_onderdeel, lineage_onderdeel])
     assets = [*LEVERINGEN, *BESTANDEN, analyse.populatie, *analyse.trechters(parameters), *audits.values(),
-              *oordelen.values(), *vrijgaven, analyse.verrekening_asset(parameters), verslag]
+              *oordelen.values(), *vrijgaven, analyse.verrekening_asset(parameters), monitoring, verslag]
     return dg.Definitions(
         assets=assets, jobs=[volledige_run, vrijgeven_job([o.key for o in oordelen.values()])],
         schedules=[nachtelijk], sensors=[nieuwe_levering],

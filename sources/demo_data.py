@@ -156,6 +156,24 @@ KENTEKEN_LETTERS = np.array(list("BDFGHJKLNPRSTVXZ"))
 HERKOMSTEN = ["themacontrole", "steekproef", "tip", "laa", "inkomstenverrekening", "overig"]
 HERKOMST_P = [0.25, 0.08, 0.22, 0.12, 0.18, 0.15]
 UITKOMSTEN = ["lopend", "geen_afwijking", "niet_naleving", "niet_meegewerkt"]
+# Planted outcomes for the feedback loop (domain.md § The feedback loop): the chance that a closed
+# investigation finds niet_naleving, per origin; for themacontrole per theme (THEMAS order). The signals
+# of three themes hit clearly more often than their control sample; those of huisvesting_kostendelers do
+# not (the same chance as the sample), so the monitoring flags that theme.
+KANS_NIET_NALEVING_SIGNALEN = (0.55, 0.60, 0.50, 0.20)
+KANS_NIET_NALEVING = {"steekproef": 0.20, "tip": 0.40, "laa": 0.30, "inkomstenverrekening": 0.35, "overig": 0.25}
+KANS_NIET_MEEGEWERKT = 0.06
+# Lead time in days (uniform low-high) per origin, shortened in the last two calendar years (faster work).
+DOORLOOPTIJD = {"themacontrole": (14, 90), "steekproef": (14, 120), "tip": (30, 200), "laa": (20, 150),
+                "inkomstenverrekening": (10, 60), "overig": (30, 240)}
+DOORLOOPTIJD_FACTOR_JAAR = (0.85, 0.70)  # peildatum year - 1, peildatum year
+VORDERING_FACTOR_JAAR = (1.0, 0.80)      # claims get smaller (the plan's direction); older years 1.2
+KANS_BOETE = {"tip": 0.55}               # fine given a claim; other origins 0.35
+# Dedicated investigations in the monitoring window per theme and arm (signals / control sample):
+# a share of the active PW dossiers, at least MONITORING_MINIMUM per block so every arm has >= 30 closed.
+MONITORING_FRACTIE, MONITORING_MINIMUM, MONITORING_MAANDEN = 0.012, 45, 24
+# Tips and LAA investigations (no theme) on planted signal dossiers in the 11 months before the peildatum.
+KANS_TIP_OP_SIGNAAL, KANS_LAA_OP_SIGNAAL = 0.25, 0.15
 
 # Household types
 T_ALLEEN, T_PAAR, T_GEZIN, T_EENOUDER, T_STUDENTEN, T_OVERIG = range(6)
@@ -236,6 +254,13 @@ def _dagen(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
     doy = (153 * mp + 2) // 5 + d - 1
     doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
     return era * 146097 + doe - 719468
+
+
+def _maanden_terug(d: date, maanden: int) -> date:
+    """The same day `maanden` months earlier (the month's last day when that day does not exist)."""
+    j, m = divmod(d.year * 12 + d.month - 1 - maanden, 12)
+    return date(j, m + 1, min(d.day, [31, 29 if j % 4 == 0 and (j % 100 != 0 or j % 400 == 0) else 28, 31, 30, 31,
+                                       30, 31, 31, 30, 31, 30, 31][m]))
 
 
 def _maand_index(z: np.ndarray) -> np.ndarray:
@@ -404,6 +429,7 @@ class _Ctx:
         "adres": 0, "dossier": 0, "onderzoek": 0, "kenteken": 0, "rekening": 0, "ikv": 0})
     geplant: dict[str, int] = field(default_factory=dict)
     rommel: dict[str, int] = field(default_factory=dict)
+    onderzoeken: dict[str, int] = field(default_factory=dict)  # what the monitoring must count (valid rows)
 
     def tel(self, d: dict, sleutel: str, n: int) -> None:
         d[sleutel] = d.get(sleutel, 0) + int(n)
@@ -1481,14 +1507,63 @@ def _blok(ctx: _Ctx, b: int, n_c: int) -> dict[str, pl.DataFrame]:
     d_start = hh["start"][dh]
     d_eind_eff = np.where((d_einde >= 0) & (d_einde < P), d_einde, P)
     oz_s = d_start[oz_d] + np.floor(rng.random(no) * np.maximum(d_eind_eff[oz_d] - d_start[oz_d], 1)).astype(np.int64)
-    oz_duur = rng.integers(14, 180, no)
-    oz_e = oz_s + oz_duur
-    oz_lopend = oz_e >= P
     her = rng.choice(len(HERKOMSTEN), size=no, p=HERKOMST_P)
     r = rng.random(no)
     thema = np.select([her <= 1, (her == 3) & (r < 0.7), (her == 2) & (r < 0.4)],
                       [rng.integers(0, 4, no), np.full(no, 2), rng.integers(0, 4, no)], -1)
-    uitk = rng.choice([1, 2, 3], size=no, p=[0.55, 0.33, 0.12])
+    # planted for the feedback loop: per theme and arm, investigations started in the monitoring window on
+    # active PW dossiers that carry no planted theme case (so no planted signal is excluded by them)
+    vrij_d = np.flatnonzero(d_actief & (hh["regeling"][dh] == 0) & (d_cat == 0) & ~hh["groep"][dh])
+    venster_dag = _dag(_maanden_terug(ctx.peildatum, MONITORING_MAANDEN)) + 1
+    k_arm = min(max(MONITORING_MINIMUM, int(round(MONITORING_FRACTIE * len(vrij_d)))), len(vrij_d))
+    m_d, m_her, m_th = [], [], []
+    for th in range(len(THEMAS)):
+        for arm in (0, 1):
+            if k_arm:
+                m_d.append(vrij_d[rng.choice(len(vrij_d), size=k_arm, replace=False)])
+                m_her.append(np.full(k_arm, arm))
+                m_th.append(np.full(k_arm, th))
+    m_d = np.concatenate(m_d) if m_d else np.zeros(0, np.int64)
+    m_s = np.maximum(venster_dag + np.floor(rng.random(len(m_d)) * (P - 30 - venster_dag)).astype(np.int64),
+                     d_start[m_d])
+    # planted overlap: tips and LAA investigations (no theme) on planted signal dossiers, 11 months back
+    sig_alle = np.flatnonzero(np.isin(d_cat, [c[x_] for x_ in ("V_SIGNAAL", "B_SIGNAAL", "Z_DRUK", "Z_KLEIN",
+                                                               "Z_BUITEN_GEBRUIK", "Z_GEEN_WOON", "K_HUISGENOOT")])
+                              | hh["groep"][dh])
+    r_ = rng.random(len(sig_alle))
+    o_d = np.concatenate([sig_alle[r_ < KANS_TIP_OP_SIGNAAL], sig_alle[r_ > 1 - KANS_LAA_OP_SIGNAAL]])
+    o_her = np.concatenate([np.full(int((r_ < KANS_TIP_OP_SIGNAAL).sum()), 2),
+                            np.full(int((r_ > 1 - KANS_LAA_OP_SIGNAAL).sum()), 3)])
+    o_s = np.maximum(P - rng.integers(30, 330, len(o_d)), d_start[o_d])
+    oz_d = np.concatenate([oz_d, m_d, o_d])
+    oz_s = np.concatenate([oz_s, m_s, o_s])
+    her = np.concatenate([her, np.concatenate(m_her) if m_her else np.zeros(0, np.int64), o_her])
+    thema = np.concatenate([thema, np.concatenate(m_th) if m_th else np.zeros(0, np.int64),
+                            np.full(len(o_d), -1)])
+    no = len(oz_d)
+    # lead time by origin, shorter in recent years; outcome by origin (and theme for themacontrole)
+    lo = np.array([DOORLOOPTIJD[h][0] for h in HERKOMSTEN])[her]
+    hi = np.array([DOORLOOPTIJD[h][1] for h in HERKOMSTEN])[her]
+    s_jaar = _ymd(oz_s)[0]
+    factor = np.select([s_jaar == Py, s_jaar == Py - 1], [DOORLOOPTIJD_FACTOR_JAAR[1], DOORLOOPTIJD_FACTOR_JAAR[0]], 1.0)
+    oz_duur = np.maximum(np.round((lo + rng.random(no) * (hi - lo)) * factor), 1).astype(np.int64)
+    oz_e = oz_s + oz_duur
+    oz_lopend = oz_e >= P
+    kans_nn = np.array([KANS_NIET_NALEVING.get(h, 0.0) for h in HERKOMSTEN])[her]
+    kans_nn = np.where(her == 0, np.array(KANS_NIET_NALEVING_SIGNALEN)[np.maximum(thema, 0)], kans_nn)
+    r = rng.random(no)
+    uitk = np.where(r < KANS_NIET_MEEGEWERKT, 3, np.where(r < KANS_NIET_MEEGEWERKT + kans_nn, 2, 1))
+    # signals and control samples get their outcomes in exact proportions (in random order) per theme, arm
+    # and inside/outside the monitoring window, so the planted rates show through without the luck of the draw
+    in_venster = oz_s >= venster_dag
+    for h_ in (0, 1):
+        for th in range(len(THEMAS)):
+            for iv in (False, True):
+                idx_ = np.flatnonzero((her == h_) & (thema == th) & (in_venster == iv))
+                kans_ = KANS_NIET_NALEVING_SIGNALEN[th] if h_ == 0 else KANS_NIET_NALEVING["steekproef"]
+                n_nm, n_nn = int(round(len(idx_) * KANS_NIET_MEEGEWERKT)), int(round(len(idx_) * kans_))
+                vast = np.array([3] * n_nm + [2] * n_nn + [1] * (len(idx_) - n_nm - n_nn), dtype=uitk.dtype)
+                uitk[idx_] = vast[rng.permutation(len(idx_))]
     # planted: exclusions and near misses per theme for the planted signal dossiers
     thema_sig = {0: ["V_SIGNAAL"], 1: ["B_SIGNAAL"], 2: ["Z_DRUK", "Z_KLEIN", "Z_BUITEN_GEBRUIK", "Z_GEEN_WOON"],
                  3: ["K_HUISGENOOT"]}
@@ -1535,11 +1610,14 @@ def _blok(ctx: _Ctx, b: int, n_c: int) -> dict[str, pl.DataFrame]:
     her = np.concatenate([her] + extra_h)
     no = len(oz_d)
     nn = uitk == 2
+    e_jaar = _ymd(np.maximum(oz_e, 0))[0]
+    v_factor = np.select([e_jaar == Py, e_jaar == Py - 1], [VORDERING_FACTOR_JAAR[1], VORDERING_FACTOR_JAAR[0]], 1.2)
     vord = np.where(nn & (rng.random(no) < 0.85),
-                    np.round(np.exp(rng.normal(np.log(150_000), 1.0, no))).astype(np.int64), -1)
-    boete = np.where((vord > 0) & (rng.random(no) < 0.4), np.round(vord * rng.uniform(0.1, 0.5, no)), -1)
+                    np.round(np.exp(rng.normal(np.log(150_000), 1.0, no)) * v_factor).astype(np.int64), -1)
+    kans_boete = np.array([KANS_BOETE.get(h, 0.35) for h in HERKOMSTEN])[her]
+    boete = np.where((vord > 0) & (rng.random(no) < kans_boete), np.round(vord * rng.uniform(0.1, 0.5, no)), -1)
     boete = boete.astype(np.int64)
-    waarsch = (nn & (boete < 0) & (rng.random(no) < 0.3)).astype(np.int64)
+    waarsch = (nn & (boete < 0) & (rng.random(no) < np.where(her == 0, 0.45, 0.3))).astype(np.int64)
     sig_heeft = (her <= 1) & (rng.random(no) < 0.9)
     oz_nr = tel["onderzoek"] + 1 + np.arange(no)
     tel["onderzoek"] += no
@@ -1611,7 +1689,15 @@ def _blok(ctx: _Ctx, b: int, n_c: int) -> dict[str, pl.DataFrame]:
     R.bsn("bsn", elf=0.001)
     R.datum("datum_start", iso=True, feb30=0.001)
     R.dubbel("onderzoek_id", 0.001)
+    # rows that contradict themselves (quarantined, never counted by the monitoring)
+    afgerond_ = R.df.get_column("uitkomst").is_in(["geen_afwijking", "niet_naleving", "niet_meegewerkt"]).to_numpy()
+    idx = R._rijen(0.001, afgerond_ & R._niet_leeg("datum_einde") & R._niet_leeg("datum_start"))
+    R._zet("datum_einde", idx, R.df.get_column("datum_start").gather(idx).str.replace(r"^(\d{4})", "1900"),
+           "einde voor start")
+    idx = R._rijen(0.001, (R.df.get_column("uitkomst") == "geen_afwijking").to_numpy())
+    R._zet("vordering_cent", idx, pl.Series([125000] * len(idx), dtype=pl.Int64), "vordering zonder afwijking")
     frames["onderzoeken.csv"] = R.df
+    _tel_onderzoeken(ctx, R.df.filter(pl.Series(~R.bezet)))
     R = _Rommel(ctx, rng, "opgegeven_inkomsten.csv", opgegeven)
     R.bsn("bsn", elf=0.0005, acht=0.0005)
     frames["opgegeven_inkomsten.csv"] = R.df
@@ -1629,6 +1715,33 @@ def _blok(ctx: _Ctx, b: int, n_c: int) -> dict[str, pl.DataFrame]:
     ctx.tel(ctx.geplant, "dossiers", nd)
     ctx.tel(ctx.geplant, "dossiers_actief_pw", int((d_actief & (hh["regeling"][dh] == 0)).sum()))
     return {"nu": frames, "vorig": vorig}
+
+
+def _tel_onderzoeken(ctx: _Ctx, oz: pl.DataFrame) -> None:
+    """What the monitoring must find in the valid rows of onderzoeken.csv: per theme and arm in the window
+    (`venster:<thema>:<herkomst>:<uitkomst>`), per closing year the claims, fines and warnings, and per year
+    and origin started / closed / niet_naleving — counted here from what was planted, independently of the
+    pipeline."""
+    van = (_maanden_terug(ctx.peildatum, MONITORING_MAANDEN) + timedelta(days=1)).isoformat()
+    p = ctx.peildatum.isoformat()
+    t = ctx.onderzoeken
+    venster = oz.filter((pl.col("datum_start") >= van) & (pl.col("datum_start") <= p)
+                        & pl.col("herkomst").is_in(["themacontrole", "steekproef"]))
+    for th, h, u, n in venster.group_by("thema", "herkomst", "uitkomst").len().iter_rows():
+        ctx.tel(t, f"venster:{th}:{h}:{u}", n)
+    for j, h, n in oz.group_by(pl.col("datum_start").str.slice(0, 4), "herkomst").len().iter_rows():
+        ctx.tel(t, f"{j}:{h}:gestart", n)
+    af = oz.filter(pl.col("uitkomst") != "lopend").with_columns(pl.col("datum_einde").str.slice(0, 4).alias("j"))
+    for j, h, u, n in af.group_by("j", "herkomst", "uitkomst").len().iter_rows():
+        ctx.tel(t, f"{j}:{h}:afgerond", n)
+        if u == "niet_naleving":
+            ctx.tel(t, f"{j}:{h}:niet_naleving", n)
+    for j, n in af.filter(pl.col("vordering_cent").is_not_null()).group_by("j").len().iter_rows():
+        ctx.tel(t, f"{j}:vorderingen", n)
+    for j, n in af.filter(pl.col("boete_cent").is_not_null()).group_by("j").len().iter_rows():
+        ctx.tel(t, f"{j}:boetes", n)
+    for j, n in af.filter(pl.col("waarschuwing") == 1).group_by("j").len().iter_rows():
+        ctx.tel(t, f"{j}:waarschuwingen", n)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1710,5 +1823,6 @@ def genereer(uit: Path, schaal: str | int = "gemeente", seed: int = 20261031,
         "bestanden": bestanden,
         "geplant": dict(ctx.geplant),
         "rommel": dict(ctx.rommel),
+        "onderzoeken": dict(sorted(ctx.onderzoeken.items())),
         "seconden": round(time.perf_counter() - t0, 3),
     }

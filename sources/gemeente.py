@@ -34,7 +34,20 @@ ONDERZOEKEN = Bestand("gemeente", "onderzoeken.csv", (
     Kolom("vordering_cent", CENT, minimum=0),
     Kolom("boete_cent", CENT, minimum=0),
     Kolom("waarschuwing", VLAG),
-), sleutel=("onderzoek_id",), omschrijving="Onderzoeken en hun uitkomsten")
+), sleutel=("onderzoek_id",), regels=(
+    # The feedback loop counts each investigation by its origin, theme, dates and outcome: a row that
+    # contradicts itself would be counted wrongly, so it is quarantined with its reason (domain.md).
+    ("datum_einde: ligt voor datum_start",
+     pl.col("datum_einde").is_null() | (pl.col("datum_einde") >= pl.col("datum_start"))),
+    ("datum_einde: ontbreekt bij een afgerond onderzoek",
+     (pl.col("uitkomst") == "lopend") | pl.col("datum_einde").is_not_null()),
+    ("thema: ontbreekt bij herkomst themacontrole of steekproef",
+     ~pl.col("herkomst").is_in(["themacontrole", "steekproef"]) | pl.col("thema").is_not_null()),
+    ("vordering_cent: vordering bij een onderzoek zonder afwijking",
+     (pl.col("uitkomst") != "geen_afwijking") | ~(pl.col("vordering_cent").cast(pl.Int64, strict=False) > 0)),
+    ("boete_cent: boete bij een onderzoek zonder afwijking",
+     (pl.col("uitkomst") != "geen_afwijking") | ~(pl.col("boete_cent").cast(pl.Int64, strict=False) > 0)),
+), omschrijving="Onderzoeken en hun uitkomsten")
 
 OPGEGEVEN_INKOMSTEN = Bestand("gemeente", "opgegeven_inkomsten.csv", (
     Kolom("dossier_id", TEKST, verplicht=True),

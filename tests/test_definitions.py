@@ -22,7 +22,7 @@ def test_asset_graph_snapshot(tmp_path):
     sleutels = {k.to_user_string() for k in graaf.get_all_asset_keys()}
     verwacht = ({f"levering_{b}" for b in ("brp", "ib", "suwi", "rdw", "gemeente")} | BESTANDEN | {"populatie"}
                 | {f"{s}_{t}" for s in ("trechter", "bias", "biasoordeel", "vrijgave") for t in THEMAS}
-                | {"verrekening_inkomsten", "run_verslag"})
+                | {"verrekening_inkomsten", "monitoring", "run_verslag"})
     assert sleutels == verwacht
     # every staged table carries its data-quality checks; every release its gate
     checks = {(k.asset_key.to_user_string(), k.name) for k in graaf.asset_check_keys}
@@ -39,10 +39,16 @@ def test_asset_graph_snapshot(tmp_path):
         lineage = meta["dagster/column_lineage"]
         velden = {d.column_name for deps in lineage.deps_by_column.values() for d in deps}
         assert velden and not velden & {"geboorteland", "nationaliteit"}
+    # the feedback loop follows every release and precedes the run report; it warns, it never blocks
+    assert {f"vrijgave_{t}" for t in THEMAS} <= {k.to_user_string()
+                                                 for k in graaf.get(dg.AssetKey("monitoring")).parent_keys}
+    assert dg.AssetKey("monitoring") in graaf.get(dg.AssetKey("run_verslag")).parent_keys
+    assert {("monitoring", f"trefkans_{t}") for t in THEMAS} <= checks
     assert defs.resolve_job_def("volledige_run") is not None
     # the re-release after a committee decision judges and releases again, never ingests or computes
     vrijgeven = {k.to_user_string() for k in defs.resolve_job_def("vrijgeven").asset_layer.selected_asset_keys}
-    assert vrijgeven == ({f"{s}_{t}" for s in ("biasoordeel", "vrijgave") for t in THEMAS} | {"run_verslag"})
+    assert vrijgeven == ({f"{s}_{t}" for s in ("biasoordeel", "vrijgave") for t in THEMAS}
+                         | {"monitoring", "run_verslag"})
 
 
 def test_nightly_schedule_targets_that_days_peildatum():

@@ -1,0 +1,154 @@
+"""Known answers: a small delivery of investigations, every count of both arms, every indicator, the
+window's and the calendar year's boundaries (31 December / 1 January), overlap with suppression, and bad
+rows quarantined with their reason instead of counted."""
+from datetime import date
+
+import polars as pl
+import pytest
+from scipy import stats
+
+from assets import monitoring
+from tests.bouwer import bsn, dossier, persoon
+from tests.helpers import ingest, lever_alles
+
+P = date(2026, 10, 31)  # window: started 2024-11-01 up to and including 2026-10-31
+
+
+def oz(nr, d, herkomst, thema, start, einde, uitkomst, vordering=None, boete=None, waarschuwing="0"):
+    return {"onderzoek_id": f"O{nr}", "dossier_id": f"D{d:05d}", "bsn": bsn(d), "herkomst": herkomst,
+            "thema": thema, "datum_start": start, "datum_einde": einde, "uitkomst": uitkomst,
+            "vordering_cent": vordering, "boete_cent": boete, "waarschuwing": waarschuwing}
+
+
+B = "vermogen_bank"
+ONDERZOEKEN = [
+    oz(1, 1, "themacontrole", B, "2024-11-01", "2024-12-31", "niet_naleving", 100000, 20000),  # first day in
+    oz(2, 1, "themacontrole", B, "2024-10-31", "2025-01-01", "niet_naleving"),  # day before the window: out
+    oz(3, 2, "themacontrole", B, "2025-03-01", "2025-04-01", "geen_afwijking"),
+    oz(4, 4, "themacontrole", B, "2026-10-31", None, "lopend"),                   # starts on the peildatum: in
+    oz(5, 5, "themacontrole", B, "2025-06-01", "2025-07-01", "niet_meegewerkt"),  # apart, not in the denominator
+    oz(6, 3, "themacontrole", B, "2026-01-01", "2026-02-01", "niet_naleving", 300000, None, "1"),
+    oz(7, 6, "steekproef", B, "2025-01-01", "2025-12-31", "geen_afwijking"),      # closes 31 December
+    oz(8, 7, "steekproef", B, "2025-02-01", "2026-01-01", "niet_naleving", 50000),  # closes 1 January
+    oz(9, 1, "tip", None, "2026-01-15", "2026-03-01", "geen_afwijking"),          # tip on D1 within 12 months
+    oz(10, 2, "laa", None, "2025-10-31", "2025-11-30", "geen_afwijking"),         # exactly 12 months back: out
+]
+SLECHT = [
+    oz(20, 8, "themacontrole", B, "2026-05-01", "2026-04-01", "niet_naleving"),        # ends before it starts
+    oz(21, 8, "themacontrole", B, "2026-05-01", "2026-06-01", "geen_afwijking", 1000),  # claim without finding
+    oz(22, 8, "politie", None, "2026-05-01", "2026-06-01", "geen_afwijking"),          # unknown origin
+    oz(23, 8, "themacontrole", "vermogen_fietsen", "2026-05-01", "2026-06-01", "niet_naleving"),  # unknown theme
+    oz(24, 8, "steekproef", None, "2026-05-01", "2026-06-01", "niet_naleving"),        # sample without theme
+    oz(25, 8, "tip", None, "2026-05-01", None, "niet_naleving"),                       # closed without an end
+]
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory):
+    root = tmp_path_factory.mktemp("bekend")
+    dossiers = [dossier(i, i) for i in range(1, 9)]
+    dossiers[2]["datum_einde"] = "2026-06-30"   # D3's benefit ends in 2026, the year of its claim
+    dossiers[0]["datum_einde"] = "2025-03-31"   # D1 ends in 2025; its claim is of 2024: not "bij beëindiging"
+    lever_alles(root / "landing", personen=[persoon(i) for i in range(1, 9)], uitkeringen=dossiers,
+                onderzoeken=ONDERZOEKEN + SLECHT)
+    return ingest(root / "landing", root / "werk", P)
+
+
+@pytest.fixture(scope="module")
+def m(con):
+    return monitoring.bereken(con, P, monitoring.Instellingen())
+
+
+def test_both_arms_exact(m):
+    d = m.rapport["themas"][B]
+    assert d["signalen"] == {"onderzocht": 5, "afgerond": 4, "niet_naleving": 2, "niet_meegewerkt": 1,
+                             "trefkans": round(2 / 3, 4), "ci_laag": pytest.approx(d["signalen"]["ci_laag"]),
+                             "ci_hoog": pytest.approx(d["signalen"]["ci_hoog"])}
+    ci = stats.binomtest(2, 3).proportion_ci(method="wilson")
+    assert (d["signalen"]["ci_laag"], d["signalen"]["ci_hoog"]) == (round(ci.low, 4), round(ci.high, 4))
+    assert d["steekproef"] == {"onderzocht": 2, "afgerond": 2, "niet_naleving": 1, "niet_meegewerkt": 0,
+                               "trefkans": 0.5, "ci_laag": round(stats.binomtest(1, 2).proportion_ci(
+                                   method="wilson").low, 4), "ci_hoog": round(stats.binomtest(1, 2).proportion_ci(
+                                       method="wilson").high, 4)}
+    assert d["p"] == pytest.approx(stats.fisher_exact([[2, 1], [1, 1]], alternative="greater").pvalue)
+    assert d["verschil"] == round(2 / 3 - 1 / 2, 4)
+    assert not d["beter_dan_steekproef"] and not d["gemarkeerd"]  # far too few to flag
+    assert m.rapport["venster"] == {"van": "2024-11-01", "tot_en_met": "2026-10-31"}
+    # a theme without investigations: zero counts, no rate
+    leeg = m.rapport["themas"]["vermogen_voertuigen"]
+    assert leeg["signalen"]["onderzocht"] == 0 and leeg["signalen"]["trefkans"] is None and leeg["p"] is None
+
+
+def test_indicators_per_year_exact(m):
+    ind = m.rapport["indicatoren"]
+    assert list(ind) == ["2024", "2025", "2026"]
+    assert ind["2024"]["vorderingen"] == {"aantal": 1, "totaal_euro": 1000.0, "gemiddeld_euro": 1000.0,
+                                          "mediaan_euro": 1000.0, "kwartielen_euro": [1000.0, 1000.0, 1000.0],
+                                          "bij_beeindiging": 0}
+    assert (ind["2024"]["boetes"], ind["2024"]["waarschuwingen"]) == (1, 0)
+    # O8 closes on 1 January 2026, O7 on 31 December 2025: each in its own year
+    assert ind["2025"]["vorderingen"]["aantal"] == 0 and ind["2025"]["vorderingen"]["mediaan_euro"] is None
+    assert ind["2026"]["vorderingen"] == {"aantal": 2, "totaal_euro": 3500.0, "gemiddeld_euro": 1750.0,
+                                          "mediaan_euro": 1750.0, "kwartielen_euro": [1125.0, 1750.0, 2375.0],
+                                          "bij_beeindiging": 1}
+    assert (ind["2026"]["boetes"], ind["2026"]["waarschuwingen"]) == (0, 1)
+    tc = {j: ind[j]["per_herkomst"]["themacontrole"] for j in ind}
+    assert tc["2024"] == {"gestart": 2, "afgerond": 1, "niet_naleving": 1, "aandeel_niet_naleving": 1.0,
+                          "doorlooptijd_mediaan_dagen": 60}
+    assert tc["2025"] == {"gestart": 2, "afgerond": 3, "niet_naleving": 1, "aandeel_niet_naleving": 0.3333,
+                          "doorlooptijd_mediaan_dagen": 31}  # 62, 31 and 30 days
+    assert tc["2026"] == {"gestart": 2, "afgerond": 1, "niet_naleving": 1, "aandeel_niet_naleving": 1.0,
+                          "doorlooptijd_mediaan_dagen": 31}
+    sp = {j: ind[j]["per_herkomst"]["steekproef"] for j in ind}
+    assert sp["2025"] == {"gestart": 2, "afgerond": 1, "niet_naleving": 0, "aandeel_niet_naleving": 0.0,
+                          "doorlooptijd_mediaan_dagen": 364}
+    assert sp["2026"] == {"gestart": 0, "afgerond": 1, "niet_naleving": 1, "aandeel_niet_naleving": 1.0,
+                          "doorlooptijd_mediaan_dagen": 334}
+    assert ind["2025"]["per_herkomst"]["laa"]["afgerond"] == 1
+    assert ind["2024"]["per_herkomst"]["tip"] == {"gestart": 0, "afgerond": 0, "niet_naleving": 0,
+                                                  "aandeel_niet_naleving": None, "doorlooptijd_mediaan_dagen": None}
+    assert m.rapport["niet_meetbaar"] == ["1 onterecht verstrekte uitkeringen (<1%)", "3 nazorg",
+                                          "6 toekenningen aan de poort"]
+
+
+def test_bad_rows_quarantined_with_reason_never_counted(con, m):
+    redenen = {q["reden"] for q in m.quarantaine}
+    for verwacht in ("datum_einde: ligt voor datum_start",
+                     "vordering_cent: vordering bij een onderzoek zonder afwijking",
+                     "herkomst: onbekende waarde", "thema: onbekende waarde",
+                     "thema: ontbreekt bij herkomst themacontrole of steekproef",
+                     "datum_einde: ontbreekt bij een afgerond onderzoek"):
+        assert any(verwacht in r for r in redenen), verwacht
+    assert sum(q["rijen"] for q in m.quarantaine) == len(SLECHT)
+    staged = con.sql("SELECT onderzoek_id FROM gemeente_onderzoeken").pl()["onderzoek_id"].to_list()
+    assert sorted(staged) == sorted(o["onderzoek_id"] for o in ONDERZOEKEN)
+
+
+def test_overlap_pairs_and_other_origins_suppressed():
+    lijsten = pl.DataFrame({
+        "thema": ["vermogen_bank"] * 12 + ["huisvesting_bezetting"] * 12 + ["vermogen_voertuigen"] * 3,
+        "dossier_id": [f"D{i}" for i in range(12)] + [f"D{i}" for i in range(2, 14)] + ["D0", "D1", "D2"]})
+    oz_ = pl.DataFrame({
+        "dossier_id": [f"D{i}" for i in range(10)] + ["D10", "D11"],
+        "herkomst": ["tip"] * 10 + ["laa", "steekproef"],
+        "datum_start": [date(2026, 1, 1)] * 10 + [date(2025, 10, 31), date(2026, 1, 1)]})
+    ov = monitoring.overlap(lijsten, oz_, P, monitoring.Instellingen())
+    assert {(p["a"], p["b"]): p["dossiers"] for p in ov.paren} == {
+        ("vermogen_voertuigen", "vermogen_bank"): 3, ("vermogen_voertuigen", "huisvesting_bezetting"): 1,
+        ("vermogen_bank", "huisvesting_bezetting"): 10}
+    pub = ov.gepubliceerd(10)
+    assert {(p["a"], p["b"]): p["dossiers"] for p in pub["themas"]}[("vermogen_bank", "huisvesting_bezetting")] == 10
+    assert {(p["a"], p["b"]): p["dossiers"] for p in pub["themas"]}[("vermogen_voertuigen", "vermogen_bank")] == "<10"
+    herk = {(h["thema"], h["andere_herkomst"]): h["dossiers"] for h in ov.herkomst}
+    # tips on D0..D9: 10 on the bank list, 8 on the housing list; LAA exactly 12 months back does not count;
+    # a control-sample investigation is not "another signal"
+    assert herk[("vermogen_bank", "tip")] == 10 and herk[("huisvesting_bezetting", "tip")] == 8
+    assert herk[("vermogen_bank", "laa")] == 0 and ("vermogen_bank", "steekproef") not in herk
+    pub_herk = {(h["thema"], h["andere_herkomst"]): h["dossiers"] for h in pub["herkomst"]}
+    assert pub_herk[("vermogen_bank", "tip")] == 10 and pub_herk[("huisvesting_bezetting", "tip")] == "<10"
+    # the UpSet columns: exact combinations, largest first
+    combi = {c["themas"]: c["dossiers"] for c in ov.combinaties}
+    assert combi == {("huisvesting_bezetting", "vermogen_bank"): 9, ("huisvesting_bezetting",): 2,
+                     ("vermogen_bank", "vermogen_voertuigen"): 2,
+                     ("huisvesting_bezetting", "vermogen_bank", "vermogen_voertuigen"): 1}
+    assert ov.lijsten == {"vermogen_voertuigen": 3, "vermogen_bank": 12, "huisvesting_bezetting": 12}
