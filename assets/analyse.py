@@ -9,8 +9,10 @@ from assets.excel import schrijf as schrijf_excel
 from assets.themas import kader, uitvoering
 from assets.themas.kader import Thema
 from assets.themas.register import THEMAS
+from kern import logboek, publicatie
 from kern.partities import PEILDATUM, peildatum
 from kern.resources import Werkomgeving
+from kern.slot import POOL
 from sources import pseudoniem
 from sources.register import PER_BRON
 
@@ -34,7 +36,7 @@ def kolom_lineage(thema: Thema) -> dg.TableColumnLineage:
     return dg.TableColumnLineage(deps)
 
 
-@dg.asset(group_name=GROEP, partitions_def=PEILDATUM, deps=tabellen(("gemeente",)) + [dg.AssetKey("brp_personen")],
+@dg.asset(group_name=GROEP, partitions_def=PEILDATUM, pool=POOL, deps=tabellen(("gemeente",)) + [dg.AssetKey("brp_personen")],
           kinds={"duckdb", "polars"},
           description="Populatie: actieve Participatiewet-dossiers op de peildatum, gepseudonimiseerd (HMAC) — "
                       "de noemer van elke trechter en van de bias-audit.")
@@ -51,7 +53,7 @@ def populatie(context: dg.AssetExecutionContext, werkomgeving: Werkomgeving) -> 
 
 
 def trechter_asset(thema: Thema) -> dg.AssetsDefinition:
-    @dg.asset(name=f"trechter_{thema.id}", group_name=GROEP, partitions_def=PEILDATUM,
+    @dg.asset(name=f"trechter_{thema.id}", group_name=GROEP, partitions_def=PEILDATUM, pool=POOL,
               deps=[populatie, *tabellen(thema.bronnen)], kinds={"polars", "duckdb"},
               description=f"{thema.titel}: {thema.regel}",
               metadata={"thema": thema.id, "bronvelden": ", ".join(thema.alle_velden),
@@ -78,7 +80,7 @@ def trechter_asset(thema: Thema) -> dg.AssetsDefinition:
 
 def vrijgave_asset(thema: Thema, extra_deps: list[dg.AssetKey], poorten: list) -> dg.AssetsDefinition:
     """Release of one theme; `extra_deps` (e.g. its bias audit) and `poorten` come from the definitions."""
-    @dg.asset(name=f"vrijgave_{thema.id}", group_name="vrijgave", partitions_def=PEILDATUM,
+    @dg.asset(name=f"vrijgave_{thema.id}", group_name="vrijgave", partitions_def=PEILDATUM, pool=POOL,
               deps=[dg.AssetKey(f"trechter_{thema.id}"), *extra_deps, *tabellen(thema.bronnen)],
               check_specs=[dg.AssetCheckSpec("vrijgavepoort", asset=f"vrijgave_{thema.id}",
                                              description="Alle poorten (bronnen, datakwaliteit, berekening, bias) "
@@ -94,11 +96,15 @@ def vrijgave_asset(thema: Thema, extra_deps: list[dg.AssetKey], poorten: list) -
             if redenen:
                 vrijgave.trek_in(uitvoer, thema)
                 status = vrijgave.GEBLOKKEERD
+                logboek.schrijf(werkomgeving.werkmap, "lijst_geblokkeerd", peildatum=p, thema=thema.id,
+                                dagster_run=context.run_id, redenen=len(redenen))
                 for r in redenen:
                     context.log.warning(f"{thema.id} geblokkeerd: {r}")
             else:
-                vrijgave.publiceer(con, uitvoer, p, thema, kader.laad_parameters(werkomgeving.filters))
+                aantallen = vrijgave.publiceer(con, uitvoer, p, thema, kader.laad_parameters(werkomgeving.filters))
                 status = vrijgave.VRIJGEGEVEN
+                logboek.schrijf(werkomgeving.werkmap, "lijst_vrijgegeven", peildatum=p, thema=thema.id,
+                                dagster_run=context.run_id, **aantallen)
                 context.log.info(f"{thema.id}: vrijgegeven ({uitkomst.signalen} signalen, "
                                  f"{uitkomst.steekproef} in steekproef)")
             vrijgave.bewaar(con, p, thema, status, redenen, uitkomst)
@@ -113,7 +119,7 @@ def vrijgave_asset(thema: Thema, extra_deps: list[dg.AssetKey], poorten: list) -
     return _vrijgave
 
 
-@dg.asset(group_name="vrijgave", partitions_def=PEILDATUM, kinds={"parquet", "excel"},
+@dg.asset(group_name="vrijgave", partitions_def=PEILDATUM, pool=POOL, kinds={"parquet", "excel"},
           deps=tabellen(verrekening_mod.BRONNEN),
           description="Inkomstenverrekening: polisinkomen boven opgegeven inkomen (> € 10) per dossier en maand, "
                       "voor inkomensconsulenten. Geen fraudesignaal en nooit in een signaallijst.")
@@ -148,7 +154,7 @@ def run_verslag_asset(deps: list, onderdelen: list) -> dg.AssetsDefinition:
     """run.json after everything in `deps`; each of `onderdelen` (quality summary, bias report, register) is
     called as f(con, peildatum, uitvoer, werkomgeving) and returns a dict merged into run.json."""
 
-    @dg.asset(group_name="vrijgave", partitions_def=PEILDATUM, deps=[*deps, verrekening_inkomsten],
+    @dg.asset(group_name="vrijgave", partitions_def=PEILDATUM, pool=POOL, deps=[*deps, verrekening_inkomsten],
               kinds={"json"}, description="run.json: leveringen met tellingen, thema's met hun vrijgave en redenen.")
     def run_verslag(context: dg.AssetExecutionContext, werkomgeving: Werkomgeving) -> dg.MaterializeResult:
         p = peildatum(context)
@@ -157,11 +163,17 @@ def run_verslag_asset(deps: list, onderdelen: list) -> dg.AssetsDefinition:
             extra = {}
             for onderdeel in onderdelen:
                 extra.update(onderdeel(con, p, uitvoer, werkomgeving) or {})
-            run = verslag.stel_op(con, p, extra)
-        verslag.schrijf(uitvoer / "run.json", run)
+            run = verslag.stel_op(con, p, {**extra, "dagster_run_id": context.run_id})
+        # The last step: run.json appears as the last file and the whole version becomes visible at once.
+        run = publicatie.publiceer(werkomgeving.werkmap, p, uitvoer, run)
+        logboek.schrijf(werkomgeving.werkmap, "publicatie", peildatum=p, dagster_run=context.run_id,
+                        status=run["status"], versie=run["publicatie"]["versie"],
+                        lijsten=[b for b in run["publicatie"]["bestanden"] if b.startswith(("signalen/", "verrekening/"))
+                                 and b.endswith(".xlsx")])
         for regel in verslag.blokkaderegels(run):
             context.log.warning(regel)
         return dg.MaterializeResult(metadata={"status": run["status"],
-                                              "run.json": dg.MetadataValue.path(str(uitvoer / "run.json"))})
+                                              "run.json": dg.MetadataValue.path(
+                                                  str(publicatie.zichtbaar(werkomgeving.werkmap, p) / "run.json"))})
 
     return run_verslag

@@ -8,6 +8,7 @@ from assets.themas.kader import Thema
 from bias_audit import audit
 from kern.partities import PEILDATUM, peildatum
 from kern.resources import Werkomgeving
+from kern.slot import POOL
 
 
 def schrijf_document(uitvoer, doc: dict):
@@ -23,7 +24,7 @@ def bias_asset(thema: Thema) -> dg.AssetsDefinition:
     """Dagster asset `bias_<thema>` (depends on `trechter_<thema>`), with a blocking-severity check."""
     naam = f"bias_{thema.id}"
 
-    @dg.asset(name=naam, group_name="bias_audit", partitions_def=PEILDATUM,
+    @dg.asset(name=naam, group_name="bias_audit", partitions_def=PEILDATUM, pool=POOL,
               deps=[dg.AssetKey(f"trechter_{thema.id}")], kinds={"duckdb", "polars", "json"},
               description=f"Bias-audit (Actielijn 5) van {thema.titel}: samenstelling van elke trechterstap "
                           "tegenover de populatie, met correctie voor het aantal toetsen, verklaringen en oordeel.",
