@@ -83,12 +83,19 @@ def publiceer_run_json(werkmap: str | Path, peildatum: date | str, versie: str, 
     """Publish a new version that differs from the current one only in run.json (`bijwerken(oud) -> nieuw`),
     e.g. to record a failed run without showing any of its half-made outputs."""
     huidig = huidige(werkmap, peildatum)
-    oud = json.loads((huidig / RUN_JSON).read_text(encoding="utf-8")) if huidig and (huidig / RUN_JSON).is_file() else {}
-    oud.pop("publicatie", None)
+    oud = lees_run_json(huidig) if huidig else {}
     map_ = versiemap(werkmap, peildatum) / _veilig(versie)
     shutil.rmtree(map_, ignore_errors=True)
     map_ = werkversie(werkmap, peildatum, versie)
     return publiceer(werkmap, peildatum, map_, bijwerken(oud))
+
+
+def lees_run_json(map_: Path) -> dict:
+    """The run.json of a version folder without its publication listing ({} when absent)."""
+    pad = map_ / RUN_JSON
+    run = json.loads(pad.read_text(encoding="utf-8")) if pad.is_file() else {}
+    run.pop("publicatie", None)
+    return run
 
 
 def schrijf_json(pad: Path, inhoud: dict) -> None:

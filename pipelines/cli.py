@@ -68,6 +68,12 @@ def parser() -> argparse.ArgumentParser:
     lb = sub.add_parser("logboek", help="the werkmap's access log: inzage, decisions, published lists")
     lb.add_argument("--werkmap", required=True, type=Path)
     lb.add_argument("--json", action="store_true", help="output as JSON lines")
+
+    o = sub.add_parser("opschonen", help="delete person-level data and lists older than the retention term")
+    o.add_argument("--werkmap", required=True, type=Path)
+    o.add_argument("--bewaartermijn-maanden", type=int, default=omgeving.STANDAARD_BEWAARTERMIJN_MAANDEN,
+                   help=f"retention term in months (default {omgeving.STANDAARD_BEWAARTERMIJN_MAANDEN})")
+    _wachttijd(o)
     return p
 
 
@@ -100,6 +106,10 @@ def _voer_uit(args) -> int:
         from pipelines.logboek import main as logboek_main
 
         return logboek_main(args)
+    if args.opdracht == "opschonen":
+        from pipelines.opschonen import main as opschonen_main
+
+        return opschonen_main(args)
     if args.opdracht == "demo-data":
         return demo_data(args)
     if args.opdracht == "run":

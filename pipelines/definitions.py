@@ -16,6 +16,7 @@ from kern.resources import Werkomgeving
 from pipelines.schedules import nachtelijk
 from pipelines.sensors import nieuwe_levering
 from pipelines.jobs import volledige_run
+from pipelines.opschonen import maandelijks_opschonen, opschonen
 from pipelines.voortgang import voortgang
 
 
@@ -28,7 +29,8 @@ def bouw(instellingen_: dict[str, str] | None = None) -> dg.Definitions:
     assets = [*LEVERINGEN, *BESTANDEN, analyse.populatie, *analyse.TRECHTERS, *audits.values(), *vrijgaven,
               analyse.verrekening_inkomsten, verslag]
     return dg.Definitions(
-        assets=assets, jobs=[volledige_run], schedules=[nachtelijk], sensors=[nieuwe_levering],
+        assets=assets, jobs=[volledige_run, opschonen], schedules=[nachtelijk, maandelijks_opschonen],
+        sensors=[nieuwe_levering],
         resources={"werkomgeving": Werkomgeving(**(instellingen_ or instellingen()))},
         loggers={"voortgang": voortgang}, executor=dg.in_process_executor)
 

@@ -178,7 +178,8 @@ class Thema:
     def alle_stappen(self) -> tuple[tuple[str, str], ...]:
         return (("populatie", "Actieve Participatiewet-dossiers op de peildatum"), *self.stappen,
                 ("regel", "Voldoet aan de regel van het thema"),
-                ("na_uitsluitingen", "Na uitsluitingen: overleden, lopend onderzoek, recent onderzoek zonder afwijking"))
+                ("na_uitsluitingen", "Na uitsluitingen: overleden, lopend onderzoek, recent onderzoek zonder afwijking, "
+                                     "onleesbare onderzoeks- of persoonsgegevens"))
 
 
 # --- parameters and versioning --------------------------------------------------------------------
