@@ -1,6 +1,6 @@
 """Retention (issue 13.6): person-level data and lists older than the term go, aggregates and reports stay."""
 import json
-from datetime import date
+from datetime import date, datetime
 
 import duckdb
 import pytest
@@ -113,5 +113,5 @@ def test_dagster_job_and_stopped_schedule(tmp_path):
                                instance=dg.DagsterInstance.ephemeral())
     assert r.success and logboek.lees(werk, "opschonen")[-1]["tabellen"] == {}
     assert maandelijks_opschonen.default_status == dg.DefaultScheduleStatus.STOPPED
-    verzoek = maandelijks_opschonen(dg.build_schedule_context(scheduled_execution_time=VANDAAG))
+    verzoek = maandelijks_opschonen(dg.build_schedule_context(scheduled_execution_time=datetime(2026, 11, 1, 4)))
     assert verzoek.run_key == "opschonen-2026-11"
