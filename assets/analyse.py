@@ -9,9 +9,11 @@ from assets.excel import schrijf as schrijf_excel
 from assets.themas import kader, uitvoering
 from assets.themas.kader import Thema
 from assets.themas.register import THEMAS
+from kern import logboek, publicatie
 from kern.partities import PEILDATUM, peildatum
 from kern.sjablonen import nl_bedrag
 from kern.resources import Werkomgeving
+from kern.slot import POOL
 from sources import pseudoniem
 from sources.register import PER_BRON
 
@@ -32,7 +34,7 @@ def kolom_lineage(thema: Thema) -> dg.TableColumnLineage:
                                   for kolom, velden in thema.kolom_lineage.items()})
 
 
-@dg.asset(group_name=GROEP, partitions_def=PEILDATUM, deps=tabellen(("gemeente",)) + [dg.AssetKey("brp_personen")],
+@dg.asset(group_name=GROEP, partitions_def=PEILDATUM, pool=POOL, deps=tabellen(("gemeente",)) + [dg.AssetKey("brp_personen")],
           kinds={"duckdb", "polars"},
           description="Populatie: actieve Participatiewet-dossiers op de peildatum, gepseudonimiseerd (HMAC) — "
                       "de noemer van elke trechter en van de bias-audit.")
@@ -50,7 +52,7 @@ def populatie(context: dg.AssetExecutionContext, werkomgeving: Werkomgeving) -> 
 
 def trechter_asset(thema: Thema, parameters: dict) -> dg.AssetsDefinition:
     """The funnel of one theme; its description states the rule with `parameters` (those of the definitions)."""
-    @dg.asset(name=f"trechter_{thema.id}", group_name=GROEP, partitions_def=PEILDATUM,
+    @dg.asset(name=f"trechter_{thema.id}", group_name=GROEP, partitions_def=PEILDATUM, pool=POOL,
               deps=[populatie, *tabellen(thema.bronnen)], kinds={"polars", "duckdb"},
               description=f"{thema.titel}: {thema.regel_tekst(parameters)}",
               metadata={"thema": thema.id, "bronvelden": ", ".join(thema.alle_velden),
@@ -78,7 +80,7 @@ def trechter_asset(thema: Thema, parameters: dict) -> dg.AssetsDefinition:
 
 def vrijgave_asset(thema: Thema, extra_deps: list[dg.AssetKey], poorten: list) -> dg.AssetsDefinition:
     """Release of one theme; `extra_deps` (e.g. its bias audit) and `poorten` come from the definitions."""
-    @dg.asset(name=f"vrijgave_{thema.id}", group_name="vrijgave", partitions_def=PEILDATUM,
+    @dg.asset(name=f"vrijgave_{thema.id}", group_name="vrijgave", partitions_def=PEILDATUM, pool=POOL,
               deps=[dg.AssetKey(f"trechter_{thema.id}"), *extra_deps, *tabellen(thema.bronnen)],
               check_specs=[dg.AssetCheckSpec("vrijgavepoort", asset=f"vrijgave_{thema.id}",
                                              description="Alle poorten (bronnen, datakwaliteit, berekening, bias) "
@@ -94,11 +96,15 @@ def vrijgave_asset(thema: Thema, extra_deps: list[dg.AssetKey], poorten: list) -
             if redenen:
                 vrijgave.trek_in(uitvoer, thema)
                 status = vrijgave.GEBLOKKEERD
+                logboek.schrijf(werkomgeving.werkmap, "lijst_geblokkeerd", peildatum=p, thema=thema.id,
+                                dagster_run=context.run_id, redenen=len(redenen))
                 # the reasons themselves are in the metadata and on stderr once, at the end of the run
                 context.log.info(f"{thema.id}: geblokkeerd ({len(redenen)} reden(en))")
             else:
-                vrijgave.publiceer(con, uitvoer, p, thema, kader.laad_parameters(werkomgeving.filters))
+                aantallen = vrijgave.publiceer(con, uitvoer, p, thema, kader.laad_parameters(werkomgeving.filters))
                 status = vrijgave.VRIJGEGEVEN
+                logboek.schrijf(werkomgeving.werkmap, "lijst_vrijgegeven", peildatum=p, thema=thema.id,
+                                dagster_run=context.run_id, **aantallen)
                 context.log.info(f"{thema.id}: vrijgegeven ({uitkomst.signalen} signalen, "
                                  f"{uitkomst.steekproef} in steekproef)")
             vrijgave.bewaar(con, p, thema, status, redenen, uitkomst)
@@ -123,7 +129,7 @@ def verrekening_wat(par: dict) -> str:
 def verrekening_asset(parameters: dict) -> dg.AssetsDefinition:
     q = parameters["verrekening"]
 
-    @dg.asset(name="verrekening_inkomsten", group_name="vrijgave", partitions_def=PEILDATUM,
+    @dg.asset(name="verrekening_inkomsten", group_name="vrijgave", partitions_def=PEILDATUM, pool=POOL,
               kinds={"parquet", "excel"}, deps=tabellen(verrekening_mod.BRONNEN),
               description="Inkomstenverrekening: polisinkomen boven opgegeven inkomen "
                           f"(> {nl_bedrag(q['tolerantie_euro'])}) per dossier en maand over {q['maanden']} maanden, "
@@ -167,7 +173,8 @@ def run_verslag_asset(deps: list, onderdelen: list) -> dg.AssetsDefinition:
     """run.json after everything in `deps`; each of `onderdelen` (quality summary, bias report, register) is
     called as f(con, peildatum, uitvoer, werkomgeving) and returns a dict merged into run.json."""
 
-    @dg.asset(group_name="vrijgave", partitions_def=PEILDATUM, deps=[*deps, dg.AssetKey("verrekening_inkomsten")],
+    @dg.asset(group_name="vrijgave", partitions_def=PEILDATUM, pool=POOL,
+              deps=[*deps, dg.AssetKey("verrekening_inkomsten")],
               kinds={"json"}, description="run.json: leveringen met tellingen, thema's met hun vrijgave en redenen.")
     def run_verslag(context: dg.AssetExecutionContext, werkomgeving: Werkomgeving) -> dg.MaterializeResult:
         p = peildatum(context)
@@ -176,11 +183,17 @@ def run_verslag_asset(deps: list, onderdelen: list) -> dg.AssetsDefinition:
             extra = {"parameters_bestand": werkomgeving.filters, "verklaringenregister": werkomgeving.verklaringen}
             for onderdeel in onderdelen:
                 extra.update(onderdeel(con, p, uitvoer, werkomgeving) or {})
-            run = verslag.stel_op(con, p, extra)
-        verslag.schrijf(uitvoer / "run.json", run)
+            run = verslag.stel_op(con, p, {**extra, "dagster_run_id": context.run_id})
+        # The last step: run.json appears as the last file and the whole version becomes visible at once.
+        run = publicatie.publiceer(werkomgeving.werkmap, p, uitvoer, run)
+        logboek.schrijf(werkomgeving.werkmap, "publicatie", peildatum=p, dagster_run=context.run_id,
+                        status=run["status"], versie=run["publicatie"]["versie"],
+                        lijsten=[b for b in run["publicatie"]["bestanden"] if b.startswith(("signalen/", "verrekening/"))
+                                 and b.endswith(".xlsx")])
         regels = verslag.blokkaderegels(run)
         context.log.info(f"run.json: {run['status']}" + (f", {len(regels)} reden(en) van blokkade" if regels else ""))
         return dg.MaterializeResult(metadata={"status": run["status"],
-                                              "run.json": dg.MetadataValue.path(str(uitvoer / "run.json"))})
+                                              "run.json": dg.MetadataValue.path(
+                                                  str(publicatie.zichtbaar(werkomgeving.werkmap, p) / "run.json"))})
 
     return run_verslag

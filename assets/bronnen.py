@@ -10,6 +10,7 @@ from checks import register as controles
 from checks.kader import Context, bewaar
 from kern.partities import PEILDATUM, peildatum
 from kern.resources import Werkomgeving
+from kern.slot import POOL
 from sources import levering as lv
 from sources.contract import Bestand, duckdb_type
 from sources.inlezen import lees_in
@@ -21,7 +22,7 @@ def levering_key(bron: str) -> dg.AssetKey:
 
 
 def levering_asset(bron: str) -> dg.AssetsDefinition:
-    @dg.asset(name=f"levering_{bron}", group_name="bronnen", partitions_def=PEILDATUM, kinds={"duckdb"},
+    @dg.asset(name=f"levering_{bron}", group_name="bronnen", partitions_def=PEILDATUM, pool=POOL, kinds={"duckdb"},
               description=f"De levering van {bron} voor de peildatum: nieuwste met leverdatum <= peildatum, "
                           "gecontroleerd tegen manifest.json (bestanden, rijen, sha256, UTF-8, kolommen).")
     def _levering(context: dg.AssetExecutionContext, werkomgeving: Werkomgeving) -> dg.MaterializeResult:
@@ -72,7 +73,8 @@ def bestand_asset(spec: Bestand) -> dg.AssetsDefinition:
                                          for v in spec.verwijzingen] \
         + [dg.AssetKey(t) for t in KRUISBRON_DEPS.get(spec.tabel, ())]
 
-    @dg.asset(name=spec.tabel, group_name="bronnen", partitions_def=PEILDATUM, deps=deps, kinds={"duckdb", "polars"},
+    @dg.asset(name=spec.tabel, group_name="bronnen", partitions_def=PEILDATUM, pool=POOL, deps=deps,
+              kinds={"duckdb", "polars"},
               check_specs=check_specs(spec),
               description=f"{spec.omschrijving} ({spec.bron}/{spec.naam}), getypeerd; afgekeurde rijen in quarantaine.")
     def _bestand(context: dg.AssetExecutionContext, werkomgeving: Werkomgeving) -> dg.MaterializeResult:

@@ -34,6 +34,7 @@ VELDEN: dict[str, str] = {
     "gemeente.onderzoeken.uitkomst": "uitkomst van eerdere onderzoeken",
     "gemeente.onderzoeken.datum_start": "begindatum van eerdere onderzoeken",
     "gemeente.onderzoeken.datum_einde": "einddatum van eerdere onderzoeken",
+    "gemeente.onderzoeken.bsn": "BSN bij eerdere onderzoeken (alleen om een onleesbare regel aan een dossier te koppelen)",
     "brp.personen.bsn": "BSN in de BRP",
     "brp.personen.datum_overlijden": "datum van overlijden (BRP)",
     "brp.personen.geboortedatum": "geboortedatum (BRP)",

@@ -12,6 +12,7 @@ from bias_audit import audit
 from kern import opslag
 from kern.partities import PEILDATUM, peildatum
 from kern.resources import Werkomgeving
+from kern.slot import POOL
 
 
 def schrijf_document(uitvoer, doc: dict):
@@ -21,7 +22,7 @@ def schrijf_document(uitvoer, doc: dict):
 def bias_asset(thema: Thema) -> dg.AssetsDefinition:
     """Dagster asset `bias_<thema>` (depends on `trechter_<thema>`): the computed audit, stored in DuckDB."""
 
-    @dg.asset(name=f"bias_{thema.id}", group_name="bias_audit", partitions_def=PEILDATUM,
+    @dg.asset(name=f"bias_{thema.id}", group_name="bias_audit", partitions_def=PEILDATUM, pool=POOL,
               deps=[dg.AssetKey(f"trechter_{thema.id}")], kinds={"duckdb", "polars"},
               description=f"Bias-audit (Actielijn 5) van {thema.titel}: samenstelling van elke trechterstap "
                           "tegenover de populatie, met correctie voor het aantal toetsen, hoofdoorzaken, bewijs per "
@@ -46,7 +47,8 @@ def oordeel_asset(thema: Thema) -> dg.AssetsDefinition:
     """Dagster asset `biasoordeel_<thema>`: the stored audit judged against the registry in force."""
     naam = f"biasoordeel_{thema.id}"
 
-    @dg.asset(name=naam, group_name="vrijgave", partitions_def=PEILDATUM, deps=[dg.AssetKey(f"bias_{thema.id}")],
+    @dg.asset(name=naam, group_name="vrijgave", partitions_def=PEILDATUM, pool=POOL,
+              deps=[dg.AssetKey(f"bias_{thema.id}")],
               kinds={"json"},
               description=f"Oordeel van de bias-audit van {thema.titel}: elke hoofdoorzaak tegen de besluiten van de "
                           "ethische commissie in het verklaringenregister; herberekent niets.",

@@ -16,6 +16,9 @@ WERKMAP = "SYSTEEMANALYSE_WERKMAP"
 VERKLARINGEN = "SYSTEEMANALYSE_VERKLARINGEN"
 FILTERS = "SYSTEEMANALYSE_FILTERS"
 SLEUTEL = "SYSTEEMANALYSE_PSEUDONIEM_SLEUTEL"
+# Retention of person-level data (pipelines/opschonen.py explains the choice of 24 months).
+STANDAARD_BEWAARTERMIJN_MAANDEN = 24
+WACHTTIJD = "SYSTEEMANALYSE_WACHTTIJD"  # seconds a run waits for another run on the same werkmap
 
 VOORBEELD_VERKLARINGEN = PROJECT / "bias_audit" / "verklaringen.yaml"  # a documented example only
 STANDAARD_FILTERS = PROJECT / "assets" / "themas" / "parameters.yaml"

@@ -15,7 +15,8 @@ import yaml
 from assets.themas.register import THEMAS
 from bias_audit import audit, oordeel
 from bias_audit import verklaringen as vk
-from kern import omgeving, opslag
+from kern import logboek, omgeving, opslag
+from kern.slot import bestandsslot
 
 KOP = """# Explanations registry of the bias audit (Actielijn 5): the decisions of the ethics committee.
 # Written by `systeemanalyse verklaar`; entries are only ever added, never rewritten (an audit trail,
@@ -116,11 +117,14 @@ def verklaar(args) -> int:
     pad = register_pad(werkmap, args.verklaringen)
     try:
         entry = _entry(args, date.today())
-        alle = voeg_toe(pad, entry)
+        with bestandsslot(pad.with_name(f".{pad.name}.slot")):  # two decisions at once: both appended
+            alle = voeg_toe(pad, entry)
     except Fout as fout:
         print(f"systeemanalyse verklaar: fout: {fout}", file=sys.stderr)
         return 2
     v = alle[-1]
+    logboek.schrijf(werkmap, "verklaar", register=str(pad), volgnummer=len(alle),
+                    **{k: entry[k] for k in ("thema", "stap", "kenmerk", "groep", "besluit", "geldig_tot")})
     print(f"Besluit vastgelegd in {pad} (verklaring {len(alle)}):")
     print(_als_yaml(entry, "  "), end="")
     gedekt = []

@@ -56,6 +56,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--peildatum", required=True, type=_datum, help="YYYY-MM-DD")
     r.add_argument("--verklaringen", type=Path, help="explanations registry (default <werkmap>/verklaringen.yaml when it exists)")
     r.add_argument("--filters", type=Path, help="theme parameters (default assets/themas/parameters.yaml)")
+    _wachttijd(r)
 
     v = sub.add_parser("verklaar", help="record one decision of the ethics committee in the explanations registry")
     v.add_argument("--werkmap", required=True, type=Path)
@@ -74,16 +75,59 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--werkmap", required=True, type=Path)
     g.add_argument("--peildatum", required=True, type=_datum, help="YYYY-MM-DD of an earlier run")
     g.add_argument("--verklaringen", type=Path, help="registry (default <werkmap>/verklaringen.yaml when it exists)")
+    _wachttijd(g)
 
     i = sub.add_parser("inzage", help="what the system did with one resident's data (AVG art. 15)")
     i.add_argument("--werkmap", required=True, type=Path)
     i.add_argument("--bsn", required=True)
     i.add_argument("--json", action="store_true", help="output as JSON")
+    _wachttijd(i)
+
+    lb = sub.add_parser("logboek", help="the werkmap's access log: inzage, decisions, published lists")
+    lb.add_argument("--werkmap", required=True, type=Path)
+    lb.add_argument("--json", action="store_true", help="output as JSON lines")
+
+    o = sub.add_parser("opschonen", help="delete person-level data and lists older than the retention term")
+    o.add_argument("--werkmap", required=True, type=Path)
+    o.add_argument("--bewaartermijn-maanden", type=int, default=omgeving.STANDAARD_BEWAARTERMIJN_MAANDEN,
+                   help=f"retention term in months (default {omgeving.STANDAARD_BEWAARTERMIJN_MAANDEN})")
+    _wachttijd(o)
     return p
+
+
+def _wachttijd(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--wachttijd", type=float, metavar="SECONDEN", default=None,
+                   help="how long to wait for another run on the same werkmap (default 600, env "
+                        "SYSTEEMANALYSE_WACHTTIJD); then exit 1 naming that run")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    from kern.slot import WerkmapBezet
+
+    try:
+        return _voer_uit(args)
+    except WerkmapBezet as fout:
+        print(f"systeemanalyse {args.opdracht}: fout: {fout}", file=sys.stderr)
+        return MISLUKT
+    except KeyboardInterrupt:
+        print(f"systeemanalyse {args.opdracht}: afgebroken", file=sys.stderr)
+        return MISLUKT
+    except Exception as fout:  # never a traceback for a user: one line, the cause
+        eerste = (str(fout).strip().splitlines() or [""])[0]
+        print(f"systeemanalyse {args.opdracht}: onverwachte fout: {type(fout).__name__}: {eerste}", file=sys.stderr)
+        return MISLUKT
+
+
+def _voer_uit(args) -> int:
+    if args.opdracht == "logboek":
+        from pipelines.logboek import main as logboek_main
+
+        return logboek_main(args)
+    if args.opdracht == "opschonen":
+        from pipelines.opschonen import main as opschonen_main
+
+        return opschonen_main(args)
     if args.opdracht == "demo-data":
         return demo_data(args)
     if args.opdracht == "run":
@@ -145,10 +189,14 @@ def run(args) -> int:
     instellingen = {"landing": str(args.landing.resolve()), "werkmap": str(werkmap),
                     "verklaringen": str((args.verklaringen or omgeving.register_pad(werkmap)).resolve()),
                     "filters": str((args.filters or omgeving.STANDAARD_FILTERS).resolve())}
-    instance, home = dagster_instance(werkmap)
-    print(f"systeemanalyse run — peildatum {args.peildatum}, landing {args.landing}, werkmap {werkmap}")
-    print(f"Dagster-instantie: {home}")
-    return voer_run_uit(instance, args.peildatum, werkmap, instellingen)
+    from kern.slot import werkmap_slot
+
+    # The werkmap's lock before anything is opened (Dagster instance, DuckDB): one run per werkmap at a time.
+    with werkmap_slot(werkmap, "systeemanalyse run", args.wachttijd, peildatum=args.peildatum.isoformat()):
+        instance, home = dagster_instance(werkmap)
+        print(f"systeemanalyse run — peildatum {args.peildatum}, landing {args.landing}, werkmap {werkmap}")
+        print(f"Dagster-instantie: {home}")
+        return voer_run_uit(instance, args.peildatum, werkmap, instellingen)
 
 
 def vrijgeven(args) -> int:
@@ -166,10 +214,17 @@ def vrijgeven(args) -> int:
     instellingen = {"landing": str(werkmap), "werkmap": str(werkmap),
                     "filters": filters if filters and Path(filters).is_file() else str(omgeving.STANDAARD_FILTERS),
                     "verklaringen": str(register_pad(werkmap, args.verklaringen))}
-    instance, home = dagster_instance(werkmap)
-    print(f"systeemanalyse vrijgeven — peildatum {args.peildatum}, werkmap {werkmap}, register "
-          f"{instellingen['verklaringen']}")
-    return voer_run_uit(instance, args.peildatum, werkmap, instellingen, job="vrijgeven")
+    from kern import logboek
+    from kern.slot import werkmap_slot
+
+    with werkmap_slot(werkmap, "systeemanalyse vrijgeven", args.wachttijd, peildatum=args.peildatum.isoformat()):
+        instance, home = dagster_instance(werkmap)
+        print(f"systeemanalyse vrijgeven — peildatum {args.peildatum}, werkmap {werkmap}, register "
+              f"{instellingen['verklaringen']}")
+        code = voer_run_uit(instance, args.peildatum, werkmap, instellingen, job="vrijgeven")
+        logboek.schrijf(werkmap, "vrijgeven", peildatum=args.peildatum, register=instellingen["verklaringen"],
+                        afsluitcode=code)
+        return code
 
 
 def dagster_instance(werkmap: Path):
@@ -178,14 +233,21 @@ def dagster_instance(werkmap: Path):
     Settings reach the definitions as resources; nothing is written into os.environ."""
     from dagster import DagsterInstance
 
-    if os.environ.get("DAGSTER_HOME"):
-        return DagsterInstance.get(), os.environ["DAGSTER_HOME"]
-    home = werkmap / "dagster_home"
-    home.mkdir(parents=True, exist_ok=True)
-    sjabloon = omgeving.PROJECT / "dagster.yaml"
-    if sjabloon.is_file() and not (home / "dagster.yaml").exists():
-        shutil.copy(sjabloon, home / "dagster.yaml")
-    return DagsterInstance.from_config(str(home)), str(home)
+    from kern.slot import bestandsslot
+
+    home = Path(os.environ["DAGSTER_HOME"]) if os.environ.get("DAGSTER_HOME") else werkmap / "dagster_home"
+    # Creating an instance creates its storage (SQLite tables, migrations): one process at a time, also when
+    # several werkmaps share one DAGSTER_HOME.
+    with bestandsslot(home / ".aanmaak.slot"):
+        if os.environ.get("DAGSTER_HOME"):
+            instance = DagsterInstance.get()
+        else:
+            sjabloon = omgeving.PROJECT / "dagster.yaml"
+            if sjabloon.is_file() and not (home / "dagster.yaml").exists():
+                shutil.copy(sjabloon, home / "dagster.yaml")
+            instance = DagsterInstance.from_config(str(home))
+        instance.get_runs(limit=1)  # storage fully initialised before the lock is released
+    return instance, str(home)
 
 
 def voer_run_uit(instance, peildatum: date, werkmap: Path, instellingen: dict[str, str],
@@ -197,21 +259,21 @@ def voer_run_uit(instance, peildatum: date, werkmap: Path, instellingen: dict[st
     resultaat = defs.resolve_job_def(job).execute_in_process(
         partition_key=peildatum.isoformat(), instance=instance, raise_on_error=False,
         run_config={"loggers": {"voortgang": {}}}, tags={"aanleiding": "cli" if job == "volledige_run" else job})
-    pad = werkmap / "output" / peildatum.isoformat() / "run.json"
+    from kern import publicatie
+
+    pad = publicatie.zichtbaar(werkmap, peildatum) / "run.json"
     if not resultaat.success:
         fouten = [e for e in resultaat.all_events if e.event_type_value == "STEP_FAILURE"]
-        bestaand = json.loads(pad.read_text()) if pad.exists() else {}
-        bestaand.update({"peildatum": peildatum.isoformat(), "status": verslag.MISLUKT,
-                         "fouten": [f"{e.step_key}: {_oorzaak(e)}" for e in fouten],
-                         "dagster_run_id": resultaat.run_id})
-        verslag.schrijf(pad, bestaand)
+        meldingen = [f"{e.step_key}: {_oorzaak(e)}" for e in fouten]
+        # The previous publication stays as it was; only its run.json says that this run failed.
+        publicatie.publiceer_run_json(werkmap, peildatum, f"{resultaat.run_id}-mislukt", lambda oud: {
+            **oud, "peildatum": peildatum.isoformat(), "status": verslag.MISLUKT, "fouten": meldingen,
+            "dagster_run_id": resultaat.run_id})
         print(f"\nRun MISLUKT (Dagster-run {resultaat.run_id}):", file=sys.stderr)
-        for f in bestaand["fouten"]:
+        for f in meldingen:
             print(f"  {f.splitlines()[0]}", file=sys.stderr)
         return MISLUKT
     run = json.loads(pad.read_text(encoding="utf-8"))
-    run["dagster_run_id"] = resultaat.run_id
-    verslag.schrijf(pad, run)
     toon_samenvatting(run, pad)
     regels = verslag.blokkaderegels(run)
     for regel in regels:

@@ -21,6 +21,7 @@ from kern.resources import Werkomgeving
 from pipelines.schedules import nachtelijk
 from pipelines.sensors import nieuwe_levering
 from pipelines.jobs import vrijgeven_job, volledige_run
+from pipelines.opschonen import maandelijks_opschonen, opschonen
 from pipelines.voortgang import voortgang
 
 
@@ -42,8 +43,8 @@ def bouw(instellingen_: dict[str, str] | None = None) -> dg.Definitions:
     assets = [*LEVERINGEN, *BESTANDEN, analyse.populatie, *analyse.trechters(parameters), *audits.values(),
               *oordelen.values(), *vrijgaven, analyse.verrekening_asset(parameters), monitoring, verslag]
     return dg.Definitions(
-        assets=assets, jobs=[volledige_run, vrijgeven_job([o.key for o in oordelen.values()])],
-        schedules=[nachtelijk], sensors=[nieuwe_levering],
+        assets=assets, jobs=[volledige_run, vrijgeven_job([o.key for o in oordelen.values()]), opschonen],
+        schedules=[nachtelijk, maandelijks_opschonen], sensors=[nieuwe_levering],
         resources={"werkomgeving": Werkomgeving(**instellingen_)},
         loggers={"voortgang": voortgang}, executor=dg.in_process_executor)
 

@@ -21,8 +21,9 @@ from assets.themas import kader, wonen
 from assets.themas.kader import Invoer, Thema
 from assets.themas.register import THEMAS
 from kern.omgeving import SLEUTEL
-from kern import opslag
+from kern import logboek, opslag
 from kern.sjablonen import nl_datum
+from kern.slot import werkmap_slot
 from pipelines.afsluitcodes import FOUTE_INVOER, MISLUKT, OK
 from sources import pseudoniem
 
@@ -373,15 +374,22 @@ def main(args) -> int:
     if not database.is_file():
         return _fout(f"werkmap {werkmap} bevat geen database ({database.name}); is er al een run gedraaid?",
                      FOUTE_INVOER)
-    try:
-        con = duckdb.connect(str(database), read_only=True)
-    except duckdb.Error as fout:
-        return _fout(f"database {database} is niet te openen (loopt er een run?): {fout}", MISLUKT)
-    try:
-        overzicht = stel_op(con, werkmap, bsn)
-    except SleutelFout as fout:
-        return _fout(str(fout), MISLUKT)
-    finally:
-        con.close()
+    # Wait for a running run (it holds the DuckDB file) instead of failing on its lock.
+    with werkmap_slot(werkmap, "systeemanalyse inzage", getattr(args, "wachttijd", None)):
+        try:
+            con = duckdb.connect(str(database), read_only=True)
+        except duckdb.Error as fout:
+            return _fout(f"database {database} is niet te openen (loopt er een run?): {fout}", MISLUKT)
+        try:
+            overzicht = stel_op(con, werkmap, bsn)
+        except SleutelFout as fout:
+            return _fout(str(fout), MISLUKT)
+        finally:
+            con.close()
+        sleutel = _sleutel(werkmap)
+        logboek.schrijf(werkmap, "inzage",
+                        pseudoniem=pseudoniem.pseudoniemen(pl.Series([bsn]), sleutel)[0] if sleutel else None,
+                        gezien=overzicht["gezien"], peildata=[r["peildatum"] for r in overzicht["runs"]],
+                        vorm="json" if args.json else "tekst")
     print(json.dumps(overzicht, ensure_ascii=False, indent=2, default=str) if args.json else tekst(overzicht))
     return OK

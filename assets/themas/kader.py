@@ -6,6 +6,7 @@ themes (domain.md: exclusions, kwetsbaar routing, the control sample, partial da
 """
 from __future__ import annotations
 
+import csv
 import hashlib
 import importlib
 import importlib.util
@@ -37,7 +38,15 @@ GEMEENSCHAPPELIJKE_VELDEN = (
     "gemeente.uitkeringen.datum_aanvang", "gemeente.uitkeringen.datum_einde", "gemeente.uitkeringen.kwetsbaar",
     "brp.personen.bsn", "brp.personen.datum_overlijden",
     "gemeente.onderzoeken.dossier_id", "gemeente.onderzoeken.thema", "gemeente.onderzoeken.uitkomst",
-    "gemeente.onderzoeken.datum_start", "gemeente.onderzoeken.datum_einde",
+    "gemeente.onderzoeken.datum_start", "gemeente.onderzoeken.datum_einde", "gemeente.onderzoeken.bsn",
+)
+
+# Sources the exclusions read: a quarantined row of one of them may be exactly the exclusion that protects
+# a resident, so its dossier is held out (domain.md, 'Unreadable evidence never turns into a signal').
+# (bron, bestand, key fields that tie a row to a dossier, exclusion reason)
+UITSLUITINGSBRONNEN = (
+    ("gemeente", "onderzoeken", ("dossier_id", "bsn"), "onderzoeksgegevens onleesbaar"),
+    ("brp", "personen", ("bsn",), "persoonsgegevens (BRP) onleesbaar"),
 )
 
 
@@ -120,6 +129,30 @@ class Invoer:
                     binnen)
 
 
+    def onleesbaar(self, bron: str, bestand: str, *sleutels: str) -> pl.DataFrame:
+        """Key values readable from the quarantined rows of the run's delivery of this file: one row per
+        (regel, waarde). A row kept whole (invalid values) gives its declared key fields; a line that could
+        not even be parsed as CSV gives every field of it, to be matched against known keys by the caller."""
+        for k in sleutels:
+            if f"{bron}.{bestand}.{k}" not in self.velden:
+                raise VerbodenVeld(f"{bron}.{bestand}.{k} is niet gedeclareerd als bronveld van dit thema")
+        rijen = self.con.sql("SELECT regel, ruwe_waarden FROM quarantaine WHERE bron = ? AND leverdatum = ? "
+                             "AND bestand = ?", params=[bron, self.leverdatum(bron), f"{bestand}.csv"]).fetchall()
+        uit = []
+        for regel, ruw in rijen:
+            try:
+                waarden = json.loads(ruw)
+            except (TypeError, ValueError):
+                waarden = {"regel": str(ruw)}
+            if any(k in waarden for k in sleutels):
+                uit += [(regel, str(waarden[k]).strip()) for k in sleutels if waarden.get(k) not in (None, "")]
+            else:  # an unparsable line: its fields, split as the contract's CSV dialect would
+                tekst = str(waarden.get("regel", ""))
+                uit += [(regel, w.strip()) for w in next(csv.reader([tekst.replace("\n", " ")], delimiter=";"), [])
+                        if w.strip()]
+        return pl.DataFrame(uit, schema={"regel": pl.Int64, "waarde": pl.Utf8}, orient="row")
+
+
 @dataclass
 class Uitkomst:
     """A theme's rule applied: its own funnel steps and its hits with their facts."""
@@ -186,7 +219,8 @@ class Thema:
     def alle_stappen(self) -> tuple[tuple[str, str], ...]:
         return (("populatie", "Actieve Participatiewet-dossiers op de peildatum"), *self.stappen,
                 ("regel", "Voldoet aan de regel van het thema"),
-                ("na_uitsluitingen", "Na uitsluitingen: overleden, lopend onderzoek, recent onderzoek zonder afwijking"))
+                ("na_uitsluitingen", "Na uitsluitingen: overleden, lopend onderzoek, recent onderzoek zonder afwijking, "
+                                     "onleesbare onderzoeks- of persoonsgegevens"))
 
 
 # --- parameters and versioning --------------------------------------------------------------------
@@ -285,8 +319,24 @@ def uitsluitingen(inv: Invoer, pop: pl.DataFrame, thema: str, par: dict) -> pl.D
     lopend = onderzoek.filter(((pl.col("uitkomst") == "lopend") | pl.col("datum_einde").is_null())
                               & (pl.col("datum_start") <= p)) \
         .select("dossier_id", pl.lit("lopend onderzoek op dit thema").alias("reden"))
-    return (pl.concat([overleden, recent, lopend]).join(pop.lazy().select("dossier_id"), on="dossier_id", how="semi")
+    return (pl.concat([overleden, recent, lopend, onleesbare_dossiers(inv, pop).lazy()])
+            .join(pop.lazy().select("dossier_id"), on="dossier_id", how="semi")
             .unique().group_by("dossier_id").agg(pl.col("reden").sort().str.join("; ")).sort("dossier_id").collect())
+
+
+def onleesbare_dossiers(inv: Invoer, pop: pl.DataFrame) -> pl.DataFrame:
+    """Dossiers of the population tied to a quarantined row of a source the exclusions read: by its dossier_id,
+    or by the BSN of the dossier's applicant or partner. Held out of every list of this run, with the reason."""
+    hh = huishouden(pop).select("dossier_id", pl.col("bsn").alias("waarde"))
+    per_dossier = pop.select("dossier_id", pl.col("dossier_id").alias("waarde"))
+    delen = []
+    for bron, bestand, sleutels, reden in UITSLUITINGSBRONNEN:
+        waarden = inv.onleesbaar(bron, bestand, *sleutels)
+        if waarden.is_empty():
+            continue
+        sleutelwaarden = pl.concat([hh] + ([per_dossier] if "dossier_id" in sleutels else []))
+        delen.append(waarden.join(sleutelwaarden, on="waarde").select("dossier_id", pl.lit(reden).alias("reden")))
+    return pl.concat(delen).unique() if delen else pl.DataFrame(schema={"dossier_id": pl.Utf8, "reden": pl.Utf8})
 
 
 def steekproef(pop: pl.DataFrame, uitgesloten: pl.DataFrame, thema: str, peildatum: date, par: dict

@@ -1,0 +1,80 @@
+"""One run per werkmap at a time (issue 13.1): real CLI processes on one fresh werkmap."""
+import json
+import os
+import time
+from pathlib import Path
+
+import duckdb
+
+from kern.slot import werkmap_slot
+from tests.robuust import cli
+from tests.test_cli import P, kleine_landing
+
+
+def _argv(landing: Path, werk: Path, *extra: str) -> list[str]:
+    return ["run", "--landing", str(landing), "--werkmap", str(werk), "--peildatum", P, *extra]
+
+
+def _uitkomst(werk: Path) -> dict:
+    """What a run leaves behind, without what differs per run by design (run ids, versions, timings)."""
+    run = json.loads((werk / "output" / P / "run.json").read_text())
+    con = duckdb.connect(str(werk / "systeemanalyse.duckdb"), read_only=True)
+    try:
+        tabellen = {t: con.sql(f"SELECT count(*) FROM {t}").fetchall()[0][0]
+                    for t in ("brp_personen", "quarantaine", "signalen", "funnel_leden", "populatie", "run_bronnen",
+                              "vrijgaven")}
+        signalen = con.sql("SELECT signaal_id, thema, dossier_id, soort FROM signalen ORDER BY ALL").fetchall()
+    finally:
+        con.close()
+    return {"status": run["status"], "themas": {t: (d["status"], d["signalen"], d["steekproef"])
+                                                for t, d in run["themas"].items()},
+            "bronnen": {b: d["bestanden"] for b, d in run["bronnen"].items()}, "tabellen": tabellen,
+            "signalen": signalen,
+            "bestanden": sorted(b for b in run["publicatie"]["bestanden"] if not b.startswith("kwaliteit/"))}
+
+
+def test_two_runs_started_together_on_a_fresh_werkmap_give_the_result_of_one(tmp_path):
+    kleine_landing(tmp_path / "landing")
+    werk = tmp_path / "werk"
+    processen = [cli.start(*_argv(tmp_path / "landing", werk)) for _ in range(2)]
+    uitkomsten = [p.communicate(timeout=900) for p in processen]
+    codes = [p.returncode for p in processen]
+    for (_, err), code in zip(uitkomsten, codes):
+        assert "Traceback" not in err and "OperationalError" not in err, err
+        assert code in (0, 3), err
+    assert codes[0] == codes[1]
+    # exactly one waited for the other: its stderr names the run it waited for
+    wachtten = [err for _, err in uitkomsten if "is in gebruik door systeemanalyse run (peildatum 2026-10-31" in err]
+    assert len(wachtten) == 1
+    enkel = tmp_path / "enkel"
+    assert cli.draai(*_argv(tmp_path / "landing", enkel)).returncode == codes[0]
+    assert _uitkomst(werk) == _uitkomst(enkel)
+
+
+def test_second_run_gives_up_after_its_wait_with_one_line_naming_the_running_run(tmp_path):
+    kleine_landing(tmp_path / "landing")
+    werk = tmp_path / "werk"
+    with werkmap_slot(werk, "systeemanalyse run", peildatum="2026-10-30"):
+        r = cli.draai(*_argv(tmp_path / "landing", werk, "--wachttijd", "0.3"))
+    assert r.returncode == 1
+    regels = r.stderr.strip().splitlines()
+    assert regels[-1].startswith(f"systeemanalyse run: fout: werkmap {werk.resolve()} is in gebruik door "
+                                 f"systeemanalyse run (peildatum 2026-10-30, gestart ")
+    assert f"proces {os.getpid()} van " in regels[-1] and regels[-1].endswith("na 0.3 s wachten gestopt")
+    assert len(regels) == 2 and "wacht tot 0.3 s" in regels[0]  # the notice, then the verdict
+    assert "Traceback" not in r.stderr
+    assert not (werk / "systeemanalyse.duckdb").exists() and not (werk / "dagster_home").exists()
+
+
+def test_a_waiting_run_continues_when_the_werkmap_is_freed(tmp_path):
+    kleine_landing(tmp_path / "landing")
+    werk, log = tmp_path / "werk", tmp_path / "stderr.txt"
+    with werkmap_slot(werk, "systeemanalyse inzage"):
+        proces = cli.start(*_argv(tmp_path / "landing", werk, "--wachttijd", "600"), stderr_pad=log)
+        while "wacht tot 600 s" not in log.read_text():  # the child says it waits; no timing involved
+            assert proces.poll() is None, log.read_text()
+            time.sleep(0.05)
+        assert not (werk / "systeemanalyse.duckdb").exists()
+    proces.communicate(timeout=900)
+    assert proces.returncode in (0, 3), log.read_text()
+    assert (werk / "output" / P / "run.json").is_file()

@@ -1,0 +1,117 @@
+"""Retention (issue 13.6): person-level data and lists older than the term go, aggregates and reports stay."""
+import json
+from datetime import date, datetime
+
+import duckdb
+import pytest
+
+from kern import logboek, publicatie
+from pipelines.cli import main
+from pipelines.opschonen import grens, schoon_op
+from tests.bouwer import dossier, persoon
+from tests.helpers import draai, lever_alles, staged
+from tests.themas.test_vermogen_voertuigen import auto
+
+OUD, NIEUW = date(2024, 6, 30), date(2026, 10, 31)
+VANDAAG = date(2026, 11, 29)  # 24 months back: 2024-11-29
+
+
+def _werkmap(tmp_path):
+    personen = [persoon(i) for i in range(1, 31)]
+    personen.append({**persoon(31), "geboortedatum": "1980-13-01"})  # quarantined in both deliveries
+    dossiers = [dossier(i, i) for i in range(1, 26)]
+    tn = [auto(n, f"K{n:02d}-X{i}Y", f"2024050{i}") for n in (1, 2) for i in range(1, 4)]
+    lever_alles(tmp_path / "landing", "2024-06-01", "2024-06-29", personen=personen, uitkeringen=dossiers,
+                tenaamstellingen=tn)
+    lever_alles(tmp_path / "landing", "2026-10-01", "2026-10-30", personen=personen, uitkeringen=dossiers[:20])
+    werk = tmp_path / "werk"
+    for p in (OUD, NIEUW):
+        con = staged(tmp_path / "landing", werk, p)
+        for thema in ("vermogen_voertuigen", "vermogen_bank"):
+            draai(con, thema, p)
+        con.close()
+        map_ = publicatie.werkversie(werk, p, f"run-{p}")
+        for naam in ("signalen/vermogen_voertuigen.xlsx", "steekproef/vermogen_bank.parquet",
+                     "verrekening/inkomsten.parquet", "kwaliteit/index.html", "bias/vermogen_bank.json",
+                     "register/vermogen_bank.json"):
+            (map_ / naam).parent.mkdir(parents=True, exist_ok=True)
+            (map_ / naam).write_text(naam)
+        publicatie.publiceer(werk, p, map_, {"peildatum": p.isoformat(), "status": "voltooid"})
+    return werk
+
+
+def _tellingen(werk) -> dict:
+    con = duckdb.connect(str(werk / "systeemanalyse.duckdb"), read_only=True)
+    try:
+        uit = {t: dict(con.sql(f"SELECT peildatum::VARCHAR, count(*) FROM {t} GROUP BY 1").fetchall())
+               for t in ("funnel_leden", "populatie", "signalen", "uitsluitingen", "funnel_stappen",
+                         "thema_uitkomsten")}
+        uit["quarantaine"] = dict(con.sql("SELECT bron || '/' || leverdatum, count(*) FROM quarantaine GROUP BY 1")
+                                  .fetchall())
+    finally:
+        con.close()
+    return uit
+
+
+def test_retention_deletes_exactly_what_is_older_than_the_term(tmp_path):
+    werk = _werkmap(tmp_path)
+    voor = _tellingen(werk)
+    # the population is 25 dossiers in the old run, 20 in the new one; signals are 2 dossiers + 20 sample each
+    assert voor["populatie"] == {"2024-06-30": 25, "2026-10-31": 20}
+    assert voor["quarantaine"] == {"brp/2024-06-01": 1, "brp/2026-10-01": 1}
+    verslag = schoon_op(werk, 24, vandaag=VANDAAG)
+    assert verslag["grens"] == "2024-11-29"
+    o = OUD.isoformat()
+    assert verslag["tabellen"]["populatie"] == {o: 25}
+    assert verslag["tabellen"]["signalen"] == {o: voor["signalen"][o]} and voor["signalen"][o] == 2 * 20 + 2
+    assert verslag["tabellen"]["funnel_leden"] == {o: voor["funnel_leden"][o]}
+    assert verslag["tabellen"]["quarantaine"] == {"brp/2024-06-01": 1}
+    assert set(verslag["tabellen"]) <= {"funnel_leden", "populatie", "signalen", "uitsluitingen",
+                                        "audit.bias_kenmerken", "quarantaine"}
+    assert verslag["uitvoer"] == {o: 4}  # signalen, steekproef, verrekening, kwaliteit; bias, register stay
+    na = _tellingen(werk)
+    for tabel in ("funnel_leden", "populatie", "signalen", "uitsluitingen"):
+        assert o not in na[tabel] and na[tabel].get("2026-10-31") == voor[tabel].get("2026-10-31")
+    # aggregates stay for both peildata
+    assert na["funnel_stappen"] == voor["funnel_stappen"] and na["thema_uitkomsten"] == voor["thema_uitkomsten"]
+    assert na["quarantaine"] == {"brp/2026-10-01": 1}
+    oud = werk / "output" / o
+    assert sorted(publicatie.bestanden(oud)) == ["bias/vermogen_bank.json", "register/vermogen_bank.json", "run.json"]
+    assert json.loads((oud / "run.json").read_text())["opgeschoond"]
+    assert len(list((werk / "output" / ".versies" / o).iterdir())) == 1
+    assert len(publicatie.bestanden(werk / "output" / NIEUW.isoformat())) == 7
+    [regel] = logboek.lees(werk, "opschonen")
+    assert regel["tabellen"] == verslag["tabellen"] and regel["uitvoer"] == verslag["uitvoer"]
+    # a second pass finds nothing more
+    assert schoon_op(werk, 24, vandaag=VANDAAG)["tabellen"] == {}
+
+
+def test_term_arithmetic():
+    assert grens(date(2026, 11, 29), 24) == date(2024, 11, 29)
+    assert grens(date(2026, 3, 31), 1) == date(2026, 2, 28)
+    assert grens(date(2024, 3, 31), 1) == date(2024, 2, 29)
+
+
+def test_cli_opschonen(tmp_path, capsys):
+    werk = _werkmap(tmp_path)
+    assert main(["opschonen", "--werkmap", str(werk), "--bewaartermijn-maanden", "1200"]) == 0
+    assert "Niets te verwijderen" in capsys.readouterr().out
+    assert main(["opschonen", "--werkmap", str(werk), "--bewaartermijn-maanden", "0"]) == 2
+    assert main(["opschonen", "--werkmap", str(tmp_path / "nergens")]) == 2
+
+
+def test_dagster_job_and_stopped_schedule(tmp_path):
+    import dagster as dg
+
+    from pipelines.definitions import bouw
+    from pipelines.opschonen import maandelijks_opschonen
+
+    werk = _werkmap(tmp_path)
+    defs = bouw({"landing": str(tmp_path / "landing"), "werkmap": str(werk), "verklaringen": "x", "filters": "y"})
+    job = defs.resolve_job_def("opschonen")
+    r = job.execute_in_process(run_config={"ops": {"opschonen_op": {"config": {"bewaartermijn_maanden": 1200}}}},
+                               instance=dg.DagsterInstance.ephemeral())
+    assert r.success and logboek.lees(werk, "opschonen")[-1]["tabellen"] == {}
+    assert maandelijks_opschonen.default_status == dg.DefaultScheduleStatus.STOPPED
+    verzoek = maandelijks_opschonen(dg.build_schedule_context(scheduled_execution_time=datetime(2026, 11, 1, 4)))
+    assert verzoek.run_key == "opschonen-2026-11"
