@@ -7,7 +7,7 @@ import polars as pl
 
 from assets import monitoring
 from assets.monitoring_asset import monitoring_asset, monitoring_onderdeel
-from kern import opslag
+from kern import opslag, publicatie
 from kern.resources import Werkomgeving
 from tests.bouwer import bsn, dossier, persoon
 from tests.helpers import PARAMETERS, ingest, lever_alles
@@ -37,13 +37,19 @@ def materialiseer(root, onderzoeken):
     return resultaat, checks, werk
 
 
+def werkversie(resultaat, werk):
+    """The run's version folder of the outputs (published by the run report, which this test does not run)."""
+    return publicatie.werkversie(werk.werkmap, P, resultaat.run_id)
+
+
 def test_flagged_theme_fails_its_warning_check_only(tmp_path):
     # 30 v 30 closed, the same hit rate: flagged; with 29 signals it would not be (see test_statistiek)
-    _, checks, werk = materialiseer(tmp_path, reeks(1, "themacontrole", 30, 10) + reeks(100, "steekproef", 30, 10))
+    resultaat, checks, werk = materialiseer(tmp_path, reeks(1, "themacontrole", 30, 10)
+                                            + reeks(100, "steekproef", 30, 10))
     assert checks[f"trefkans_{THEMA}"].passed is False
     assert checks[f"trefkans_{THEMA}"].severity == dg.AssetCheckSeverity.WARN
     assert all(c.passed for naam, c in checks.items() if naam != f"trefkans_{THEMA}")
-    uit = werk.uitvoer(P)
+    uit = werkversie(resultaat, werk)
     assert (uit / "monitoring" / "rapport.json").exists() and (uit / "monitoring" / "rapport.html").exists()
     with werk.verbind() as con:
         assert monitoring_onderdeel(con, P, uit, werk)["monitoring"]["gemarkeerd"] == [THEMA]
