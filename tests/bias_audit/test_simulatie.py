@@ -1,10 +1,12 @@
 """A small version of benchmarks/bench_bias.py: unbiased filters rarely block a run; a ratio of 2 for a 10%
 group at gemeente scale is usually found. The bigger simulation and its figures are in the benchmark."""
 import numpy as np
+import pytest
 
 from bias_audit import simulatie
 
 
+@pytest.mark.traag
 def test_unbiased_filters_rarely_raise_a_false_alarm():
     rng = np.random.default_rng(2026)
     runs = 12
