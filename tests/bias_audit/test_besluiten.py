@@ -13,6 +13,8 @@ from tests.bouwer import adres, dossier, persoon, woont
 from tests.helpers import lever_alles
 from tests.themas.test_vermogen_voertuigen import auto
 
+pytestmark = pytest.mark.traag  # runs end to end through the CLI and Dagster
+
 P = "2026-10-31"
 TOT = (date.today() + timedelta(days=365)).isoformat()
 

@@ -9,6 +9,8 @@ from assets import monitoring
 from sources.demo_data import KANS_NIET_NALEVING, KANS_NIET_NALEVING_SIGNALEN, THEMAS, genereer
 from tests.helpers import ingest
 
+pytestmark = pytest.mark.traag  # generates demo data and runs end to end
+
 P = date(2026, 10, 31)
 
 

@@ -13,6 +13,10 @@ from tests.bouwer import bsn
 from tests.monitoring.test_bekende_uitkomsten import ONDERZOEKEN
 from tests.test_cli import kleine_landing
 
+import pytest
+
+pytestmark = pytest.mark.traag  # runs end to end through the CLI and Dagster
+
 P = "2026-10-31"
 AANTAL = {"type": "integer", "minimum": 0}
 KANS = {"type": ["number", "null"], "minimum": 0, "maximum": 1}

@@ -1,4 +1,5 @@
 """One run per werkmap at a time (issue 13.1): real CLI processes on one fresh werkmap."""
+import pytest
 import json
 import os
 import time
@@ -9,6 +10,8 @@ import duckdb
 from kern.slot import werkmap_slot
 from tests.robuust import cli
 from tests.test_cli import P, kleine_landing
+
+pytestmark = pytest.mark.traag  # runs end to end through the CLI and Dagster
 
 
 def _argv(landing: Path, werk: Path, *extra: str) -> list[str]:

@@ -13,6 +13,8 @@ from kern.omgeving import PROJECT
 from tests.robuust import cli
 from tests.test_cli import P, kleine_landing
 
+pytestmark = pytest.mark.traag  # runs end to end through the CLI and Dagster
+
 URL = os.environ.get("SYSTEEMANALYSE_TEST_PG_URL")
 
 

@@ -14,6 +14,8 @@ from tests.bouwer import bsn
 from tests.robuust import cli
 from tests.test_cli import P, kleine_landing
 
+pytestmark = pytest.mark.traag  # runs end to end through the CLI and Dagster
+
 
 def _inhoud(map_: Path) -> dict[str, str]:
     return {str(p.relative_to(map_)): hashlib.sha256(p.read_bytes()).hexdigest()
