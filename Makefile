@@ -30,7 +30,10 @@ demo: $(VENV)/.geinstalleerd
 	@tail -n 3 $(DEMO)-data.log
 	$(BIN)/systeemanalyse run --landing $(DEMO)/landing --werkmap $(DEMO)/werkmap --peildatum $(PEILDATUM); \
 	  code=$$?; echo "exit code $$code"; test $$code -eq 0 -o $$code -eq 3
-	@echo; echo "Uitvoer in $(DEMO)/werkmap/output/$(PEILDATUM):"; find $(DEMO)/werkmap/output/$(PEILDATUM) -type f | sort
+	@echo; echo "Uitvoer in $(DEMO)/werkmap/output/$(PEILDATUM)/ (one line per folder):"; \
+	  cd $(DEMO)/werkmap/output/$(PEILDATUM)/ && for d in run.json signalen steekproef verrekening bias monitoring \
+	    kwaliteit register lineage.html; do [ -d $$d ] && echo "  $$d/: $$(ls $$d | tr '\n' ' ')" || \
+	    { [ -e $$d ] && echo "  $$d"; }; done; true
 	@echo; echo "Dagster UI op dezelfde werkmap: make ui   (http://localhost:3000)"
 
 test: $(VENV)/.geinstalleerd
