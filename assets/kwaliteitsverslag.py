@@ -66,13 +66,38 @@ def stel_op(con, peildatum: date) -> dict:
     }
 
 
+def vingerafdruk(con, peildatum: date) -> str:
+    """A digest of every stored check and validation result of the peildatum: what the quality outputs show."""
+    h = hashlib.sha256()
+    for tabel in ("controle_resultaten", "kwaliteit_validaties"):
+        if opslag.bestaat_tabel(con, tabel):
+            for rij in con.sql(f"SELECT * FROM {tabel} WHERE peildatum = ? ORDER BY ALL", params=[peildatum]).fetchall():
+                h.update(repr(rij).encode())
+    return h.hexdigest()[:16]
+
+
+def _vorige(kwaliteit: Path) -> dict:
+    try:
+        return json.loads((kwaliteit / "samenvatting.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
 def kwaliteit_onderdeel(con, peildatum, uitvoer, werkomgeving) -> dict:
     """Write output/<peildatum>/kwaliteit/ (Data Docs + summary); return a dict merged into run.json."""
     kwaliteit = Path(uitvoer) / "kwaliteit"
     kwaliteit.mkdir(parents=True, exist_ok=True)
     samenvatting = stel_op(con, peildatum)
+    samenvatting["vingerafdruk"] = vingerafdruk(con, peildatum)
+    vorige = _vorige(kwaliteit)
     try:
-        samenvatting["suites"] = datadocs.bouw(con, peildatum, Path(werkomgeving.werkmap), kwaliteit)
+        if vorige.get("vingerafdruk") == samenvatting["vingerafdruk"] and not vorige.get("data_docs_fout") \
+                and (kwaliteit / datadocs.DATA_DOCS / "index.html").is_file():
+            # the Data Docs are rendered from the stored results only: the same results, the same pages (e.g. a
+            # `vrijgeven` after a committee decision, whose version folder starts as a copy of the publication)
+            samenvatting["suites"] = vorige["suites"]
+        else:
+            samenvatting["suites"] = datadocs.bouw(con, peildatum, Path(werkomgeving.werkmap), kwaliteit)
         docs_fout = None
     except Exception as fout:  # the summary and run.json must still say what the checks found
         samenvatting["suites"] = []
