@@ -276,19 +276,29 @@ def sql_datum(c: str) -> str:
             f"try_strptime({c}, '%Y-%m-%d')::DATE WHEN abs({j}) <= 262143 THEN try(make_date({j}, {m}, {d})) END")
 
 
+def _sql_cijfers(x: str) -> str:
+    """polars' cast of a run of Unicode digits (\\d) to an integer: ASCII digits only. Used only where the
+    rule already requires digits (elsewhere the value cannot change the verdict), so a plain TRY_CAST,
+    which would also read ' 5' or '1_0', meets only digit runs."""
+    return f"TRY_CAST({x} AS INTEGER)"
+
+
 def _sql_gba_delen(c: str) -> tuple[str, str, str]:
-    return (sql_int(f"substr({c}, 1, 4)"), sql_int(f"substr({c}, 5, 2)"), sql_int(f"substr({c}, 7, 2)"))
+    return tuple(_sql_cijfers(f"substr({c}, {a}, {n})") for a, n in ((1, 4), (5, 2), (7, 2)))
 
 
 def _sql_gba_geldig(c: str) -> str:
     j, m, d = _sql_gba_delen(c)
-    volledig = f"(try(make_date({j}, {m}, {d})) IS NOT NULL)"
+    # a real calendar date; guarded by CASE so that no invalid date is ever built (no per-row exceptions)
+    volledig = (f"coalesce(CASE WHEN {m} BETWEEN 1 AND 12 AND {d} BETWEEN 1 AND 31 THEN "
+                f"{d} <= dayofmonth(last_day(make_date({j}, {m}, 1))) END, false)")
     return (f"{_sql_digits(c, 8)} AND ({j} >= 1800) AND ((({m} = 0) AND ({d} = 0)) OR "
             f"(({m} >= 1) AND ({m} <= 12) AND ({d} = 0)) OR (({m} >= 1) AND ({d} >= 1) AND {volledig}))")
 
 
 def _sql_elfproef(c: str) -> str:
-    som = " + ".join(f"{w} * {sql_int(f'substr({c}, {i + 1}, 1)')}" for i, w in enumerate((9, 8, 7, 6, 5, 4, 3, 2, -1)))
+    som = " + ".join(f"{w} * {_sql_cijfers(f'substr({c}, {i + 1}, 1)')}"
+                     for i, w in enumerate((9, 8, 7, 6, 5, 4, 3, 2, -1)))
     return f"((({som}) % 11 = 0) AND ({c} <> '000000000'))"
 
 
