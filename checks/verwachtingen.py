@@ -24,7 +24,8 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # no usage statistics le
 
 GX_ERNST = {FOUT: "critical", WAARSCHUWING: "warning"}
 TABEL = "kwaliteit_validaties"
-INDEX = ("regel", "dossier_id")  # how an engineer finds a failing row; never a BSN
+INDEX = ("regel", "dossier_id")
+GX_SCHEMA = "gx_batch"  # in-memory database with the rows a suite validates  # how an engineer finds a failing row; never a BSN
 
 
 @cache
@@ -185,8 +186,15 @@ def valideer(ctx: Context) -> tuple[Controle, dict | None]:
                         params=[ctx.levering.leverdatum]).fetchall()[0][0]
     formaat = {"result_format": "SUMMARY", "partial_unexpected_count": d["voorbeelden"],
                "unexpected_index_column_names": [k for k in INDEX if k in kolommen]}
-    with sql_batch(context, ctx.con, suite.tabel, query) as batch:
-        uitslag = batch.validate(gxs, result_format=formaat)
+    # the rows of this delivery with their derived columns, computed once into an in-memory database that
+    # every DuckDB cursor of this database instance sees; GX's metric queries read that table
+    ctx.con.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {GX_SCHEMA}")
+    ctx.con.execute(f"CREATE OR REPLACE TABLE {GX_SCHEMA}.{suite.tabel} AS {query}")
+    try:
+        with sql_batch(context, ctx.con, suite.tabel, f"SELECT * FROM {GX_SCHEMA}.{suite.tabel}") as batch:
+            uitslag = batch.validate(gxs, result_format=formaat)
+    finally:
+        ctx.con.execute(f"DROP TABLE IF EXISTS {GX_SCHEMA}.{suite.tabel}")
     for r in uitslag.results:
         opgeteld[per_id[r.expectation_config.id].naam].tel(r)
     resultaat = _samengevoegd(uitslag, gxs, per_id, opgeteld, suite, ctx, 1, rijen)
