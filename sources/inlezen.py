@@ -36,6 +36,7 @@ class Inlezing:
     redenen: dict[str, int] = field(default_factory=dict)  # reason -> rows
     extra_kolommen: list[str] = field(default_factory=list)
     hergebruikt: bool = False  # same file was staged before with the same rules
+    rij_voor_rij: int | None = None  # rows validated row by row; the others carried over their verdict
 
 
 def rijmodel(spec: Bestand, uniek: bool = True) -> pa.DataFrameSchema:
@@ -298,6 +299,15 @@ def reden_sql(spec: Bestand, leverdatum, heel_bestand: bool = True) -> str:
     return f"nullif(concat_ws('; ', {delen}), '')" if delen else "NULL::VARCHAR"
 
 
+def bestand_reden_sql(spec: Bestand, leverdatum, rij: str) -> str:
+    """The full reasons of a row from its row-rule verdict `rij` (a column) and the whole-file facts
+    (duplicate keys, orphans), which are always computed on the whole delivery."""
+    alleen_rij = len(redenen_sql(spec, leverdatum, heel_bestand=False))
+    heel = redenen_sql(spec, leverdatum)[alleen_rij:]
+    delen = "".join(f", CASE WHEN {fout} THEN {sql_tekst(reden)} END" for reden, fout in heel)
+    return f"nullif(concat_ws('; ', {rij}{delen}), '')"
+
+
 def regelversie(spec: Bestand) -> str:
     """The rule version of a file: a hash of its compiled rules and typing (not of the delivery)."""
     tekst = "|".join([CODEVERSIE, repr(spec), *(f"{r}={s}" for r, s in redenen_sql(spec, date(2000, 1, 1))),
@@ -305,7 +315,13 @@ def regelversie(spec: Bestand) -> str:
     return hashlib.sha256(tekst.encode()).hexdigest()[:12]
 
 
-AFGEKEURD = "_afgekeurd"  # DuckDB's rejects tables of the scan (temporary, per connection)
+AFGEKEURD = "_afgekeurd"
+OORDELEN = "rij_oordelen"  # per file the row-rule verdict of every row content of its latest ingestion  # DuckDB's rejects tables of the scan (temporary, per connection)
+
+
+def inhoud_sql(spec: Bestand) -> str:
+    """A row's content hash: 128 bits over its contract columns (NULL distinct from any text)."""
+    return f"md5_number(to_json([{', '.join(chr(34) + k + chr(34) for k in spec.kolomnamen)}]))"
 
 
 def _scan(pad, kolommen: list[str], spec: Bestand) -> str:
@@ -371,8 +387,21 @@ def lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, v
         opslag.verwijder(con, "quarantaine", sleutel)
         for t in (AFGEKEURD, f"{AFGEKEURD}_scan"):
             con.execute(f"DROP TABLE IF EXISTS temp.{t}")
-        beoordeel = (f"CREATE OR REPLACE TEMP TABLE _rijen AS SELECT *, {reden_sql(spec, levering.leverdatum)} AS reden "
-                     f"FROM ({_scan(pad, kolommen, spec)})")
+        # row rules only for rows whose content no earlier delivery of this file had under the same rules
+        rij = reden_sql(spec, levering.leverdatum, heel_bestand=False)
+        oordelen = opslag.bestaat_tabel(con, OORDELEN) and con.sql(
+            f"SELECT 1 FROM {OORDELEN} WHERE bron = ? AND bestand = ? AND regelversie = ? LIMIT 1",
+            params=[spec.bron, spec.naam, versie]).fetchall()
+        if oordelen:
+            bron_sql = (f"SELECT s.*, CASE WHEN o._h IS NULL THEN {rij} ELSE o.reden END AS _rij, "
+                        f"o._h IS NULL AS _nieuw FROM (SELECT *, {inhoud_sql(spec)} AS _h FROM ({_scan(pad, kolommen, spec)})) s "
+                        f"LEFT JOIN (SELECT inhoud AS _h, reden FROM {OORDELEN} WHERE bron = '{spec.bron}' AND "
+                        f"bestand = {sql_tekst(spec.naam)} AND regelversie = '{versie}') o USING (_h)")
+        else:
+            bron_sql = (f"SELECT *, {inhoud_sql(spec)} AS _h, {rij} AS _rij, true AS _nieuw "
+                        f"FROM ({_scan(pad, kolommen, spec)})")
+        beoordeel = (f"CREATE OR REPLACE TEMP TABLE _rijen AS SELECT *, "
+                     f"{bestand_reden_sql(spec, levering.leverdatum, '_rij')} AS reden FROM ({bron_sql})")
         if voortgang is not None:
             voortgang.volg(con, beoordeel, feiten["rijen"])
         else:
@@ -387,6 +416,13 @@ def lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, v
                         "WHERE reden IS NULL ORDER BY _k")
         slecht = con.sql(f"SELECT {regel} AS regel, {', '.join(chr(34) + k + chr(34) for k in spec.kolomnamen)}, "
                          "reden FROM _rijen WHERE reden IS NOT NULL ORDER BY _k").pl()
+        rij_voor_rij = con.sql("SELECT count(*) FILTER (_nieuw) FROM _rijen").fetchall()[0][0]
+        # this delivery's row verdicts are what the next delivery of the file carries over
+        con.execute(f"CREATE TABLE IF NOT EXISTS {OORDELEN} (bron VARCHAR, bestand VARCHAR, regelversie VARCHAR, "
+                    "inhoud UHUGEINT, reden VARCHAR)")
+        con.execute(f"DELETE FROM {OORDELEN} WHERE bron = ? AND bestand = ?", [spec.bron, spec.naam])
+        con.execute(f"INSERT INTO {OORDELEN} SELECT DISTINCT '{spec.bron}', {sql_tekst(spec.naam)}, '{versie}', _h, _rij "
+                    "FROM _rijen")
         con.execute("DROP TABLE _rijen")
         slecht = slecht.select("regel", _json_ruw(slecht, spec.kolomnamen), "reden")
         onleesbaar = afgekeurd.select(
@@ -399,7 +435,8 @@ def lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, v
             opslag.voeg_toe(con, "quarantaine", deel.with_columns(
                 **{k: pl.lit(v) for k, v in sleutel.items()}).select(quarantaine_kolommen))
         inlezing = Inlezing(spec, geleverd=feiten["rijen"], geaccepteerd=int(geaccepteerd),
-                            quarantaine=sum(redenen.values()), redenen=redenen, extra_kolommen=feiten["extra"])
+                            quarantaine=sum(redenen.values()), redenen=redenen, extra_kolommen=feiten["extra"],
+                            rij_voor_rij=int(rij_voor_rij))
         if inlezing.geaccepteerd + inlezing.quarantaine != inlezing.geleverd:
             # An invariant, not a data problem: the manifest check already matched the parsed records.
             raise RuntimeError(f"{spec.bron}/{spec.naam}: geleverd {inlezing.geleverd} != geaccepteerd "
