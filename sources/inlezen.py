@@ -1,10 +1,18 @@
 """The one CSV reader, row model and quarantine writer for every delivered file.
 
-Flow per file: DuckDB parses the contract's CSV dialect (rows it cannot parse are kept with their
-line), a pandera (polars) row model built from the file's `Bestand` finds invalid values,
-duplicates and broken cross-column rules, a lookup finds orphans; every failing row goes to
-`quarantaine` with file, line, raw values and reasons, the rest is typed and staged. Delivered =
-accepted + quarantined, always.
+The row model is defined once per file from its `Bestand` (sources/contract.py): as a pandera (polars)
+schema — the definition and the report (`rijmodel`, `redenen_per_rij`) — and compiled to DuckDB SQL, the
+engine (`lees_in`). One pass over the file inside DuckDB parses the contract's CSV dialect (unparsable
+lines are kept with their line), numbers the records, gives every row its reasons in the row model's
+order (required fields and validity per column, cross-column rules, then duplicate keys and orphans,
+which are facts of the whole delivery) and its content hash. Accepted rows are typed and staged with
+INSERT ... SELECT; only quarantined rows come to Python, to be kept with file, line, raw values and
+reasons. Delivered = accepted + quarantined, always.
+
+The next delivery of a file validates only what changed: a row whose content an earlier ingestion of the
+file judged under the same rule version (`regelversie`, a hash of the compiled rules) carries over its
+row verdict; duplicates and orphans are judged on the whole delivery every time. `lees_in_pandera` is the
+reference path (pandera on Python batches), kept to hold the engine equal to it in tests/sources.
 """
 from __future__ import annotations
 
