@@ -10,7 +10,6 @@ import hashlib
 
 import polars as pl
 
-from kern import opslag
 
 from assets.themas.kader import Invoer, gba_onvolledig
 
@@ -41,36 +40,28 @@ def woonadressen(inv: Invoer, *, personen: pl.Series | None = None, adressen: pl
     return woon.join(overleden, on="bsn", how="anti")
 
 
+_GEDEELD: dict[str, tuple[pl.DataFrame, pl.DataFrame]] = {}  # a few entries: one per database and peildatum
+
+
 def bewoners(inv: Invoer, huishoudens: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The woonadressen of the given persons, and everyone who surely lives at those addresses.
 
-    Derived once per peildatum and BRP delivery for a set of persons, kept in DuckDB (`wonen_eigen`,
-    `wonen_bewoners`) and shared by both housing themes, which ask it for the same households."""
-    sleutel = hashlib.sha256("\n".join([inv.peildatum.isoformat(), str(inv.leverdatum("brp")),
+    Derived once per peildatum and BRP delivery for a set of persons and shared by both housing themes,
+    which ask it for the same households. Kept in the process's memory, not in DuckDB: analysis tables
+    hold no BSN (tests/lineage/test_pseudoniem.py); a run's steps share one process (in-process executor)."""
+    database = inv.con.sql("SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+                           ).fetchall()[0][0]
+    # the BRP files as staged (content and rule version): a corrected delivery on the same date is a new key
+    staged = inv.con.sql("SELECT string_agg(bestand || sha256 || codeversie, ',' ORDER BY bestand) FROM bestand_tellingen "
+                         "WHERE bron = 'brp' AND leverdatum = ?", params=[inv.leverdatum("brp")]).fetchall()[0][0]
+    sleutel = hashlib.sha256("\n".join([str(database), str(staged), inv.peildatum.isoformat(), str(inv.leverdatum("brp")),
                                         *sorted(huishoudens.drop_nulls().unique().to_list())]).encode()).hexdigest()
-    con = inv.con
-    if opslag.bestaat_tabel(con, "wonen_bewoners") and con.sql(
-            "SELECT 1 FROM wonen_sleutels WHERE peildatum = ? AND sleutel = ?", params=[inv.peildatum, sleutel]).fetchall():
-        return tuple(con.sql(f"SELECT * EXCLUDE (peildatum, sleutel, volgorde) FROM {t} WHERE peildatum = ? AND "
-                             "sleutel = ? ORDER BY volgorde", params=[inv.peildatum, sleutel]).pl()
-                     for t in ("wonen_eigen", "wonen_bewoners"))
-    eigen = woonadressen(inv, personen=huishoudens)
-    woon = woonadressen(inv, adressen=eigen["adres_id"])
-    con.execute("BEGIN TRANSACTION")
-    try:
-        for tabel, frame in (("wonen_eigen", eigen), ("wonen_bewoners", woon)):
-            opslag.verwijder(con, tabel, {"peildatum": inv.peildatum})
-            opslag.voeg_toe(con, tabel, frame.with_row_index("volgorde").with_columns(
-                pl.lit(inv.peildatum).alias("peildatum"), pl.lit(sleutel).alias("sleutel")),
-                [("volgorde", "BIGINT"), ("bsn", "VARCHAR"), ("adres_id", "VARCHAR"), ("aanvang", "DATE"),
-                 ("adres_onvolledig", "BOOLEAN"), ("peildatum", "DATE"), ("sleutel", "VARCHAR")])
-        opslag.verwijder(con, "wonen_sleutels", {"peildatum": inv.peildatum})
-        opslag.voeg_toe(con, "wonen_sleutels", pl.DataFrame({"peildatum": [inv.peildatum], "sleutel": [sleutel]}))
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    return eigen, woon
+    if sleutel not in _GEDEELD:
+        eigen = woonadressen(inv, personen=huishoudens)
+        while len(_GEDEELD) >= 4:
+            _GEDEELD.pop(next(iter(_GEDEELD)))
+        _GEDEELD[sleutel] = (eigen, woonadressen(inv, adressen=eigen["adres_id"]))
+    return _GEDEELD[sleutel]
 
 
 def adresregel(postcode, huisnummer, huisletter, toevoeging, woonplaats) -> str:
