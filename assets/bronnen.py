@@ -11,6 +11,7 @@ from checks.kader import Context, bewaar
 from kern.partities import PEILDATUM, peildatum
 from kern.resources import Werkomgeving
 from kern.slot import POOL
+from kern.voortgang import Voortgang
 from sources import levering as lv
 from sources.contract import Bestand, duckdb_type
 from sources.inlezen import lees_in
@@ -88,12 +89,15 @@ def bestand_asset(spec: Bestand) -> dg.AssetsDefinition:
                 return dg.MaterializeResult(
                     metadata={"status": "afgewezen", "reden": levering.reden},
                     check_results=[c.als_check_result(key) for c in uitslag])
-            inlezing = lees_in(con, levering, spec)
+            inlezing = lees_in(con, levering, spec, Voortgang(context.log.info, f"{spec.bron}/{spec.naam}"))
             uitslag = controles.evalueer(Context(con, p, spec, levering, inlezing, controles.drempels()))
             bewaar(con, p, spec, uitslag)
         context.log.info(f"{spec.bron}/{spec.naam}: geleverd {inlezing.geleverd}, geaccepteerd "
                          f"{inlezing.geaccepteerd}, quarantaine {inlezing.quarantaine}"
-                         + (" (ongewijzigd, hergebruikt)" if inlezing.hergebruikt else ""))
+                         + (" (ongewijzigd, hergebruikt)" if inlezing.hergebruikt else "")
+                         + (f", rij voor rij gevalideerd {inlezing.rij_voor_rij} (de rest ongewijzigd sinds de vorige "
+                            "levering)" if inlezing.rij_voor_rij is not None and inlezing.rij_voor_rij < inlezing.geleverd
+                            else ""))
         return dg.MaterializeResult(
             metadata={
                 "dagster/row_count": inlezing.geaccepteerd,
@@ -101,6 +105,7 @@ def bestand_asset(spec: Bestand) -> dg.AssetsDefinition:
                 "leverdatum": str(levering.leverdatum),
                 "geleverd": inlezing.geleverd, "geaccepteerd": inlezing.geaccepteerd,
                 "quarantaine": inlezing.quarantaine,
+                "rij_voor_rij_gevalideerd": inlezing.rij_voor_rij if inlezing.rij_voor_rij is not None else -1,
                 "quarantaine_redenen": dg.MetadataValue.json(inlezing.redenen),
                 "genegeerde_kolommen": ", ".join(inlezing.extra_kolommen)},
             check_results=[c.als_check_result(key) for c in uitslag])

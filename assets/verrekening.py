@@ -25,7 +25,8 @@ def maanden(peildatum: date, aantal: int) -> list[str]:
     return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index - aantal + 1, index + 1)]
 
 
-def bereken(inv: Invoer, par: dict) -> pl.DataFrame:
+def bereken_polars(inv: Invoer, par: dict) -> pl.DataFrame:
+    """The reference rendering in Polars (kept to hold `bereken` equal to it, tests/themas/test_verrekening.py)."""
     q, p = par["verrekening"], inv.peildatum
     periodes = maanden(p, q["maanden"])
     pop = kader.populatie(inv)
@@ -48,3 +49,39 @@ def bereken(inv: Invoer, par: dict) -> pl.DataFrame:
             .filter(pl.col("verschil") > q["tolerantie_euro"])
             .with_columns(pl.lit(bronnen).alias("bronnen"))
             .select(KOLOMMEN).sort("dossier_id", "periode").collect())
+
+
+def bereken(inv: Invoer, par: dict) -> pl.DataFrame:
+    """The settlement list in one set-based DuckDB query: the same rule as `bereken_polars`."""
+    q, p = par["verrekening"], inv.peildatum
+    periodes = maanden(p, q["maanden"])
+    # Invoer's guard: every column the query reads is a declared field (lazy scans: nothing is read here)
+    inv.lees("gemeente", "uitkeringen", "dossier_id", "bsn", "partner_bsn", "regeling", "datum_aanvang", "datum_einde")
+    inv.lees("suwi", "polis", "bsn", "periode_einde", "bruto_cent")
+    inv.lees("gemeente", "opgegeven_inkomsten", "dossier_id", "periode", "bruto_cent")
+    lg, ls = inv.leverdatum("gemeente"), inv.leverdatum("suwi")
+    return inv.con.sql("""
+        WITH pop AS (
+            SELECT dossier_id, bsn, partner_bsn, datum_aanvang FROM gemeente_uitkeringen
+            WHERE leverdatum = $lg AND regeling = 'PW' AND datum_aanvang <= $p AND (datum_einde IS NULL OR datum_einde >= $p)),
+        hh AS (SELECT dossier_id, bsn FROM pop
+               UNION ALL SELECT dossier_id, partner_bsn FROM pop WHERE partner_bsn IS NOT NULL),
+        -- a polis period counts in the month in which it ends; only periods ended by the peildatum
+        polis AS (
+            SELECT hh.dossier_id, strftime(x.periode_einde, '%Y-%m') AS periode, sum(x.bruto_cent)::DOUBLE * (1 / 100::DOUBLE) AS inkomen_polis
+            FROM hh JOIN suwi_polis x ON x.bsn = hh.bsn
+            WHERE x.leverdatum = $ls AND x.periode_einde <= $p AND list_contains($periodes, strftime(x.periode_einde, '%Y-%m'))
+            GROUP BY ALL),
+        opgegeven AS (
+            SELECT dossier_id, periode, sum(bruto_cent)::DOUBLE * (1 / 100::DOUBLE) AS inkomen_opgegeven FROM gemeente_opgegeven_inkomsten
+            WHERE leverdatum = $lg GROUP BY ALL)
+        -- cents to euros as Polars divides by a scalar: times the reciprocal (bit for bit the same floats)
+        SELECT dossier_id, pop.bsn, periode, inkomen_polis, coalesce(inkomen_opgegeven, 0.0) AS inkomen_opgegeven,
+               round(inkomen_polis - coalesce(inkomen_opgegeven, 0.0), 2) AS verschil, $bronnen AS bronnen
+        FROM polis LEFT JOIN opgegeven USING (dossier_id, periode) JOIN pop USING (dossier_id)
+        -- only months in which the dossier was running
+        WHERE periode >= strftime(pop.datum_aanvang, '%Y-%m')
+          AND round(inkomen_polis - coalesce(inkomen_opgegeven, 0.0), 2) > $tolerantie
+        ORDER BY dossier_id, periode""",
+        params={"lg": lg, "ls": ls, "p": p, "periodes": periodes, "bronnen": ", ".join(VELDEN),
+                "tolerantie": float(q["tolerantie_euro"])}).pl().select(KOLOMMEN)

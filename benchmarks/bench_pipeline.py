@@ -2,8 +2,9 @@
 
 Each stage runs in its own subprocess so its peak memory (max RSS) is its own. Usage:
     python benchmarks/bench_pipeline.py --schaal gemeente [--schaal g4 --schaal landelijk] [--map /tmp/bench]
-The same functions the Dagster assets call are measured, without Dagster's per-step overhead (reported
-separately by `make demo`'s run time).
+The same functions the Dagster assets call are measured, without Dagster's per-step overhead. The complete
+run through Dagster, with its per-step breakdown from the event log and a second night, is
+benchmarks/bench_run.py (with benchmarks/tweede_nacht.py).
 """
 from __future__ import annotations
 

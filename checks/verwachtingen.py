@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from contextlib import contextmanager
 from functools import cache
 
 import polars as pl
@@ -23,7 +24,8 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # no usage statistics le
 
 GX_ERNST = {FOUT: "critical", WAARSCHUWING: "warning"}
 TABEL = "kwaliteit_validaties"
-INDEX = ("regel", "dossier_id")  # how an engineer finds a failing row; never a BSN
+INDEX = ("regel", "dossier_id")
+GX_SCHEMA = "gx_batch"  # in-memory database with the rows a suite validates  # how an engineer finds a failing row; never a BSN
 
 
 @cache
@@ -107,7 +109,8 @@ class Optelling:
         kolommen = self.v.kolommen
         for rij in res.get("partial_unexpected_index_list") or []:
             if len(self.index) < self.max:
-                self.index.append({k: _veilig(w, k) for k, w in rij.items()})
+                # as text, the way GX's pandas engine reports them (its SQL engine keeps the column types)
+                self.index.append({k: _veilig(None if w is None else str(w), k) for k, w in rij.items()})
         for item in res.get("partial_unexpected_counts") or []:
             w = _veilig(item["value"], kolommen[0]) if kolommen else item["value"]
             w = json.dumps(w, default=str) if isinstance(w, (list, dict)) else w
@@ -151,9 +154,7 @@ class Optelling:
         return uit
 
 
-def valideer(ctx: Context) -> tuple[Controle, dict | None]:
-    """Validate this delivery of the table against its suite; returns the verdict and the GX result."""
-    start = time.monotonic()
+def _suite_en_actief(ctx: Context):
     suite = SUITES[ctx.spec.tabel]
     lev = leverdata(ctx.con, ctx.peildatum)
     actief, overgeslagen = [], []
@@ -162,6 +163,96 @@ def valideer(ctx: Context) -> tuple[Controle, dict | None]:
         (overgeslagen if mist else actief).append(v)
     niet = [f"{v.naam}: niet te controleren, geen geaccepteerde levering van "
             f"{', '.join(v.afgeleid.bronnen)}" for v in overgeslagen]
+    return suite, lev, actief, niet
+
+
+def valideer(ctx: Context) -> tuple[Controle, dict | None]:
+    """Validate this delivery of the table against its suite inside DuckDB: GX's SQL execution engine computes
+    every expectation as an aggregate query over the staged table (see `sql_batch`); returns the verdict and
+    the GX result."""
+    start = time.monotonic()
+    suite, lev, actief, niet = _suite_en_actief(ctx)
+    d = ctx.drempels["verwachtingen"]
+    context, _ = _batchdefinitie()
+    gxs = context.suites.add_or_update(gx_suite(suite, actief, ctx.drempels))
+    per_id = {e.id: v for e, v in zip(gxs.expectations, actief)}
+    opgeteld = {v.naam: Optelling(v, instelling(ctx.drempels, suite.tabel, v), d["voorbeelden"]) for v in actief}
+    kolommen = [r[0] for r in ctx.con.sql(f"DESCRIBE {suite.tabel}").fetchall()]
+    query = _query(suite, actief, kolommen, lev).replace(
+        "t.leverdatum = ?", f"t.leverdatum = DATE '{ctx.levering.leverdatum.isoformat()}'")
+    # examples in file order, as GX's pandas engine gives them: staged rows are inserted in file order and
+    # DuckDB keeps insertion order (preserve_insertion_order), so no sort of the whole delivery is needed
+    rijen = ctx.con.sql(f"SELECT count(*) FROM {suite.tabel} WHERE leverdatum = ?",
+                        params=[ctx.levering.leverdatum]).fetchall()[0][0]
+    formaat = {"result_format": "SUMMARY", "partial_unexpected_count": d["voorbeelden"],
+               "unexpected_index_column_names": [k for k in INDEX if k in kolommen]}
+    # the rows of this delivery with their derived columns, computed once into an in-memory database that
+    # every DuckDB cursor of this database instance sees; GX's metric queries read that table
+    ctx.con.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {GX_SCHEMA}")
+    ctx.con.execute(f"CREATE OR REPLACE TABLE {GX_SCHEMA}.{suite.tabel} AS {query}")
+    try:
+        with sql_batch(context, ctx.con, suite.tabel, f"SELECT * FROM {GX_SCHEMA}.{suite.tabel}") as batch:
+            uitslag = batch.validate(gxs, result_format=formaat)
+    finally:
+        ctx.con.execute(f"DROP TABLE IF EXISTS {GX_SCHEMA}.{suite.tabel}")
+    for r in uitslag.results:
+        opgeteld[per_id[r.expectation_config.id].naam].tel(r)
+    resultaat = _samengevoegd(uitslag, gxs, per_id, opgeteld, suite, ctx, 1, rijen)
+    bewaar(ctx, gxs, resultaat)
+    controle = _controle(suite, opgeteld, niet, rijen, 1, time.monotonic() - start)
+    return controle, resultaat
+
+
+class _Verbinding:
+    """A DB-API connection for SQLAlchemy over a cursor of the run's DuckDB connection, whose cursors are each
+    a DuckDB cursor of their own.
+
+    The workaround of great_expectations#10738: duckdb-engine hands SQLAlchemy the connection itself as its
+    cursor, so the rollback SQLAlchemy performs when GX closes the connection after `execute_query` discards
+    the pending result and GX reads no rows (IndexError in `resolve_metric_bundle`). With a cursor per
+    statement the result outlives the rollback. Only public APIs: SQLAlchemy's `creator`, duckdb-engine's
+    `ConnectionWrapper`/`CursorWrapper`, DuckDB's `cursor()`."""
+
+    def __new__(cls, con):
+        from duckdb_engine import ConnectionWrapper, CursorWrapper
+
+        class Verbinding(ConnectionWrapper):
+            def __init__(self, c):
+                super().__init__(c)
+                self._basis = c
+
+            def cursor(self):
+                return CursorWrapper(self._basis.cursor(), self)
+
+        return Verbinding(con.cursor())
+
+
+@contextmanager
+def sql_batch(context, con, naam: str, query: str):
+    """A GX batch of `query` on the run's DuckDB database through GX's SQL execution engine.
+
+    DuckDB's SQLAlchemy dialect derives from PostgreSQL's, but GX recognises dialects by name and so does
+    not know how to write a regex for it; we tell the engine (its public `dialect_module`) that the dialect
+    is PostgreSQL's, whose `~` DuckDB implements. tests/checks/test_gx_sql.py holds the results of this path
+    equal to GX's pandas engine on the same rows: a GX upgrade that changes either fails that test."""
+    import sqlalchemy as sa
+
+    bron = context.data_sources.add_or_update_sql(
+        f"duckdb_{naam}", connection_string="duckdb:///:memory:",
+        kwargs={"creator": lambda: _Verbinding(con), "poolclass": sa.pool.StaticPool})
+    motor = bron.get_execution_engine()
+    motor.dialect_module = sa.dialects.postgresql
+    try:
+        yield bron.add_query_asset(naam, query=query).add_batch_definition_whole_table("alles").get_batch()
+    finally:
+        motor.engine.dispose()
+        context.data_sources.delete(f"duckdb_{naam}")
+
+
+def valideer_pandas(ctx: Context) -> dict:
+    """The reference path: the same suite on pandas batches streamed from DuckDB (GX's pandas engine).
+    Kept to hold the SQL path equal to it (tests/checks/test_gx_sql.py); returns GX's result JSON."""
+    suite, lev, actief, niet = _suite_en_actief(ctx)
     d = ctx.drempels["verwachtingen"]
     context, batchdef = _batchdefinitie()
     gxs = context.suites.add_or_update(gx_suite(suite, actief, ctx.drempels))
@@ -180,10 +271,7 @@ def valideer(ctx: Context) -> tuple[Controle, dict | None]:
     if batches == 0:  # an empty delivery still gets its (trivially met) verdict and a page in the Data Docs
         eerste = _valideer_batch(batchdef, gxs, lezer.schema.empty_table().to_pandas(date_as_object=False),
                                  formaat, per_id, opgeteld)
-    resultaat = _samengevoegd(eerste, gxs, per_id, opgeteld, suite, ctx, batches, rijen)
-    bewaar(ctx, gxs, resultaat)
-    controle = _controle(suite, opgeteld, niet, rijen, batches, time.monotonic() - start)
-    return controle, resultaat
+    return _samengevoegd(eerste, gxs, per_id, opgeteld, suite, ctx, batches, rijen)
 
 
 def _valideer_batch(batchdef, gxs, frame, formaat, per_id, opgeteld):

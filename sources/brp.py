@@ -1,7 +1,6 @@
 """BRP extract (persons, address history, relations) with BAG address data; delivered monthly."""
-import polars as pl
 
-from sources.contract import BSN, ENUM, GBADATUM, INT, POSTCODE, REGEX, TEKST, Bestand, Kolom, Verwijzing
+from sources.contract import BSN, ENUM, GBADATUM, INT, POSTCODE, REGEX, TEKST, Bestand, Kolom, Verwijzing, niet_voor
 
 GEBRUIKSDOELEN = ("woonfunctie", "kantoorfunctie", "winkelfunctie", "industriefunctie", "logiesfunctie",
                   "overige gebruiksfunctie")
@@ -39,8 +38,7 @@ VERBLIJFPLAATSEN = Bestand("brp", "verblijfplaatsen.csv", (
     Kolom("datum_aanvang", GBADATUM, verplicht=True),
     Kolom("datum_einde", GBADATUM),
 ), verwijzingen=(Verwijzing("bsn", "personen.csv", "bsn"), Verwijzing("adres_id", "adressen.csv", "adres_id")),
-    regels=(("datum_einde: ligt voor datum_aanvang",
-             pl.col("datum_einde").is_null() | (pl.col("datum_einde") >= pl.col("datum_aanvang"))),),
+    regels=(niet_voor("datum_einde", "datum_aanvang"),),
     omschrijving="Adreshistorie")
 
 RELATIES = Bestand("brp", "relaties.csv", (

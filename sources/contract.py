@@ -39,6 +39,29 @@ class Verwijzing:
 
 
 @dataclass(frozen=True)
+class RijRegel:
+    """A cross-column row rule: its reason, and the same acceptable-row test as a polars expression (the
+    pandera row model) and as DuckDB SQL (the ingestion engine). NULL/null counts as acceptable in both;
+    tests/sources/test_regels_sql.py holds the two renderings equal."""
+
+    reden: str
+    polars: pl.Expr
+    sql: str
+
+
+def niet_voor(later: str, eerder: str) -> RijRegel:
+    """`later` is not before `eerder` (text comparison of the raw values; an empty side passes)."""
+    return RijRegel(f"{later}: ligt voor {eerder}", pl.col(later).is_null() | (pl.col(later) >= pl.col(eerder)),
+                    f'"{later}" IS NULL OR "{later}" >= "{eerder}"')
+
+
+def past_niet(kolom: str, reden: str, patroon: str) -> RijRegel:
+    """`kolom` does not match `patroon` (an empty value passes)."""
+    return RijRegel(f"{kolom}: {reden}", pl.col(kolom).is_null() | ~pl.col(kolom).str.contains(patroon),
+                    f'"{kolom}" IS NULL OR NOT regexp_matches("{kolom}", {sql_tekst(re2(patroon))})')
+
+
+@dataclass(frozen=True)
 class Bestand:
     """One file of a source's delivery."""
 
@@ -47,7 +70,7 @@ class Bestand:
     kolommen: tuple[Kolom, ...]
     sleutel: tuple[str, ...] = ()  # primary key: duplicates are quarantined (all copies)
     verwijzingen: tuple[Verwijzing, ...] = ()
-    regels: tuple[tuple[str, pl.Expr], ...] = ()  # cross-column row rules: (reason, ok-expression on raw text)
+    regels: tuple[RijRegel, ...] = ()  # cross-column row rules on the raw text
     omschrijving: str = ""
 
     @property
@@ -194,3 +217,145 @@ def duckdb_type(k: Kolom) -> list[tuple[str, str]]:
 
 
 BRONNEN = ("brp", "ib", "suwi", "rdw", "gemeente")
+
+
+# --- the same rules as DuckDB SQL ------------------------------------------------------------------
+# The ingestion engine evaluates the rules inside DuckDB, in one pass over a file. Each SQL form below
+# gives exactly what the polars form above gives on every text, including its quirks: polars' regex
+# `\d` and `\s` are Unicode classes (RE2's are ASCII), its casts read ASCII digits only, its dates
+# follow chrono (leading whitespace and a sign are allowed, trailing text is not), `to_uppercase` maps
+# ß and the Latin ligatures to capitals, and a NULL inside a rule counts as acceptable (fill_null(True)).
+
+WIT = (r"[\t\n\x{0B}\f\r \x{85}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}"
+       r"\x{3000}]")  # Unicode White_Space = Rust's \s
+_HOOFDLETTERS = (("ß", "SS"), ("ﬀ", "FF"), ("ﬁ", "FI"), ("ﬂ", "FL"), ("ﬃ", "FFI"), ("ﬄ", "FFL"), ("ﬅ", "ST"),
+                 ("ﬆ", "ST"))
+
+
+def re2(patroon: str) -> str:
+    """A Rust-regex pattern of the contract as RE2 with the same meaning (Unicode \\d and \\s)."""
+    if "[" in patroon and "\\s" in patroon:
+        raise ValueError(f"\\s inside a character class is not translated: {patroon}")
+    return patroon.replace(r"\d", r"\p{Nd}").replace(r"\s", WIT)
+
+
+def sql_tekst(tekst: str) -> str:
+    return "'" + tekst.replace("'", "''") + "'"
+
+
+def _sql_digits(c: str, n: int) -> str:
+    return f"regexp_matches({c}, '^\\p{{Nd}}{{{n}}}$')"
+
+
+def _sql_hoofdletters(x: str) -> str:
+    for van, naar in _HOOFDLETTERS:
+        x = f"replace({x}, '{van}', '{naar}')"
+    return f"upper({x})"
+
+
+def sql_postcode(c: str) -> str:
+    return _sql_hoofdletters(f"regexp_replace({c}, '{WIT}', '', 'g')")
+
+
+def sql_kenteken(c: str) -> str:
+    return _sql_hoofdletters(f"regexp_replace({c}, '[-{WIT[1:]}', '', 'g')")
+
+
+def sql_int(x: str) -> str:
+    """polars' strict=False cast of text to an integer: ASCII digits with an optional sign, else NULL."""
+    return f"CASE WHEN regexp_matches({x}, '^[+-]?[0-9]+$') THEN TRY_CAST({x} AS BIGINT) END"
+
+
+def sql_datum(c: str) -> str:
+    """polars `str.to_date('%Y-%m-%d', strict=False)`: chrono's reading of the text, or NULL. The canonical
+    form takes the short way; any other text is read the way chrono reads it."""
+    delen = f"regexp_extract({c}, '^{WIT}*([+-][0-9]+|[0-9]{{1,4}})-{WIT}*([0-9]{{1,2}})-{WIT}*([0-9]{{1,2}})$', " \
+            "['j', 'm', 'd'])"
+    j, m, d = (f"TRY_CAST(({delen}).{x} AS BIGINT)" for x in "jmd")
+    return (f"CASE WHEN regexp_matches({c}, '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}$') THEN "
+            f"try_strptime({c}, '%Y-%m-%d')::DATE WHEN abs({j}) <= 262143 THEN try(make_date({j}, {m}, {d})) END")
+
+
+def _sql_cijfers(x: str) -> str:
+    """polars' cast of a run of Unicode digits (\\d) to an integer: ASCII digits only. Used only where the
+    rule already requires digits (elsewhere the value cannot change the verdict), so a plain TRY_CAST,
+    which would also read ' 5' or '1_0', meets only digit runs."""
+    return f"TRY_CAST({x} AS INTEGER)"
+
+
+def _sql_gba_delen(c: str) -> tuple[str, str, str]:
+    return tuple(_sql_cijfers(f"substr({c}, {a}, {n})") for a, n in ((1, 4), (5, 2), (7, 2)))
+
+
+def _sql_gba_geldig(c: str) -> str:
+    j, m, d = _sql_gba_delen(c)
+    # a real calendar date; guarded by CASE so that no invalid date is ever built (no per-row exceptions)
+    volledig = (f"coalesce(CASE WHEN {m} BETWEEN 1 AND 12 AND {d} BETWEEN 1 AND 31 THEN "
+                f"{d} <= dayofmonth(last_day(make_date({j}, {m}, 1))) END, false)")
+    return (f"{_sql_digits(c, 8)} AND ({j} >= 1800) AND ((({m} = 0) AND ({d} = 0)) OR "
+            f"(({m} >= 1) AND ({m} <= 12) AND ({d} = 0)) OR (({m} >= 1) AND ({d} >= 1) AND {volledig}))")
+
+
+def _sql_elfproef(c: str) -> str:
+    som = " + ".join(f"{w} * {_sql_cijfers(f'substr({c}, {i + 1}, 1)')}"
+                     for i, w in enumerate((9, 8, 7, 6, 5, 4, 3, 2, -1)))
+    return f"((({som}) % 11 = 0) AND ({c} <> '000000000'))"
+
+
+def validiteitsregels_sql(k: Kolom) -> list[tuple[str, str]]:
+    """`validiteitsregels` as (reason, SQL that is TRUE when the row fails it) over the raw text column."""
+    c = f'"{k.naam}"'
+    t = k.type
+    if t == BSN:
+        spaties = f"regexp_matches({c}, '{WIT}')"
+        compact = f"regexp_replace({c}, '{WIT}', '', 'g')"
+        regels = [("bevat spaties", f"NOT {spaties}"),
+                  ("8 cijfers (voorloopnul verloren?)", f"{spaties} OR NOT {_sql_digits(compact, 8)}"),
+                  ("geen 9 cijfers", f"{spaties} OR {_sql_digits(c, 8)} OR {_sql_digits(c, 9)}"),
+                  ("voldoet niet aan de 11-proef", f"NOT {_sql_digits(c, 9)} OR {_sql_elfproef(c)}")]
+    elif t == DATUM:
+        regels = [("geen geldige datum (JJJJ-MM-DD)", f"{sql_datum(c)} IS NOT NULL")]
+    elif t == GBADATUM:
+        regels = [("geen geldige gbadatum (JJJJMMDD, 00 = onbekend)", _sql_gba_geldig(c))]
+    elif t in (CENT, INT):
+        geheel = r"regexp_matches(" + c + r", '^-?\p{Nd}+$')"
+        regels = [("geen geheel getal", geheel)]
+        if k.minimum is not None:
+            regels.append((f"kleiner dan {k.minimum}", f"NOT {geheel} OR ({sql_int(c)} >= {k.minimum})"))
+    elif t in (ENUM, VLAG):
+        waarden = list(k.waarden or ("0", "1"))
+        regels = [(f"onbekende waarde (toegestaan: {', '.join(waarden)})",
+                   f"{c} IN ({', '.join(sql_tekst(w) for w in waarden)})")]
+    elif t == REGEX:
+        regels = [(f"onjuist formaat ({k.patroon})", f"regexp_matches({c}, {sql_tekst(re2(k.patroon))})")]
+    elif t == POSTCODE:
+        regels = [("geen geldige postcode (1234AB)", f"regexp_matches({sql_postcode(c)}, '^[1-9]\\p{{Nd}}{{3}}[A-Z]{{2}}$')")]
+    elif t == KENTEKEN:
+        regels = [("geen geldig kenteken", f"regexp_matches({sql_kenteken(c)}, '^[A-Z0-9]{{6}}$')")]
+    else:
+        regels = []
+    return [(f"{k.naam}: {reden}", f"({c} IS NOT NULL AND coalesce(NOT ({ok}), false))") for reden, ok in regels]
+
+
+def getypeerde_kolommen_sql(k: Kolom) -> list[str]:
+    """`getypeerde_kolommen` as SQL expressions over the raw text, in the order of `duckdb_type`."""
+    c = f'"{k.naam}"'
+    t = k.type
+    if t == DATUM:
+        return [sql_datum(c)]
+    if t == GBADATUM:
+        j, m, d = _sql_gba_delen(c)
+        m1, d1 = f"greatest({m}, 1)", f"greatest({d}, 1)"
+        vroegst = f"try(make_date({j}, {m1}, {d1}))"
+        laatst = (f"CASE WHEN {m} = 0 THEN try(make_date({j}, 12, 31)) WHEN {d} = 0 THEN "
+                  f"try(last_day(make_date({j}, {m1}, 1))) ELSE try(make_date({j}, {m1}, {d1})) END")
+        return [c, vroegst, laatst]
+    if t in (CENT, INT):
+        return [sql_int(c)]
+    if t == VLAG:
+        return [f"({c} = '1')"]
+    if t == POSTCODE:
+        return [sql_postcode(c)]
+    if t == KENTEKEN:
+        return [sql_kenteken(c)]
+    return [c]

@@ -1,7 +1,6 @@
 """The municipality's own benefits administration: dossiers, investigations, reported income (daily)."""
-import polars as pl
 
-from sources.contract import BSN, CENT, DATUM, ENUM, INT, REGEX, TEKST, VLAG, Bestand, Kolom
+from sources.contract import BSN, CENT, DATUM, ENUM, INT, REGEX, TEKST, VLAG, Bestand, Kolom, niet_voor
 
 THEMA_IDS = ("vermogen_voertuigen", "vermogen_bank", "huisvesting_bezetting", "huisvesting_kostendelers")
 
@@ -15,9 +14,7 @@ UITKERINGEN = Bestand("gemeente", "uitkeringen.csv", (
     Kolom("datum_aanvang", DATUM, verplicht=True),
     Kolom("datum_einde", DATUM),
     Kolom("kwetsbaar", VLAG, verplicht=True),
-), sleutel=("dossier_id",), regels=(
-    ("datum_einde: ligt voor datum_aanvang",
-     pl.col("datum_einde").is_null() | (pl.col("datum_einde") >= pl.col("datum_aanvang"))),),
+), sleutel=("dossier_id",), regels=(niet_voor("datum_einde", "datum_aanvang"),),
     omschrijving="Uitkeringsdossiers")
 
 ONDERZOEKEN = Bestand("gemeente", "onderzoeken.csv", (

@@ -1,14 +1,23 @@
 """The one CSV reader, row model and quarantine writer for every delivered file.
 
-Flow per file: DuckDB parses the contract's CSV dialect (rows it cannot parse are kept with their
-line), a pandera (polars) row model built from the file's `Bestand` finds invalid values,
-duplicates and broken cross-column rules, a lookup finds orphans; every failing row goes to
-`quarantaine` with file, line, raw values and reasons, the rest is typed and staged. Delivered =
-accepted + quarantined, always.
+The row model is defined once per file from its `Bestand` (sources/contract.py): as a pandera (polars)
+schema — the definition and the report (`rijmodel`, `redenen_per_rij`) — and compiled to DuckDB SQL, the
+engine (`lees_in`). One pass over the file inside DuckDB parses the contract's CSV dialect (unparsable
+lines are kept with their line), numbers the records, gives every row its reasons in the row model's
+order (required fields and validity per column, cross-column rules, then duplicate keys and orphans,
+which are facts of the whole delivery) and its content hash. Accepted rows are typed and staged with
+INSERT ... SELECT; only quarantined rows come to Python, to be kept with file, line, raw values and
+reasons. Delivered = accepted + quarantined, always.
+
+The next delivery of a file validates only what changed: a row whose content an earlier ingestion of the
+file judged under the same rule version (`regelversie`, a hash of the compiled rules) carries over its
+row verdict; duplicates and orphans are judged on the whole delivery every time. `lees_in_pandera` is the
+reference path (pandera on Python batches), kept to hold the engine equal to it in tests/sources.
 """
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from dataclasses import dataclass, field
 
 import duckdb
@@ -17,7 +26,8 @@ import pandera.polars as pa
 import polars as pl
 
 from kern import opslag
-from sources.contract import Bestand, duckdb_type, getypeerde_kolommen, validiteitsregels
+from sources.contract import (Bestand, duckdb_type, getypeerde_kolommen, getypeerde_kolommen_sql, sql_tekst,
+                              validiteitsregels, validiteitsregels_sql)
 from sources.levering import CSV_OPTIES, Levering, kolomtypes
 
 CODEVERSIE = "1"  # bump when the reading or validation rules change: forces re-ingestion
@@ -34,6 +44,7 @@ class Inlezing:
     redenen: dict[str, int] = field(default_factory=dict)  # reason -> rows
     extra_kolommen: list[str] = field(default_factory=list)
     hergebruikt: bool = False  # same file was staged before with the same rules
+    rij_voor_rij: int | None = None  # rows validated row by row; the others carried over their verdict
 
 
 def rijmodel(spec: Bestand, uniek: bool = True) -> pa.DataFrameSchema:
@@ -54,7 +65,7 @@ def rijmodel(spec: Bestand, uniek: bool = True) -> pa.DataFrameSchema:
     }
     return pa.DataFrameSchema(
         kolommen,
-        checks=[check(reden, ok.fill_null(True)) for reden, ok in spec.regels],
+        checks=[check(r.reden, r.polars.fill_null(True)) for r in spec.regels],
         unique=list(spec.sleutel) if uniek and len(spec.sleutel) > 1 else None,
         report_duplicates="all",
         name=spec.naam,
@@ -66,7 +77,7 @@ def _voorselectie(spec: Bestand) -> pl.Expr:
     expressions, fused into one pass. Pandera then validates only the rows this does not pass."""
     regels = [ok for k in spec.kolommen for _, ok in validiteitsregels(k)]
     regels += [pl.col(k.naam).is_not_null() for k in spec.kolommen if k.verplicht]
-    regels += [ok.fill_null(True) for _, ok in spec.regels]
+    regels += [r.polars.fill_null(True) for r in spec.regels]
     return pl.all_horizontal(regels) if regels else pl.lit(True)
 
 
@@ -181,9 +192,9 @@ def _beoordeel(spec: Bestand, frame: pl.DataFrame, dubbel: pl.DataFrame, wezen: 
     return frame
 
 
-def lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand) -> Inlezing:
-    """Ingest one file of an accepted delivery into its staged table and the quarantine, in batches and in
-    one transaction: a rerun of the same delivery replaces its rows."""
+def lees_in_pandera(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand) -> Inlezing:
+    """The reference path: the pandera (polars) row model on Python batches. Same outcome as `lees_in`, which
+    runs the same rules compiled to SQL inside DuckDB; kept to hold the two equal (tests/sources)."""
     feiten = levering.bestanden[spec.naam]
     sleutel = {"bron": spec.bron, "leverdatum": levering.leverdatum, "bestand": spec.naam}
     versie = codeversie(spec)
@@ -247,6 +258,193 @@ def lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand) -
             **{k: pl.lit(v) for k, v in sleutel.items()}).select(quarantaine_kolommen))
         inlezing = Inlezing(spec, geleverd=feiten["rijen"], geaccepteerd=geaccepteerd,
                             quarantaine=sum(redenen.values()), redenen=redenen, extra_kolommen=feiten["extra"])
+        if inlezing.geaccepteerd + inlezing.quarantaine != inlezing.geleverd:
+            # An invariant, not a data problem: the manifest check already matched the parsed records.
+            raise RuntimeError(f"{spec.bron}/{spec.naam}: geleverd {inlezing.geleverd} != geaccepteerd "
+                               f"{inlezing.geaccepteerd} + quarantaine {inlezing.quarantaine}")
+        opslag.verwijder(con, "bestand_tellingen", sleutel)
+        opslag.voeg_toe(con, "bestand_tellingen", pl.DataFrame([{
+            **sleutel, "sha256": feiten["sha256"], "geleverd": inlezing.geleverd,
+            "geaccepteerd": inlezing.geaccepteerd, "quarantaine": inlezing.quarantaine,
+            "extra_kolommen": ",".join(inlezing.extra_kolommen), "codeversie": versie}]))
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return inlezing
+
+
+# --- the engine: the row model compiled to SQL, one pass over the file inside DuckDB ----------------
+
+def redenen_sql(spec: Bestand, leverdatum, heel_bestand: bool = True) -> list[tuple[str, str]]:
+    """Every reason a row can fail, in the order the row model reports them, as (reason, SQL that is TRUE
+    when the row fails it) over the raw text columns: per column (contract order) 'required' and its
+    validity rules, then the cross-column rules, then duplicate keys and orphans (whole-file facts)."""
+    uit: list[tuple[str, str]] = []
+    for k in spec.kolommen:
+        if k.verplicht:
+            uit.append((f"{k.naam}: verplicht veld is leeg", f'"{k.naam}" IS NULL'))
+        uit += validiteitsregels_sql(k)
+    uit += [(r.reden, f"coalesce(NOT ({r.sql}), false)") for r in spec.regels]
+    if not heel_bestand:
+        return uit
+    if spec.sleutel:
+        sleutel = ", ".join(f'"{k}"' for k in spec.sleutel)
+        gevuld = " AND ".join(f'"{k}" IS NOT NULL' for k in spec.sleutel)
+        uit.append(("duplicaat", f"CASE WHEN {gevuld} THEN count(*) OVER (PARTITION BY {sleutel}) > 1 ELSE false END"))
+    for v in spec.verwijzingen:
+        doel = f"{spec.bron}_{v.bestand.removesuffix('.csv')}"
+        uit.append((f"{v.kolom}: komt niet voor in {v.bestand}",
+                    f'coalesce("{v.kolom}" IS NOT NULL AND "{v.kolom}" NOT IN (SELECT {v.doelkolom} FROM {doel} '
+                    f"WHERE leverdatum = DATE '{leverdatum.isoformat()}'), false)"))
+    return uit
+
+
+def reden_sql(spec: Bestand, leverdatum, heel_bestand: bool = True) -> str:
+    """One text column: NULL for an acceptable row, else its reasons joined by '; '."""
+    delen = ", ".join(f"CASE WHEN {fout} THEN {sql_tekst(reden)} END"
+                      for reden, fout in redenen_sql(spec, leverdatum, heel_bestand))
+    return f"nullif(concat_ws('; ', {delen}), '')" if delen else "NULL::VARCHAR"
+
+
+def bestand_reden_sql(spec: Bestand, leverdatum, rij: str) -> str:
+    """The full reasons of a row from its row-rule verdict `rij` (a column) and the whole-file facts
+    (duplicate keys, orphans), which are always computed on the whole delivery."""
+    alleen_rij = len(redenen_sql(spec, leverdatum, heel_bestand=False))
+    heel = redenen_sql(spec, leverdatum)[alleen_rij:]
+    delen = "".join(f", CASE WHEN {fout} THEN {sql_tekst(reden)} END" for reden, fout in heel)
+    return f"nullif(concat_ws('; ', {rij}{delen}), '')"
+
+
+def regelversie(spec: Bestand) -> str:
+    """The rule version of a file: a hash of its compiled rules and typing (not of the delivery)."""
+    tekst = "|".join([CODEVERSIE, repr(spec), *(f"{r}={s}" for r, s in redenen_sql(spec, date(2000, 1, 1))),
+                      *(e for k in spec.kolommen for e in getypeerde_kolommen_sql(k))])
+    return hashlib.sha256(tekst.encode()).hexdigest()[:12]
+
+
+AFGEKEURD = "_afgekeurd"
+OORDELEN = "rij_oordelen"  # per file the row-rule verdict of every row content of its latest ingestion  # DuckDB's rejects tables of the scan (temporary, per connection)
+
+
+def inhoud_sql(spec: Bestand) -> str:
+    """A row's content hash: 128 bits over its contract columns (NULL distinct from any text)."""
+    return f"md5_number(to_json([{', '.join(chr(34) + k + chr(34) for k in spec.kolomnamen)}]))"
+
+
+def _scan(pad, kolommen: list[str], spec: Bestand) -> str:
+    """The file's parsable records in file order, numbered from 0 (`_k`), the contract columns as text."""
+    return (f"SELECT row_number() OVER () - 1 AS _k, {', '.join(chr(34) + k + chr(34) for k in spec.kolomnamen)} "
+            f"FROM read_csv('{str(pad).replace(chr(39), chr(39) * 2)}', {CSV_OPTIES}, columns={kolomtypes(kolommen)}, "
+            f"store_rejects=true, rejects_table='{AFGEKEURD}', rejects_scan='{AFGEKEURD}_scan')")
+
+
+def _regel_sql(con: duckdb.DuckDBPyConnection) -> tuple[str, pl.DataFrame]:
+    """Line numbers as the contract counts them, and the unparsable lines: record k sits on line
+    k + 2 + #{i : r_i - i - 2 <= k} (r the sorted unparsable lines; header is line 1)."""
+    afgekeurd = con.sql(
+        "SELECT line::BIGINT AS regel, any_value(trim(csv_line, chr(10) || chr(13))) AS ruw, "
+        "string_agg(DISTINCT error_type::VARCHAR || ': ' || error_message, '; ') AS fout "
+        f"FROM {AFGEKEURD} GROUP BY line ORDER BY line").pl()
+    if afgekeurd.height == 0:
+        return "_k + 2", afgekeurd
+    drempels = ", ".join(str(r - i - 2) for i, r in enumerate(sorted(afgekeurd["regel"].to_list())))
+    return f"_k + 2 + len(list_filter([{drempels}], lambda x: x <= _k))", afgekeurd
+
+
+def _json_ruw(frame: pl.DataFrame, kolommen: list[str]) -> pl.Expr:
+    return pl.struct(kolommen).struct.json_encode().alias("ruwe_waarden")
+
+
+def lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, voortgang=None) -> Inlezing:
+    """Ingest one file of an accepted delivery into its staged table and the quarantine, in one transaction:
+    a rerun of the same delivery replaces its rows. One pass over the file inside DuckDB gives every row its
+    reasons (the row model compiled to SQL); accepted rows go into the staged table with INSERT ... SELECT,
+    only the quarantined rows come to Python (to encode their raw values)."""
+    feiten = levering.bestanden[spec.naam]
+    sleutel = {"bron": spec.bron, "leverdatum": levering.leverdatum, "bestand": spec.naam}
+    versie = regelversie(spec)
+    eerder = con.sql("SELECT geleverd, geaccepteerd, quarantaine, extra_kolommen FROM bestand_tellingen "
+                     "WHERE bron = ? AND leverdatum = ? AND bestand = ? AND sha256 = ? AND codeversie = ?",
+                     params=[spec.bron, levering.leverdatum, spec.naam, feiten["sha256"], versie]).fetchall()
+    if eerder:
+        g, a, q, extra = eerder[0]
+        redenen = dict(con.sql("SELECT reden, count(*) FROM quarantaine WHERE bron = ? AND leverdatum = ? "
+                               "AND bestand = ? GROUP BY reden", params=list(sleutel.values())).fetchall())
+        return Inlezing(spec, g, a, q, redenen, [e for e in (extra or "").split(",") if e], hergebruikt=True)
+
+    pad, kolommen = levering.pad / spec.naam, feiten["kolommen"]
+    types = [t for k in spec.kolommen if not k.bijzonder for t in duckdb_type(k)] + [
+        ("regel", "BIGINT"), ("leverdatum", "DATE")]
+    getypeerd = [e for k in spec.kolommen if not k.bijzonder for e in getypeerde_kolommen_sql(k)]
+    bijzonder = [k.naam for k in spec.kolommen if k.bijzonder]
+    bijzonder_tabel = f"audit.{spec.tabel}_bijzonder"
+    bijzonder_types = [(spec.sleutel[0], "VARCHAR") if spec.sleutel else ("bsn", "VARCHAR"),
+                       *[(b, "VARCHAR") for b in bijzonder], ("leverdatum", "DATE")]
+    quarantaine_kolommen = ["bron", "leverdatum", "bestand", "regel", "ruwe_waarden", "reden"]
+    lever = f"DATE '{levering.leverdatum.isoformat()}'"
+    namen = ", ".join(f'"{n}"' for n, _ in types)
+
+    con.execute("BEGIN TRANSACTION")
+    try:
+        opslag.maak(con, spec.tabel, types)
+        opslag.verwijder(con, spec.tabel, {"leverdatum": levering.leverdatum})
+        if bijzonder:
+            opslag.maak(con, bijzonder_tabel, bijzonder_types)
+            opslag.verwijder(con, bijzonder_tabel, {"leverdatum": levering.leverdatum})
+        opslag.verwijder(con, "quarantaine", sleutel)
+        for t in (AFGEKEURD, f"{AFGEKEURD}_scan"):
+            con.execute(f"DROP TABLE IF EXISTS temp.{t}")
+        # row rules only for rows whose content no earlier delivery of this file had under the same rules
+        rij = reden_sql(spec, levering.leverdatum, heel_bestand=False)
+        oordelen = opslag.bestaat_tabel(con, OORDELEN) and con.sql(
+            f"SELECT 1 FROM {OORDELEN} WHERE bron = ? AND bestand = ? AND regelversie = ? LIMIT 1",
+            params=[spec.bron, spec.naam, versie]).fetchall()
+        if oordelen:
+            bron_sql = (f"SELECT s.*, CASE WHEN o._h IS NULL THEN {rij} ELSE o.reden END AS _rij, "
+                        f"o._h IS NULL AS _nieuw FROM (SELECT *, {inhoud_sql(spec)} AS _h FROM ({_scan(pad, kolommen, spec)})) s "
+                        f"LEFT JOIN (SELECT inhoud AS _h, reden FROM {OORDELEN} WHERE bron = '{spec.bron}' AND "
+                        f"bestand = {sql_tekst(spec.naam)} AND regelversie = '{versie}') o USING (_h)")
+        else:
+            bron_sql = (f"SELECT *, {inhoud_sql(spec)} AS _h, {rij} AS _rij, true AS _nieuw "
+                        f"FROM ({_scan(pad, kolommen, spec)})")
+        beoordeel = (f"CREATE OR REPLACE TEMP TABLE _rijen AS SELECT *, "
+                     f"{bestand_reden_sql(spec, levering.leverdatum, '_rij')} AS reden FROM ({bron_sql})")
+        if voortgang is not None:
+            voortgang.volg(con, beoordeel, feiten["rijen"])
+        else:
+            con.execute(beoordeel)
+        regel, afgekeurd = _regel_sql(con)
+        geaccepteerd = con.execute(
+            f"INSERT INTO {spec.tabel} ({namen}) SELECT {', '.join(getypeerd)}, {regel}, {lever} FROM _rijen "
+            "WHERE reden IS NULL ORDER BY _k").fetchall()[0][0]
+        if bijzonder:  # special personal data: a separate table in the audit schema, never a theme input
+            con.execute(f"INSERT INTO {bijzonder_tabel} SELECT \"{spec.sleutel[0]}\", "
+                        f"{', '.join(chr(34) + b + chr(34) for b in bijzonder)}, {lever} FROM _rijen "
+                        "WHERE reden IS NULL ORDER BY _k")
+        slecht = con.sql(f"SELECT {regel} AS regel, {', '.join(chr(34) + k + chr(34) for k in spec.kolomnamen)}, "
+                         "reden FROM _rijen WHERE reden IS NOT NULL ORDER BY _k").pl()
+        rij_voor_rij = con.sql("SELECT count(*) FILTER (_nieuw) FROM _rijen").fetchall()[0][0]
+        # this delivery's row verdicts are what the next delivery of the file carries over
+        con.execute(f"CREATE TABLE IF NOT EXISTS {OORDELEN} (bron VARCHAR, bestand VARCHAR, regelversie VARCHAR, "
+                    "inhoud UHUGEINT, reden VARCHAR)")
+        con.execute(f"DELETE FROM {OORDELEN} WHERE bron = ? AND bestand = ?", [spec.bron, spec.naam])
+        con.execute(f"INSERT INTO {OORDELEN} SELECT DISTINCT '{spec.bron}', {sql_tekst(spec.naam)}, '{versie}', _h, _rij "
+                    "FROM _rijen")
+        con.execute("DROP TABLE _rijen")
+        slecht = slecht.select("regel", _json_ruw(slecht, spec.kolomnamen), "reden")
+        onleesbaar = afgekeurd.select(
+            pl.col("regel"), pl.struct(pl.col("ruw").alias("regel")).struct.json_encode().alias("ruwe_waarden"),
+            (pl.lit("regel niet leesbaar als CSV: ") + pl.col("fout")).alias("reden"))
+        redenen: dict[str, int] = {}
+        for deel in (slecht, onleesbaar):
+            for reden, n in deel.group_by("reden", maintain_order=True).len().iter_rows():
+                redenen[reden] = redenen.get(reden, 0) + n
+            opslag.voeg_toe(con, "quarantaine", deel.with_columns(
+                **{k: pl.lit(v) for k, v in sleutel.items()}).select(quarantaine_kolommen))
+        inlezing = Inlezing(spec, geleverd=feiten["rijen"], geaccepteerd=int(geaccepteerd),
+                            quarantaine=sum(redenen.values()), redenen=redenen, extra_kolommen=feiten["extra"],
+                            rij_voor_rij=int(rij_voor_rij))
         if inlezing.geaccepteerd + inlezing.quarantaine != inlezing.geleverd:
             # An invariant, not a data problem: the manifest check already matched the parsed records.
             raise RuntimeError(f"{spec.bron}/{spec.naam}: geleverd {inlezing.geleverd} != geaccepteerd "

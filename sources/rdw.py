@@ -1,7 +1,6 @@
 """RDW: vehicle registrations (tenaamstellingen) of benefit recipients and partners."""
-import polars as pl
 
-from sources.contract import BSN, ENUM, GBADATUM, INT, KENTEKEN, TEKST, Bestand, Kolom
+from sources.contract import BSN, ENUM, GBADATUM, INT, KENTEKEN, TEKST, Bestand, Kolom, past_niet
 
 VOERTUIGSOORTEN = ("Personenauto", "Bedrijfsauto", "Motorfiets", "Bromfiets", "Aanhangwagen", "Oplegger",
                    "Driewielig motorrijtuig")
@@ -16,9 +15,7 @@ TENAAMSTELLINGEN = Bestand("rdw", "tenaamstellingen.csv", (
     Kolom("handelsbenaming", TEKST),
     Kolom("datum_eerste_toelating", GBADATUM),
     Kolom("catalogusprijs", INT, minimum=0),
-), regels=(("datum_aanvang_tenaamstelling: geen volledige datum",
-            pl.col("datum_aanvang_tenaamstelling").is_null()
-            | ~pl.col("datum_aanvang_tenaamstelling").str.contains(r"^\d{4}(00\d{2}|\d{2}00)$")),),
+), regels=(past_niet("datum_aanvang_tenaamstelling", "geen volledige datum", r"^\d{4}(00\d{2}|\d{2}00)$"),),
     omschrijving="Tenaamstellingen van voertuigen")
 
 BESTANDEN = (TENAAMSTELLINGEN,)

@@ -1,7 +1,6 @@
 """Suwinet: UWV polis administration (income) and DUO study finance."""
-import polars as pl
 
-from sources.contract import BSN, CENT, DATUM, ENUM, TEKST, Bestand, Kolom
+from sources.contract import BSN, CENT, DATUM, ENUM, TEKST, Bestand, Kolom, niet_voor
 
 POLIS = Bestand("suwi", "polis.csv", (
     Kolom("bsn", BSN, verplicht=True),
@@ -11,7 +10,7 @@ POLIS = Bestand("suwi", "polis.csv", (
     Kolom("periode_start", DATUM, verplicht=True),
     Kolom("periode_einde", DATUM, verplicht=True),
     Kolom("bruto_cent", CENT, verplicht=True),
-), regels=(("periode_einde: ligt voor periode_start", pl.col("periode_einde") >= pl.col("periode_start")),),
+), regels=(niet_voor("periode_einde", "periode_start"),),
     omschrijving="Inkomsten per inkomstenverhouding en periode")
 
 STUDIEFINANCIERING = Bestand("suwi", "studiefinanciering.csv", (
@@ -19,8 +18,7 @@ STUDIEFINANCIERING = Bestand("suwi", "studiefinanciering.csv", (
     Kolom("soort", ENUM, verplicht=True, waarden=("WSF", "WTOS")),
     Kolom("datum_aanvang", DATUM, verplicht=True),
     Kolom("datum_einde", DATUM),
-), regels=(("datum_einde: ligt voor datum_aanvang",
-            pl.col("datum_einde").is_null() | (pl.col("datum_einde") >= pl.col("datum_aanvang"))),),
+), regels=(niet_voor("datum_einde", "datum_aanvang"),),
     omschrijving="Studiefinanciering (WSF 2000) en WTOS")
 
 BESTANDEN = (POLIS, STUDIEFINANCIERING)

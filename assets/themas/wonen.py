@@ -6,7 +6,10 @@ who may have died by P does not count.
 """
 from __future__ import annotations
 
+import hashlib
+
 import polars as pl
+
 
 from assets.themas.kader import Invoer, gba_onvolledig
 
@@ -37,10 +40,28 @@ def woonadressen(inv: Invoer, *, personen: pl.Series | None = None, adressen: pl
     return woon.join(overleden, on="bsn", how="anti")
 
 
+_GEDEELD: dict[str, tuple[pl.DataFrame, pl.DataFrame]] = {}  # a few entries: one per database and peildatum
+
+
 def bewoners(inv: Invoer, huishoudens: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The woonadressen of the given persons, and everyone who surely lives at those addresses."""
-    eigen = woonadressen(inv, personen=huishoudens)
-    return eigen, woonadressen(inv, adressen=eigen["adres_id"])
+    """The woonadressen of the given persons, and everyone who surely lives at those addresses.
+
+    Derived once per peildatum and BRP delivery for a set of persons and shared by both housing themes,
+    which ask it for the same households. Kept in the process's memory, not in DuckDB: analysis tables
+    hold no BSN (tests/lineage/test_pseudoniem.py); a run's steps share one process (in-process executor)."""
+    database = inv.con.sql("SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+                           ).fetchall()[0][0]
+    # the BRP files as staged (content and rule version): a corrected delivery on the same date is a new key
+    staged = inv.con.sql("SELECT string_agg(bestand || sha256 || codeversie, ',' ORDER BY bestand) FROM bestand_tellingen "
+                         "WHERE bron = 'brp' AND leverdatum = ?", params=[inv.leverdatum("brp")]).fetchall()[0][0]
+    sleutel = hashlib.sha256("\n".join([str(database), str(staged), inv.peildatum.isoformat(), str(inv.leverdatum("brp")),
+                                        *sorted(huishoudens.drop_nulls().unique().to_list())]).encode()).hexdigest()
+    if sleutel not in _GEDEELD:
+        eigen = woonadressen(inv, personen=huishoudens)
+        while len(_GEDEELD) >= 4:
+            _GEDEELD.pop(next(iter(_GEDEELD)))
+        _GEDEELD[sleutel] = (eigen, woonadressen(inv, adressen=eigen["adres_id"]))
+    return _GEDEELD[sleutel]
 
 
 def adresregel(postcode, huisnummer, huisletter, toevoeging, woonplaats) -> str:

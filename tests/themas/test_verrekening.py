@@ -49,3 +49,15 @@ def test_verrekening_known_answers(tmp_path):
     ]
     assert lijst["bsn"].to_list() == [bsn(1), bsn(1), bsn(3)]
     assert "suwi.polis.bruto_cent" in lijst["bronnen"][0]
+
+
+def test_set_based_query_equals_polars_rendering_on_demo_data(tmp_path):
+    from sources.demo_data import genereer
+
+    genereer(tmp_path / "landing", schaal=20_000, seed=11, peildatum=P)
+    con = staged(tmp_path / "landing", tmp_path / "werk", P)
+    inv, par = Invoer(con, P, verrekening.VELDEN), kader.laad_parameters(PARAMETERS)
+    lijst = verrekening.bereken(inv, par)
+    assert lijst.height > 10
+    assert lijst.schema == verrekening.bereken_polars(inv, par).schema
+    assert lijst.rows() == verrekening.bereken_polars(inv, par).rows()

@@ -1,0 +1,94 @@
+"""The next night validates only what changed: rows whose content an earlier ingestion of the same file
+already judged (under the same rules) carry over their row verdict; duplicates and orphans are judged on the
+whole delivery. Every case gives exactly the quarantine and staged rows of a full validation."""
+from dataclasses import replace
+from datetime import date
+
+from kern import opslag
+from sources import brp, levering
+from sources.contract import ENUM, Kolom
+from sources.inlezen import lees_in
+from tests.bouwer import Landing, adres, bsn, persoon, woont
+
+P1, P2 = date(2026, 9, 15), date(2026, 10, 31)
+BASIS = {"personen": [persoon(i) for i in range(1, 7)], "adressen": [adres(1), adres(2)],
+         "verblijfplaatsen": [woont(i, 1 + i % 2) for i in range(1, 7)],
+         "relaties": [{"bsn": bsn(1), "relatie_bsn": bsn(2), "soort": "H", "datum_aanvang": "20100101"}]}
+
+
+def _ingest(con, landing, peildatum, specs):
+    lev = levering.kies(landing, "brp", peildatum)
+    assert lev.geaccepteerd, lev.reden
+    return {s.stam: lees_in(con, lev, s) for s in specs}
+
+
+def _uitkomst(con, leverdatum):
+    q = con.sql("SELECT bestand, regel, ruwe_waarden, reden FROM quarantaine WHERE leverdatum = ? "
+                "ORDER BY bestand, regel", params=[leverdatum]).fetchall()
+    staged = {t: con.sql(f"SELECT * FROM {t} WHERE leverdatum = ? ORDER BY regel", params=[leverdatum]).fetchall()
+              for t in ("brp_personen", "brp_adressen", "brp_verblijfplaatsen", "brp_relaties")}
+    return q, staged
+
+
+def nacht(tmp_path, tweede: dict, eerste: dict | None = None, specs_tweede=brp.BESTANDEN):
+    """Delivery 1, then delivery 2 incrementally; and delivery 2 validated in full in a fresh werkmap.
+    Asserts both give the same quarantine and staged rows; returns the incremental ingestion of night 2."""
+    landing = Landing(tmp_path / "landing")
+    landing.levering("brp", "2026-09-01", **{**BASIS, **(eerste or {})})
+    landing.levering("brp", "2026-10-01", **{**BASIS, **tweede})
+    con = opslag.verbind(tmp_path / "incrementeel")
+    _ingest(con, tmp_path / "landing", P1, brp.BESTANDEN)
+    nacht2 = _ingest(con, tmp_path / "landing", P2, specs_tweede)
+    vol = Landing(tmp_path / "vol")
+    vol.levering("brp", "2026-10-01", **{**BASIS, **tweede})
+    con_vol = opslag.verbind(tmp_path / "volledig")
+    volledig = _ingest(con_vol, tmp_path / "vol", P2, specs_tweede)
+    assert _uitkomst(con, date(2026, 10, 1)) == _uitkomst(con_vol, date(2026, 10, 1))
+    assert all(volledig[s].rij_voor_rij == volledig[s].geleverd for s in volledig)
+    return nacht2, _uitkomst(con, date(2026, 10, 1))[0]
+
+
+def test_changed_row_becomes_invalid(tmp_path):
+    personen = [persoon(i) for i in range(1, 7)]
+    personen[2] = persoon(3, geslacht="X")
+    n, q = nacht(tmp_path, {"personen": personen})
+    assert [(b, r, reden) for b, r, _, reden in q] == [
+        ("personen.csv", 4, "geslacht: onbekende waarde (toegestaan: M, V, O)"),
+        ("verblijfplaatsen.csv", 4, "bsn: komt niet voor in personen.csv")]  # unchanged row, now an orphan
+    assert n["personen"].rij_voor_rij == 1 and n["verblijfplaatsen"].rij_voor_rij == 0
+
+
+def test_invalid_row_corrected(tmp_path):
+    fout = [persoon(i) for i in range(1, 7)]
+    fout[1] = {**persoon(2), "geboortedatum": "19801301"}
+    n, q = nacht(tmp_path, {}, eerste={"personen": fout})
+    assert q == [] and n["personen"].rij_voor_rij == 1 and n["personen"].geaccepteerd == 6
+
+
+def test_row_deleted(tmp_path):
+    n, q = nacht(tmp_path, {"adressen": [adres(1)], "verblijfplaatsen": [woont(i, 1) for i in range(1, 7)]})
+    assert q == [] and n["adressen"].rij_voor_rij == 0 and n["adressen"].geaccepteerd == 1
+
+
+def test_duplicate_appearing(tmp_path):
+    n, q = nacht(tmp_path, {"personen": [persoon(i) for i in range(1, 7)] + [persoon(2, geslacht="M")]})
+    assert [(r, reden) for b, r, _, reden in q if b == "personen.csv"] == [(3, "duplicaat"), (8, "duplicaat")]
+    assert n["personen"].rij_voor_rij == 1  # the unchanged first copy carried its (clean) row verdict
+
+
+def test_reference_broken_because_another_file_changed(tmp_path):
+    n, q = nacht(tmp_path, {"personen": [persoon(i) for i in range(2, 7)]})
+    assert [(b, r, reden) for b, r, _, reden in q] == [
+        ("verblijfplaatsen.csv", 2, "bsn: komt niet voor in personen.csv")]
+    assert n["verblijfplaatsen"].rij_voor_rij == 0  # the file did not change, the orphan is found anyway
+
+
+def test_rule_version_change_invalidates_every_carried_verdict(tmp_path):
+    # the same delivery again, but the rules changed: geslacht V is no longer allowed
+    kolommen = tuple(Kolom("geslacht", ENUM, verplicht=True, waarden=("M", "O")) if k.naam == "geslacht" else k
+                     for k in brp.PERSONEN.kolommen)
+    specs = (replace(brp.PERSONEN, kolommen=kolommen), *brp.BESTANDEN[1:])
+    n, q = nacht(tmp_path, {}, specs_tweede=specs)
+    personen = [r for b, _, _, r in q if b == "personen.csv"]
+    assert len(personen) == 6 and all(r.endswith("(toegestaan: M, O)") for r in personen)
+    assert n["personen"].rij_voor_rij == 6 and n["relaties"].rij_voor_rij == 0

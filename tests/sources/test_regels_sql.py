@@ -1,0 +1,80 @@
+"""The row model's two renderings agree: the pandera (polars) rules and the same rules compiled to DuckDB SQL
+give every text the same reasons and every accepted row the same typed values — including the texts where
+polars and DuckDB differ by default (Unicode digits and whitespace, signs, chrono's dates, ß)."""
+import random
+from datetime import date
+
+import duckdb
+import polars as pl
+import polars.selectors  # noqa: F401
+import pytest
+
+from sources.contract import duckdb_type, getypeerde_kolommen, getypeerde_kolommen_sql, validiteitsregels
+from sources.inlezen import reden_sql, redenen_per_rij
+from sources.register import ALLE
+from tests.bouwer import bsn
+
+LASTIG = ["", " ", "\u00a0", "\x0b", "\t", "\n", "\u3000", "+", "-", "0", "00", "٣", "ß", "ﬁ", "ı", "ſ", "x", ";", '"']
+VOORBEELDEN = {
+    "bsn": [bsn(1), bsn(2), "123456789", "000000000", bsn(3)[1:], bsn(4)[:4] + " " + bsn(4)[4:], "٣" * 9,
+            bsn(5)[:8] + "٣", " " + bsn(6), bsn(7) + "\u00a0", "12345678", "1234567890"],
+    "datum": ["2026-01-05", "2026-1-5", " 2026-01-05", "2026-01-05 ", "+2026-01-05", "-001-01-01", "2026-02-30",
+              "2024-02-29", "2026-13-01", "26-01-05", "02026-01-05", "2026- 1-05", "2026-01-05\n", "٢٠٢٦-01-05",
+              "0000-01-01", "9999-12-31", "2026/01/05", "\u00a02026-01-05", "+300000-01-01", "2026-00-10"],
+    "gbadatum": ["19700000", "19800500", "19800230", "00000000", "18000101", "17991231", "1980 101", "19801301",
+                 "20261031", "٢٠٢٦1031", "2026103٣", "2026103", "202610311", "+1980101", "19800015", "20240229",
+                 "20230229", "19801200", "19800001"],
+    "getal": ["1", "0", "-1", "+5", " 5", "5 ", "007", "-0", "٣", "99999999999999999999", "1_0", "0x10", "12.5",
+              "100000", "-100", "2"],
+    "postcode": ["1234AB", "1234 ab", "9712\u00a0ab", "1234ß", "1234ﬁ", "0123AB", "1234ıS", "1234ſs", "٣234AB",
+                 "1234ABC", "1234\x0bAB"],
+    "kenteken": ["AB-123-C", "ab123c", "ab-12-ß", "ﬁ-12-34", "AB 123 C", "AB-123-CD", "ab\u00a0123c", "ıı1234"],
+    "code": ["6030", "0001", "٣٣٣٣", "603", "WK001401", "BU00140100", "wk001401", "0014000000000001", "NL", "nl",
+             "2026-10", "2026-13", "woonfunctie", "woonfunctie|winkelfunctie", "woonfunctie|", "kantoorfunctie"],
+}
+
+
+def _waarden(k) -> tuple[list[str], list[str]]:
+    """All example texts for a column, and those its own validity rules accept."""
+    soort = {"bsn": "bsn", "datum": "datum", "gbadatum": "gbadatum", "cent": "getal", "int": "getal",
+             "postcode": "postcode", "kenteken": "kenteken"}.get(k.type, "code")
+    waarden = k.waarden or (("0", "1") if k.type == "vlag" else ())
+    alle = VOORBEELDEN[soort] + list(waarden) + [w.lower() for w in waarden]
+    ok = pl.all_horizontal([e for _, e in validiteitsregels(k)] or [pl.lit(True)])
+    goed = pl.DataFrame({k.naam: alle}).filter(ok)[k.naam].to_list()
+    return alle, goed or alle
+
+
+@pytest.mark.parametrize("spec", ALLE, ids=lambda s: s.tabel)
+def test_sql_and_pandera_give_the_same_reasons_and_values(spec):
+    rnd = random.Random(spec.tabel)
+    rijen = []
+    for _ in range(1500):
+        rij = {}
+        for k in spec.kolommen:
+            alle, goed = _waarden(k)
+            r = rnd.random()
+            rij[k.naam] = (None if r < 0.04 else rnd.choice(LASTIG) if r < 0.08 else rnd.choice(alle) if r < 0.2
+                           else rnd.choice(goed))
+        rijen.append(rij)
+    frame = pl.DataFrame(rijen, schema={k.naam: pl.Utf8 for k in spec.kolommen})
+    verwacht = redenen_per_rij(spec, frame, uniek=False)
+    verwacht = dict(zip(verwacht["index"].to_list(), verwacht["reden"].to_list()))
+
+    con = duckdb.connect()
+    t = frame.with_row_index("_k")  # noqa: F841 - read by name below
+    sql = con.sql(f"SELECT _k, {reden_sql(spec, date(2026, 10, 31), heel_bestand=False)} AS reden FROM t ORDER BY _k")
+    gekregen = {k: r for k, r in sql.fetchall() if r is not None}
+    assert gekregen == verwacht
+    assert 0 < len(verwacht) < len(rijen)
+
+    goed = [i for i in range(len(rijen)) if i not in verwacht]
+    kolommen = [k for k in spec.kolommen if not k.bijzonder]
+    als_getal = pl.selectors.date().cast(pl.Int32)  # dates of any year (chrono reads '-001-01-01')
+    polars_getypeerd = frame[goed].select([e for k in kolommen for e in getypeerde_kolommen(k)]) \
+        .with_columns(als_getal)
+    namen = [n for k in kolommen for n, _ in duckdb_type(k)]
+    sql_getypeerd = con.sql(f"SELECT {', '.join(e + ' AS ' + n for e, n in zip((e for k in kolommen for e in getypeerde_kolommen_sql(k)), namen))} "
+                            f"FROM t WHERE list_contains({goed}, _k) ORDER BY _k").pl().with_columns(als_getal)
+    assert sql_getypeerd.columns == polars_getypeerd.columns
+    assert sql_getypeerd.rows() == polars_getypeerd.rows()

@@ -1,0 +1,77 @@
+"""A full run's outputs are exactly those of the pre-issue-12 implementation (pandera batches, GX on pandas,
+verrekening in Polars): signal lists, samples, the settlement list, quarantine rows and reasons, and every
+check result, as digests pinned from a run of that implementation on the same generated demo data."""
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+PEILDATUM = "2026-10-31"
+SLEUTEL = "0f" * 32  # a fixed pseudonym key: signal ids are reproducible
+
+# Pinned from the implementation before issue 12 (commit 241ccf7) with `python tests/test_uitvoer_vast.py <tmp>`.
+VERWACHT: dict[str, str] = {
+    "signalen/huisvesting_bezetting.parquet": "f2d4c8dfc865ff71",
+    "signalen/vermogen_bank.parquet": "e09be44a0dedd96a",
+    "steekproef/huisvesting_bezetting.parquet": "aac945dbb98b1759",
+    "steekproef/vermogen_bank.parquet": "94fcf0781d89de86",
+    "quarantaine": "170fe645b7a9ac78",
+    "bestand_tellingen": "f7afbc7529b69f24",
+    "controle_resultaten": "d5cbfe5c5e9b0451",
+    "verwachtingen_mislukt": "ad2d1e76a42dc9b2",
+    "run.themas": "82414eefeb435271",
+}
+
+
+def digests(werkmap: Path) -> dict[str, str]:
+    uit = werkmap / "output" / PEILDATUM
+    d: dict[str, str] = {}
+    for pad in sorted(uit.rglob("*.parquet")):
+        frame = pl.read_parquet(pad)
+        frame = frame.sort(frame.columns) if frame.height else frame
+        d[str(pad.relative_to(uit))] = hashlib.sha256(frame.write_csv().encode()).hexdigest()[:16]
+    con = duckdb.connect(str(werkmap / "systeemanalyse.duckdb"), read_only=True)
+    for naam, sql in {
+        "quarantaine": "SELECT bron, bestand, regel, ruwe_waarden, reden FROM quarantaine ORDER BY ALL",
+        "bestand_tellingen": "SELECT bron, bestand, leverdatum, geleverd, geaccepteerd, quarantaine FROM bestand_tellingen "
+                             "ORDER BY ALL",
+        "controle_resultaten": "SELECT tabel, controle, soort, ernst, geslaagd, waarde, drempel, toelichting "
+                               "FROM controle_resultaten ORDER BY ALL",
+    }.items():
+        d[naam] = hashlib.sha256(repr(con.sql(sql).fetchall()).encode()).hexdigest()[:16]
+    rijen = con.sql("SELECT tabel, details FROM controle_resultaten WHERE controle = 'verwachtingen' ORDER BY tabel")
+    mislukt = {t: [{k: m[k] for k in ("verwachting", "onverwacht", "beoordeeld", "voorbeelden")}
+                   for m in json.loads(det)["mislukt"]] for t, det in rijen.fetchall()}
+    d["verwachtingen_mislukt"] = hashlib.sha256(json.dumps(mislukt, sort_keys=True).encode()).hexdigest()[:16]
+    run = json.loads((uit / "run.json").read_text(encoding="utf-8"))
+    themas = {t: {k: v.get(k) for k in ("status", "signalen", "steekproef")} for t, v in run["themas"].items()}
+    d["run.themas"] = hashlib.sha256(json.dumps(themas, sort_keys=True).encode()).hexdigest()[:16]
+    return d
+
+
+def draai(tmp: Path) -> dict[str, str]:
+    import os
+
+    from pipelines.cli import main
+    from sources.demo_data import genereer
+
+    os.environ["SYSTEEMANALYSE_PSEUDONIEM_SLEUTEL"] = SLEUTEL
+    genereer(tmp / "landing", schaal=60_000, seed=5)
+    main(["run", "--landing", str(tmp / "landing"), "--werkmap", str(tmp / "werk"), "--peildatum", PEILDATUM])
+    return digests(tmp / "werk")
+
+
+def test_outputs_equal_the_implementation_before_issue_12(tmp_path, monkeypatch):
+    monkeypatch.setenv("SYSTEEMANALYSE_PSEUDONIEM_SLEUTEL", SLEUTEL)
+    gekregen = draai(tmp_path)
+    assert len(gekregen) >= 9 and any(k.startswith("signalen/") for k in gekregen)
+    assert gekregen == VERWACHT
+
+
+if __name__ == "__main__":
+    print(json.dumps(draai(Path(sys.argv[1])), indent=1))
