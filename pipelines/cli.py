@@ -35,9 +35,9 @@ def _datum(tekst: str) -> date:
 def _schaal(tekst: str) -> str | int:
     if tekst in ("gemeente", "g4", "landelijk"):
         return tekst
-    if tekst.isdigit() and int(tekst) >= 100:
+    if tekst.isdigit() and int(tekst) >= 500:
         return int(tekst)
-    raise argparse.ArgumentTypeError(f"'{tekst}': kies gemeente, g4, landelijk of een aantal personen (>= 100)")
+    raise argparse.ArgumentTypeError(f"'{tekst}': kies gemeente, g4, landelijk of een aantal personen (>= 500)")
 
 
 def parser() -> argparse.ArgumentParser:
