@@ -144,8 +144,8 @@ def _drift(con, peildatum: date, thema: str, inst: dict) -> pl.DataFrame:
                    params=[thema, peildatum, thema, peildatum, inst["drift_runs"]]).pl()
 
 
-def _leeg_document(thema: Thema, peildatum: date, inst: dict) -> dict:
-    return {"thema": thema.id, "titel": thema.titel, "doel": thema.doel, "regel": thema.regel,
+def _leeg_document(thema: Thema, peildatum: date, inst: dict, parameters: dict) -> dict:
+    return {"thema": thema.id, "titel": thema.titel, "doel": thema.doel, "regel": thema.regel_tekst(parameters),
             "peildatum": peildatum.isoformat(), "filter_versie": None, "berekend": False,
             "methode": methode(inst), "trechter": [], "oordeel": {"blokkerend": True, "redenen": []},
             "afwijkingen": [], "ondervertegenwoordiging": [], "statistieken": [], "onderscheidend_vermogen": [],
@@ -223,10 +223,8 @@ def herbeoordeel(con, peildatum: date, thema: Thema | str, verklaringen_pad: str
     return doc
 
 
-def _legitieme_factoren(thema: Thema, parameters: dict | None) -> dict[str, dict]:
+def _legitieme_factoren(thema: Thema, parameters: dict) -> dict[str, dict]:
     """The theme's legitimate factors with their reasons (parameters.yaml), checked against the known ones."""
-    if parameters is None:
-        parameters = laad_parameters(STANDAARD_FILTERS)
     opgegeven = (parameters.get(thema.id) or {}).get("legitieme_factoren") or {}
     onbekend = sorted(set(opgegeven) - set(kenmerken.FACTOREN))
     if onbekend:
@@ -374,7 +372,8 @@ def bereken(con, peildatum: date, thema: Thema, inst: dict | None = None, parame
     """Compute the audit of one theme (statistics, root causes, evidence, power, pooling) and store it; the
     verdict is filled in by `herbeoordeel`."""
     inst = inst or instellingen.laad()
-    doc = _leeg_document(thema, peildatum, inst)
+    parameters = parameters if parameters is not None else laad_parameters(STANDAARD_FILTERS)
+    doc = _leeg_document(thema, peildatum, inst, parameters)  # the rule in the words of the parameters in force
     doc["fouten"], doc["oorzaken"] = [], []
     uitkomst = uitvoering.laad_uitkomst(con, peildatum, thema.id)
     if uitkomst is None or not uitkomst.berekend:
