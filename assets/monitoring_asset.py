@@ -8,6 +8,7 @@ from assets import monitoring
 from assets.themas.kader import BronNietBeschikbaar
 from assets.themas.register import THEMAS
 from kern.partities import PEILDATUM, peildatum
+from kern.slot import POOL
 from kern.resources import Werkomgeving
 
 MAP = "monitoring"
@@ -25,7 +26,8 @@ def _check_specs() -> list[dg.AssetCheckSpec]:
 
 
 def monitoring_asset(vrijgaven: list) -> dg.AssetsDefinition:
-    @dg.asset(name="monitoring", group_name="monitoring", partitions_def=PEILDATUM, kinds={"duckdb", "html", "json"},
+    @dg.asset(name="monitoring", group_name="monitoring", partitions_def=PEILDATUM, pool=POOL,
+              kinds={"duckdb", "html", "json"},
               deps=[*vrijgaven, dg.AssetKey("gemeente_onderzoeken"), dg.AssetKey("gemeente_uitkeringen")],
               check_specs=_check_specs(),
               description="Feedbackloop (Actielijn 5): trefkans van signalen tegen de eigen steekproef per thema, "
