@@ -28,6 +28,18 @@ def nl_getal(waarde, decimalen: int = 2) -> str:
     return f"{waarde:,.{decimalen}f}".replace(",", "_").replace(".", ",").replace("_", ".")
 
 
+def nl_procent(aandeel, decimalen: int = 1) -> str:
+    """A share (0..1) as a Dutch percentage: 0.125 → 12,5%; None as an en dash."""
+    return "–" if aandeel is None else nl_getal(100 * aandeel, decimalen) + "%"
+
+
+def nl_p(p) -> str:
+    """A p-value with four decimals; below 0,0001 as "< 0,0001"."""
+    if p is None:
+        return "–"
+    return "< 0,0001" if p < 0.0001 else nl_getal(p, 4)
+
+
 def nl_euro(bedrag: float, decimalen: int = 2) -> str:
     return ("-" if bedrag < 0 else "") + "€ " + nl_getal(abs(float(bedrag)), decimalen)
 
@@ -58,7 +70,7 @@ def stijl() -> str:
 def omgeving() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(MAP)), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(getal=nl_getal, euro=nl_euro, datum=nl_datum)
+    env.filters.update(getal=nl_getal, euro=nl_euro, datum=nl_datum, procent=nl_procent, p=nl_p)
     env.globals["stijl"] = stijl
     return env
 
