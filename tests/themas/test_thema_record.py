@@ -59,13 +59,18 @@ def test_toelichting_and_register_entry_state_the_rule_in_force(par):
     assert e["category"] == ["Sociale zekerheid", "Wonen"] and "artikel 22a" in e["lawful_basis"]
 
 
+def _schrijf(pad, parameters: dict):
+    """A parameter file as an operator would write it."""
+    pad.write_text(yaml.safe_dump(parameters, allow_unicode=True), encoding="utf-8")
+    return pad
+
+
 def test_required_parameters_follow_from_the_themes(tmp_path, par):
     for sectie in [*THEMAS, "algemeen", "verrekening"]:
         kapot = copy.deepcopy(par)
         sleutel = sorted(k for k in kapot[sectie] if k != "legitieme_factoren")[0]
         del kapot[sectie][sleutel]
-        pad = tmp_path / f"{sectie}.yaml"
-        pad.write_text(yaml.safe_dump(kapot, allow_unicode=True), encoding="utf-8")
+        pad = _schrijf(tmp_path / f"{sectie}.yaml", kapot)
         with pytest.raises(kader.ParameterFout, match=f"{pad}: sectie '{sectie}' mist {sleutel}$"):
             kader.laad_parameters(pad)
 
@@ -83,8 +88,7 @@ def test_required_parameters_follow_from_the_themes(tmp_path, par):
 ])
 def test_a_wrong_parameter_file_names_file_entry_and_key(tmp_path, par, wijziging, melding):
     wijziging(par)
-    pad = tmp_path / "parameters.yaml"
-    pad.write_text(yaml.safe_dump(par, allow_unicode=True), encoding="utf-8")
+    pad = _schrijf(tmp_path / "parameters.yaml", par)
     with pytest.raises(kader.ParameterFout) as fout:
         kader.laad_parameters(pad)
     assert str(fout.value) == f"parameterbestand {pad}: {melding}"
@@ -92,11 +96,10 @@ def test_a_wrong_parameter_file_names_file_entry_and_key(tmp_path, par, wijzigin
 
 def test_legitimate_factors_are_an_optional_mapping_per_theme(tmp_path, par):
     par["vermogen_bank"]["legitieme_factoren"] = {"leeftijd": "vermogen groeit met de leeftijd"}
-    pad = tmp_path / "parameters.yaml"
-    pad.write_text(yaml.safe_dump(par, allow_unicode=True), encoding="utf-8")
+    pad = _schrijf(tmp_path / "parameters.yaml", par)
     assert kader.laad_parameters(pad)["vermogen_bank"]["legitieme_factoren"]["leeftijd"].startswith("vermogen")
     par["vermogen_bank"]["legitieme_factoren"] = ["leeftijd"]
-    pad.write_text(yaml.safe_dump(par, allow_unicode=True), encoding="utf-8")
+    _schrijf(pad, par)
     with pytest.raises(kader.ParameterFout, match="sleutel 'legitieme_factoren' moet een mapping"):
         kader.laad_parameters(pad)
 
