@@ -10,15 +10,17 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import combinations
 from pathlib import Path
+from typing import Annotated
 
 import polars as pl
-import yaml
+from pydantic import Field
 
 from assets import monitoring_statistiek as st
 from assets import monitoring_weergave
 from assets.themas.kader import Invoer
 from assets.themas.register import THEMAS
 from kern import opslag
+from kern.configuratie import ConfiguratieFout, Model, laad
 
 INSTELLINGEN = Path(__file__).with_name("monitoring.yaml")
 HERKOMSTEN = ("themacontrole", "steekproef", "tip", "laa", "inkomstenverrekening", "overig")
@@ -32,32 +34,26 @@ TRENDKOLOMMEN = [("peildatum", "DATE"), ("thema", "VARCHAR"), ("status", "VARCHA
                  ("trefkans_signalen", "DOUBLE"), ("trefkans_steekproef", "DOUBLE"), ("gemarkeerd", "BOOLEAN")]
 
 
-class InstellingFout(Exception):
+class InstellingFout(ConfiguratieFout):
     """monitoring.yaml lacks a setting or holds a wrong value; never guessed."""
 
 
-@dataclass(frozen=True)
-class Instellingen:
-    venster_maanden: int = 24
-    overlap_maanden: int = 12
-    minimum_afgerond: int = 30
-    alfa: float = 0.05
-    onderdrukken_onder: int = 10
-    trend_runs: int = 12
+class Instellingen(Model):
+    """The feedback loop's settings (kern.configuratie: typed, strict, one Dutch line per error). The defaults
+    are those of monitoring.yaml; the file must still state every setting."""
+    venster_maanden: Annotated[int, Field(ge=1)] = 24
+    overlap_maanden: Annotated[int, Field(ge=1)] = 12
+    minimum_afgerond: Annotated[int, Field(ge=1)] = 30
+    alfa: Annotated[float, Field(gt=0, lt=1)] = 0.05
+    onderdrukken_onder: Annotated[int, Field(ge=1)] = 10
+    trend_runs: Annotated[int, Field(ge=1)] = 12
 
 
 def laad_instellingen(pad: str | Path = INSTELLINGEN) -> Instellingen:
-    try:
-        ruw = yaml.safe_load(Path(pad).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as fout:
-        raise InstellingFout(f"instellingen {pad} onleesbaar: {fout}") from None
-    verwacht = Instellingen.__dataclass_fields__
-    if not isinstance(ruw, dict) or set(ruw) != set(verwacht):
-        raise InstellingFout(f"instellingen {pad}: verwacht precies {', '.join(verwacht)}")
-    for naam, waarde in ruw.items():
-        if isinstance(waarde, bool) or not isinstance(waarde, (int, float)) or waarde <= 0:
-            raise InstellingFout(f"instellingen {pad}: {naam} moet een positief getal zijn")
-    return Instellingen(**ruw)
+    inst = laad(Instellingen, pad, "monitoring-instellingen", InstellingFout)
+    if ontbrekend := [k for k in Instellingen.model_fields if k not in inst.model_fields_set]:
+        raise InstellingFout(f"monitoring-instellingen {pad}: mist {', '.join(ontbrekend)}")
+    return inst
 
 
 def maanden_terug(d: date, maanden: int) -> date:

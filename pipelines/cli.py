@@ -169,12 +169,15 @@ def run(args) -> int:
         if pad is not None and not pad.is_file():
             return _fout(f"{naam}: bestand {pad} bestaat niet")
     from assets.algoritmeregister import laad_organisatie
+    from assets.monitoring import laad_instellingen as monitoring_instellingen
     from assets.themas.kader import laad_parameters
+    from bias_audit.instellingen import laad as bias_instellingen
     from checks.register import drempels
     from kern.configuratie import ConfiguratieFout
 
     # every configuration file is validated before anything runs (kern/configuratie.py)
-    for laad in (lambda: laad_parameters(args.filters or omgeving.STANDAARD_FILTERS), drempels, laad_organisatie):
+    for laad in (lambda: laad_parameters(args.filters or omgeving.STANDAARD_FILTERS), drempels, laad_organisatie,
+                 bias_instellingen, monitoring_instellingen):
         try:
             laad()
         except ConfiguratieFout as fout:

@@ -54,3 +54,42 @@ def test_organisation_file_is_validated_per_theme_override_too(tmp_path):
     pad.write_text(yaml.safe_dump(org, allow_unicode=True), encoding="utf-8")
     with pytest.raises(algoritmeregister.OrganisatieFout, match="sleutel 'website'"):
         algoritmeregister.laad_organisatie(pad)
+
+
+@pytest.mark.parametrize("wijziging, melding", [
+    (lambda d: d.pop("alfa_run"), "mist alfa_run"),
+    (lambda d: d.update(alfa_run="0,05"), "sleutel 'alfa_run' moet een getal zijn, niet '0,05'"),
+    (lambda d: d.update(alfa_run=1.5), "sleutel 'alfa_run' moet kleiner dan 1.0 zijn, niet 1.5"),
+    (lambda d: d.update(minimum_groep=0), "sleutel 'minimum_groep' moet minstens 1 zijn, niet 0"),
+    (lambda d: d.update(leeftijdsbanden=[[18, "18-26"], [16, "16-17"]]),
+     "sleutel 'leeftijdsbanden' moet oplopende ondergrenzen hebben"),
+    (lambda d: d.update(duurbanden=[[0, "<1"], ["1", "1-3"]]), "sleutel 'duurbanden' moet een lijst van [ondergrens"),
+    (lambda d: d["nationaliteit_eu"].update({"52": "Belgische"}),
+     "sectie 'nationaliteit_eu': sleutel '52' heeft niet de vereiste vorm"),
+    (lambda d: d.update(drempel=2), "onbekende sleutel(s) drempel"),
+])
+def test_bias_settings_name_file_and_key(tmp_path, wijziging, melding):
+    from bias_audit import instellingen
+
+    inst = yaml.safe_load(instellingen.PAD.read_text(encoding="utf-8"))
+    wijziging(inst)
+    pad = tmp_path / "instellingen.yaml"
+    pad.write_text(yaml.safe_dump(inst, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ConfiguratieFout) as fout:
+        instellingen.laad(pad)
+    assert str(fout.value).startswith(f"bias-instellingen {pad}: {melding}"), fout.value
+
+
+def test_monitoring_settings_are_complete_and_typed(tmp_path):
+    from assets import monitoring
+
+    assert monitoring.laad_instellingen() == monitoring.Instellingen()  # the file states the defaults
+    pad = tmp_path / "monitoring.yaml"
+    for inhoud, melding in (("venster_maanden: 24\n", "mist overlap_maanden, minimum_afgerond, alfa"),
+                            (monitoring.INSTELLINGEN.read_text() + "extra: 1\n", "onbekende sleutel(s) extra"),
+                            (monitoring.INSTELLINGEN.read_text().replace("alfa: 0.05", "alfa: 5%"),
+                             "sleutel 'alfa' moet een getal zijn, niet '5%'")):
+        pad.write_text(inhoud, encoding="utf-8")
+        with pytest.raises(monitoring.InstellingFout) as fout:
+            monitoring.laad_instellingen(pad)
+        assert str(fout.value).startswith(f"monitoring-instellingen {pad}: {melding}"), fout.value
