@@ -15,6 +15,7 @@ import math
 import numpy as np
 import polars as pl
 
+from sources import brp, gemeente
 from sources.demo.hulp import (
     GEEN, KANDIDATEN_PER_BLOK, _aantal, _bsn_tekst, _bsns, _code, _dagen, _Extern, _gba, _gba_int, _iso,
     _jaren_terug, _kies, _leeg, _seg_cumsum, _uitvouwen, _ymd,
@@ -23,6 +24,13 @@ from sources.demo.rommel import EXTRA_KOLOM
 from sources.demo.toestand import Blok
 
 GEMEENTE = "0014"
+
+# Values as the contract lists them; the generator draws an index into each (the order matters).
+GESLACHTEN = list(brp.PERSONEN.kolom("geslacht").waarden)  # M, V, O
+FUNCTIES_ADRES = list(brp.VERBLIJFPLAATSEN.kolom("functie_adres").waarden)  # W(oonadres), B(riefadres)
+RELATIESOORTEN = list(brp.RELATIES.kolom("soort").waarden)  # H(uwelijk), K(ind), O(uder)
+REGELINGEN = list(gemeente.UITKERINGEN.kolom("regeling").waarden)  # PW, IOAW, IOAZ, BBZ
+NORMCATEGORIEEN = list(gemeente.UITKERINGEN.kolom("normcategorie").waarden)  # alleenstaande(_ouder), gehuwden
 
 LAND_NEDERLAND = "6030"
 # (Tabel 34 code, probability, Tabel 32 code of that country's nationality)
@@ -510,7 +518,7 @@ def personen_frame(s: Blok) -> None:
     personen = pl.DataFrame({
         "bsn": bsn_s,
         "geboortedatum": _gba(gba_geb),
-        "geslacht": _kies(["M", "V", "O"], gesl),
+        "geslacht": _kies(GESLACHTEN, gesl),
         "geboorteland": _kies([x_[0] for x_ in LANDEN], land_idx),
         "nationaliteit": _leeg(_kies(nat_codes, nat_idx), nat_onbekend),
         "datum_overlijden": _gba(_gba_int(np.maximum(dood, 0)), dood < 0),
@@ -519,12 +527,10 @@ def personen_frame(s: Blok) -> None:
     s.frames["personen.csv"] = personen
 
 
-def verblijfplaatsen(s: Blok) -> None:
-    """brp/verblijfplaatsen.csv: current, previous and historic periods, orphans."""
-    ctx, rng, n, age, role, in_hh, hh, hv, geb = s.ctx, s.rng, s.n, s.age, s.role, s.in_hh, s.hh, s.hv, s.geb
-    cur_start, jaar, n_addr, dood, hist_uit, xkind = s.cur_start, s.jaar, s.n_addr, s.dood, s.hist_uit, s.xkind
-    bewoonbaar, cnt_w, cur_addr, cur_b, cur_einde = s.bewoonbaar, s.cnt_w, s.cur_addr, s.cur_b, s.cur_einde
-    bsn_s, adres_id, ext, P = s.bsn_s, s.adres_id, s.ext, s.P
+def vorige_perioden(s: Blok) -> None:
+    """Previous address periods: of adults, of movers at their old address, of children since birth."""
+    rng, n, age, role, in_hh, hh, hv, geb = s.rng, s.n, s.age, s.role, s.in_hh, s.hh, s.hv, s.geb
+    cur_start, jaar, n_addr = s.cur_start, s.jaar, s.n_addr
     # previous periods (adults), forced previous period for movers, birth address for children
     r = rng.random(n)
     n_prev = np.select([r < 0.40, r < 0.75, r < 0.92], [0, 1, 2], 3)
@@ -549,11 +555,14 @@ def verblijfplaatsen(s: Blok) -> None:
     v_adr = np.where(mv1, hh["oud_addr"][hv][vp_p], v_adr)
     v_leeg = (rng.random(len(vp_p)) < 0.05) & ~mv1
     v_b = (rng.random(len(vp_p)) < 0.02) & ~mv1
-    # movers without a previous period get one (n_prev may be 0 for them)
-    # (handled: movers' n_prev forced below if needed)
     prev = dict(p=vp_p[keep], adr=v_adr[keep], leeg=v_leeg[keep], b=v_b[keep], s=v_start[keep],
                 e=v_einde[keep])
-    # historic persons: 1-3 periods, all ended at move-out/death
+    s.prev, s.n_prev, s.is_mover = prev, n_prev, is_mover
+
+
+def historische_perioden(s: Blok) -> None:
+    """The address periods of historic persons: 1-3, all ended at move-out or death."""
+    rng, role, geb, dood, hist_uit = s.rng, s.role, s.geb, s.dood, s.hist_uit
     hist = np.flatnonzero(role == R_HIST)
     nh = rng.integers(1, 4, len(hist))
     h_p, h_j = _uitvouwen(nh)
@@ -566,6 +575,16 @@ def verblijfplaatsen(s: Blok) -> None:
     h_e = np.where(h_j == 0, eind_h, h_e)
     keep_h = (h_s >= geb[hp_]) | (h_j == 0)
     h_s = np.maximum(h_s, geb[hp_])
+    s.hp_, s.keep_h, s.h_s, s.h_e = hp_, keep_h, h_s, h_e
+
+
+def verblijfplaatsen(s: Blok) -> None:
+    """brp/verblijfplaatsen.csv: current, previous and historic periods, moved co-residents, orphans."""
+    ctx, rng, in_hh, hh, hv, geb, cur_start, n_addr = s.ctx, s.rng, s.in_hh, s.hh, s.hv, s.geb, s.cur_start, s.n_addr
+    xkind, bewoonbaar, cnt_w, cur_addr, cur_b = s.xkind, s.bewoonbaar, s.cnt_w, s.cur_addr, s.cur_b
+    cur_einde = s.cur_einde
+    bsn_s, adres_id, ext, P = s.bsn_s, s.adres_id, s.ext, s.P
+    prev, n_prev, is_mover, hp_, keep_h, h_s, h_e = s.prev, s.n_prev, s.is_mover, s.hp_, s.keep_h, s.h_s, s.h_e
     # movers that got no previous period: add one explicitly
     mv_geen = np.flatnonzero(is_mover & (n_prev == 0) & (cur_start - 1 > geb))
     # verhuisd-extra: a current period elsewhere (empty adres_id = abroad, or a vacant address)
@@ -593,7 +612,7 @@ def verblijfplaatsen(s: Blok) -> None:
     vbp = pl.DataFrame({
         "bsn": bsn_s.gather(pl.Series(vb_p)),
         "adres_id": _leeg(adres_id.gather(pl.Series(vb_adr)), vb_leeg),
-        "functie_adres": _kies(["W", "B"], vb_b.astype(np.int64)),
+        "functie_adres": _kies(FUNCTIES_ADRES, vb_b.astype(np.int64)),
         "datum_aanvang": _gba(_gba_int(vb_s)),
         "datum_einde": _gba(_gba_int(np.where(vb_e == GEEN, 0, vb_e)), vb_e == GEEN),
     })
@@ -661,7 +680,7 @@ def relaties(s: Blok) -> None:
     relaties = pl.DataFrame({
         "bsn": _bsn_tekst(rel_bsn_v[o]),
         "relatie_bsn": _bsn_tekst(rel_rel_v[o]),
-        "soort": _kies(["H", "K", "O"], soort[o]),
+        "soort": _kies(RELATIESOORTEN, soort[o]),
         "datum_aanvang": _gba(r_s_int[o]),
         "datum_einde": _gba(_gba_int(np.where(r_e[o] == GEEN, 0, r_e[o])), r_e[o] == GEEN),
     })
@@ -687,8 +706,8 @@ def uitkeringen(s: Blok) -> None:
         "dossier_id": d_id,
         "bsn": bsn_s.gather(pl.Series(hoofd[dh])),
         "partner_bsn": _leeg(bsn_s.gather(pl.Series(np.maximum(partner[dh], 0))), ~is_paar),
-        "regeling": _kies(["PW", "IOAW", "IOAZ", "BBZ"], hh["regeling"][dh]),
-        "normcategorie": _kies(["alleenstaande", "alleenstaande_ouder", "gehuwden"], normcat),
+        "regeling": _kies(REGELINGEN, hh["regeling"][dh]),
+        "normcategorie": _kies(NORMCATEGORIEEN, normcat),
         "kostendelers": pl.Series(kostendelers[dh], dtype=pl.Int64),
         "datum_aanvang": _iso(hh["start"][dh]),
         "datum_einde": _iso(np.maximum(d_einde, 0), d_einde < 0),

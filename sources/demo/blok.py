@@ -69,6 +69,8 @@ STAPPEN: tuple[Callable[[Blok], None], ...] = (
     # the files
     bevolking.adressen_frame,
     bevolking.personen_frame,
+    bevolking.vorige_perioden,
+    bevolking.historische_perioden,
     bevolking.verblijfplaatsen,
     bevolking.relaties,
     bevolking.uitkeringen,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from sources import suwi
 from sources.demo.bevolking import R_EXTRA, R_HOOFD, R_PARTNER, SF_GEEN, SF_WTOS
 from sources.demo.geplant import trek
 from sources.demo.hulp import _iso, _kies
@@ -21,6 +22,7 @@ GEVALLEN = {
     "K_BRIEFADRES": (0.002, "klein"),  # co-resident 30+ with only a briefadres there (near miss)
     "K_VERHUISD": (0.002, "klein"),    # co-resident 30+ whose woonadres there ended (near miss)
 }
+SF_SOORTEN = list(suwi.STUDIEFINANCIERING.kolom("soort").waarden)  # WSF, WTOS
 K_GROEP_FRACTIE = 0.0035  # groups of 2-3 benefit households at one address (the plan's named case)
 
 
@@ -108,7 +110,7 @@ def studiefinanciering(s: Blok) -> None:
     sf_e = sf_einde[sf_p]
     studie = pl.DataFrame({
         "bsn": bsn_s.gather(pl.Series(sf_p)),
-        "soort": _kies(["WSF", "WTOS"], (sf[sf_p] == SF_WTOS).astype(np.int64)),
+        "soort": _kies(SF_SOORTEN, (sf[sf_p] == SF_WTOS).astype(np.int64)),
         "datum_aanvang": _iso(sf_start[sf_p]),
         "datum_einde": _iso(np.maximum(sf_e, 0), sf_e < 0),
     })

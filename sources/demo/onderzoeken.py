@@ -110,7 +110,8 @@ def uitkomsten(s: Blok) -> None:
     lo = np.array([DOORLOOPTIJD[h][0] for h in HERKOMSTEN])[her]
     hi = np.array([DOORLOOPTIJD[h][1] for h in HERKOMSTEN])[her]
     s_jaar = _ymd(oz_s)[0]
-    factor = np.select([s_jaar == Py, s_jaar == Py - 1], [DOORLOOPTIJD_FACTOR_JAAR[1], DOORLOOPTIJD_FACTOR_JAAR[0]], 1.0)
+    factor = np.select([s_jaar == Py, s_jaar == Py - 1], [DOORLOOPTIJD_FACTOR_JAAR[1], DOORLOOPTIJD_FACTOR_JAAR[0]],
+                       1.0)
     oz_duur = np.maximum(np.round((lo + rng.random(no) * (hi - lo)) * factor), 1).astype(np.int64)
     oz_e = oz_s + oz_duur
     oz_lopend = oz_e >= P

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from sources import ib
 from sources.demo.hulp import _code, _dagen, _iso, _kies, _ri, _uitvouwen
 from sources.demo.toestand import Blok
 
@@ -15,6 +16,9 @@ GEVALLEN = {
     "B_NET_ONDER": (0.005, "alle"),    # limit <= sum <= limit + 450 (near miss)
     "B_OUD_JAAR": (0.004, "alle"),     # an older year above the limit, newest low (near miss)
 }
+
+# betaalrekening, spaarrekening, beleggingsrekening, overig (the contract's order)
+REKENINGSOORTEN = list(ib.VERMOGEN.kolom("soort").waarden)
 
 
 def vermogensgrens(jaar: int) -> tuple[int, int]:
@@ -81,7 +85,7 @@ def vermogen(s: Blok) -> None:
     vermogen = pl.DataFrame({
         "bsn": bsn_s.gather(pl.Series(dp_p[ac_o[rj_a]])),
         "rekening_id": _code("RK", rek_mix[rj_a], 10),
-        "soort": _kies(["betaalrekening", "spaarrekening", "beleggingsrekening", "overig"], ac_soort[rj_a]),
+        "soort": _kies(REKENINGSOORTEN, ac_soort[rj_a]),
         "land": _kies(["NL", "DE", "BE", "TR", "MA", "PL", "ES", "GB"], ac_land[rj_a]),
         "saldo_cent": pl.Series(saldo, dtype=pl.Int64),
         "saldo_peildatum": _iso(sd),

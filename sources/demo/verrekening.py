@@ -9,8 +9,11 @@ from datetime import date
 import numpy as np
 import polars as pl
 
+from sources import suwi
 from sources.demo.hulp import _code, _dag, _iso, _kies, _maand_index, _maand_start, _uitvouwen
 from sources.demo.toestand import Blok
+
+POLISSOORTEN = list(suwi.POLIS.kolom("soort").waarden)  # loon, uitkering
 
 
 def polis(s: Blok) -> None:
@@ -61,7 +64,7 @@ def polis(s: Blok) -> None:
         "bsn": bsn_s.gather(pl.Series(dp_p[ir_p[po_r]])),
         "inkomstenverhouding_id": _code("IKV", ikv[po_r], 9),
         "loonheffingennummer": wg_s.gather(pl.Series(po_r)),
-        "soort": _kies(["uitkering", "loon"], ir_loon[po_r].astype(np.int64)),
+        "soort": _kies(POLISSOORTEN, (~ir_loon[po_r]).astype(np.int64)),
         "periode_start": _iso(po_s),
         "periode_einde": _iso(po_e),
         "bruto_cent": pl.Series(po_bruto, dtype=pl.Int64),
