@@ -184,7 +184,8 @@ def contractregel(geval: Geval) -> str:
             raise ValueError(f"{geval.sleutel}: {geval.kolom} is niet de sleutel van {geval.bestand}")
         return f"sleutel {geval.kolom}: duplicaat (alle exemplaren)"
     if geval.soort in (EINDE_VOOR_START, VORDERING):
-        return reden(geval.kolom, [r.reden for r in spec.regels])
+        fragment = {EINDE_VOOR_START: "ligt voor", VORDERING: "zonder afwijking"}[geval.soort]
+        return reden(fragment, [r.reden for r in spec.regels if r.reden.startswith(f"{geval.kolom}: ")])
     if geval.soort == WEES:
         v = next((v for v in spec.verwijzingen if v.kolom == geval.kolom), None)
         if v is None:
