@@ -27,11 +27,9 @@ def vermogensgrens(jaar: int) -> tuple[int, int]:
     return 757_500, 1_515_000  # 2024 amounts, carried forward for later years
 
 
-
-def vermogen(s: Blok) -> None:
-    """ib/vermogen.csv: accounts of applicants and partners, the planted balances."""
-    ctx, dp_p, rng, dp_d, d_cat, nd, d_normcat = s.ctx, s.dp_p, s.rng, s.dp_d, s.d_cat, s.nd, s.d_normcat
-    c, dp_rol, tel, bsn_s = s.cat, s.dp_rol, s.tel, s.bsn_s
+def rekeningen(s: Blok) -> None:
+    """Accounts of applicants and partners: kind, country, opened, closed, newest balance."""
+    ctx, dp_p, rng = s.ctx, s.dp_p, s.rng
     Y = ctx.ib_jaar
     ndp = len(dp_p)
     n_acc = rng.choice([1, 2, 3, 4], size=ndp, p=[0.40, 0.35, 0.18, 0.07])
@@ -47,7 +45,16 @@ def vermogen(s: Blok) -> None:
                         [_ri(rng, -80_000, 150_000, na), _ri(rng, 0, 150_000, na), _ri(rng, 0, 150_000, na)],
                         _ri(rng, -50_000, 100_000, na))
     nieuwst = np.where(ac_dicht, 0, nieuwst)
-    # planted balances
+    s.ndp, s.n_acc, s.ac_o, s.ac_pos, s.na, s.ac_soort, s.ac_land = ndp, n_acc, ac_o, ac_pos, na, ac_soort, ac_land
+    s.ac_open, s.ac_dicht, s.ac_last, s.nieuwst = ac_open, ac_dicht, ac_last, nieuwst
+
+
+def geplante_saldi(s: Blok) -> None:
+    """The planted balances: above the limit plus the margin (B_SIGNAAL) or just within it (B_NET_ONDER); the
+    applicant's last account takes the difference."""
+    ctx, rng, dp_d, d_cat, nd, d_normcat, c, dp_rol = s.ctx, s.rng, s.dp_d, s.d_cat, s.nd, s.d_normcat, s.cat, s.dp_rol
+    n_acc, ac_o, ac_pos, ac_dicht, ac_last, nieuwst = s.n_acc, s.ac_o, s.ac_pos, s.ac_dicht, s.ac_last, s.nieuwst
+    Y = ctx.ib_jaar
     acc_d = dp_d[ac_o]
     cat_acc = d_cat[acc_d]
     som = np.bincount(acc_d, weights=nieuwst, minlength=nd).astype(np.int64)
@@ -64,6 +71,17 @@ def vermogen(s: Blok) -> None:
     nieuwst = np.where(plant, nieuwst + (doel_som[acc_d] - som[acc_d]), nieuwst)
     ac_dicht = np.where(plant, False, ac_dicht)
     ac_last = np.where(plant, Y, ac_last)
+    s.acc_d, s.cat_acc, s.grens = acc_d, cat_acc, grens
+    s.ac_dicht, s.ac_last, s.nieuwst = ac_dicht, ac_last, nieuwst
+
+
+def vermogen_frame(s: Blok) -> None:
+    """ib/vermogen.csv: one row per account and year; an older year above the limit (B_OUD_JAAR, a near miss);
+    a closed account's last row is its closing date."""
+    ctx, rng, dp_p, dp_rol, c, tel, bsn_s = s.ctx, s.rng, s.dp_p, s.dp_rol, s.cat, s.tel, s.bsn_s
+    ac_o, ac_pos, na, ac_soort, ac_land, ac_open = s.ac_o, s.ac_pos, s.na, s.ac_soort, s.ac_land, s.ac_open
+    ac_dicht, ac_last, nieuwst, acc_d, cat_acc, grens = s.ac_dicht, s.ac_last, s.nieuwst, s.acc_d, s.cat_acc, s.grens
+    Y = ctx.ib_jaar
     # rows: one per account and year
     n_jr = ac_last - ac_open + 1
     rj_a, rj_j = _uitvouwen(n_jr)
@@ -90,5 +108,4 @@ def vermogen(s: Blok) -> None:
         "saldo_cent": pl.Series(saldo, dtype=pl.Int64),
         "saldo_peildatum": _iso(sd),
     })
-    s.ndp = ndp
     s.frames["vermogen.csv"] = vermogen
