@@ -23,6 +23,17 @@ GEVALLEN = {
     "V_OUD": (0.003, "alle"),          # 2 within + 1 started just before the 12-month window
 }
 
+# The registrations of a planted case: (counted kinds started within 12 months, kinds that do not count,
+# counted kinds started just before the window, a re-registration of a counted kenteken); None = drawn
+# (3-6 counted, 1-2 not counted).
+REGISTRATIES = {
+    "V_SIGNAAL": (None, 0, 0, 0),
+    "V_TWEE": (2, 0, 0, 0),
+    "V_DUBBEL": (2, 0, 0, 1),
+    "V_SOORT": (2, None, 0, 0),
+    "V_OUD": (2, 0, 1, 0),
+}
+
 # RDW: (voertuigsoort, merk, handelsbenaming, catalogusprijs in euros; 0 = usually unknown)
 VOERTUIGSOORTEN = list(rdw.VOERTUIGSOORTEN)  # the contract's kinds, in its order
 VS_TELT = 3  # the first three kinds count for vermogen_voertuigen
@@ -67,11 +78,8 @@ def geplante_tenaamstellingen(s: Blok) -> None:
     """The planted registrations and near misses, the duplicate registration."""
     d_cat, c, rng, nd, dp_rol, dp_d, P, v_o = s.d_cat, s.cat, s.rng, s.nd, s.dp_rol, s.dp_d, s.P, s.v_o
     v_s, v_e, v_soort, v_dup, tel, nv = s.v_s, s.v_e, s.v_soort, s.v_dup, s.tel, s.nv
-    # planted rows: (dossier, n counted in window, n excluded kinds, n just outside, duplicate)
     pl_rows = []
-    for naam, k_in, k_soort, k_oud, k_dup in (("V_SIGNAAL", None, 0, 0, 0), ("V_TWEE", 2, 0, 0, 0),
-                                            ("V_DUBBEL", 2, 0, 0, 1), ("V_SOORT", 2, None, 0, 0),
-                                            ("V_OUD", 2, 0, 1, 0)):
+    for naam, (k_in, k_soort, k_oud, k_dup) in REGISTRATIES.items():
         dd = np.flatnonzero(d_cat == c[naam])
         if len(dd) == 0:
             continue
