@@ -18,6 +18,7 @@ GEVALLEN = {
     "Z_ZEVEN": (0.002, "tot7"),        # exactly 7 persons (near miss)
     "Z_PRECIES_12": (0.002, "alle"),   # exactly 12 m2 per person (near miss)
 }
+SIGNALEN = ("Z_DRUK", "Z_KLEIN", "Z_BUITEN_GEBRUIK", "Z_GEEN_WOON")  # the planted cases that must give a signal
 
 
 def extra_personen(s: Blok) -> None:

@@ -24,6 +24,8 @@ GEVALLEN = {
 }
 SF_SOORTEN = list(suwi.STUDIEFINANCIERING.kolom("soort").waarden)  # WSF, WTOS
 K_GROEP_FRACTIE = 0.0035  # groups of 2-3 benefit households at one address (the plan's named case)
+# The planted cases that must give a signal (and so do the groups: every household of a group).
+SIGNALEN = ("K_HUISGENOOT",)
 
 
 def trek_groepen(s: Blok) -> None:

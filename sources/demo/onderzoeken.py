@@ -15,10 +15,22 @@ import numpy as np
 import polars as pl
 
 from sources import gemeente
+from sources.demo import huisvesting_bezetting, huisvesting_kostendelers, vermogen_bank, vermogen_voertuigen
 from sources.demo.hulp import _aantal, _code, _dag, _iso, _kies, _leeg, _maanden_terug, _uitvouwen, _ymd
 from sources.demo.toestand import Blok, _Ctx
 
 THEMAS = gemeente.THEMA_IDS
+# Per theme (THEMAS order) the planted cases that must give a signal, as the theme's module declares them;
+# the groups at one address (huisvesting_kostendelers) give a signal too.
+SIGNALEN = {m.__name__.rsplit(".", 1)[1]: m.SIGNALEN
+            for m in (vermogen_voertuigen, vermogen_bank, huisvesting_bezetting, huisvesting_kostendelers)}
+assert tuple(SIGNALEN) == THEMAS
+GROEPEN = THEMAS.index("huisvesting_kostendelers")
+# Investigations planted on signal dossiers per theme: (kind, share of the signal dossiers from, to). A closed
+# one without findings in the last 12 months or a running one excludes the signal; one closed longer ago, or
+# one that found niet_naleving, does not.
+UITSLUITINGEN = (("geen_recent", 0.0, 0.10), ("lopend", 0.10, 0.15), ("geen_oud", 0.15, 0.19),
+                 ("nn_recent", 0.19, 0.22))
 HERKOMSTEN = list(gemeente.ONDERZOEKEN.kolom("herkomst").waarden)
 HERKOMST_P = [0.25, 0.08, 0.22, 0.12, 0.18, 0.15]
 UITKOMSTEN = list(gemeente.ONDERZOEKEN.kolom("uitkomst").waarden)
@@ -85,9 +97,8 @@ def overlap_onderzoeken(s: Blok) -> None:
     d_cat, c, hh, dh, rng, P, d_start, oz_d = s.d_cat, s.cat, s.hh, s.dh, s.rng, s.P, s.d_start, s.oz_d
     m_d, oz_s, m_s, her, m_her, thema, m_th = s.m_d, s.oz_s, s.m_s, s.her, s.m_her, s.thema, s.m_th
     # planted overlap: tips and LAA investigations (no theme) on planted signal dossiers, 11 months back
-    sig_alle = np.flatnonzero(np.isin(d_cat, [c[x_] for x_ in ("V_SIGNAAL", "B_SIGNAAL", "Z_DRUK", "Z_KLEIN",
-                                                               "Z_BUITEN_GEBRUIK", "Z_GEEN_WOON", "K_HUISGENOOT")])
-                              | hh["groep"][dh])
+    signalen = [c[naam] for namen in SIGNALEN.values() for naam in namen]
+    sig_alle = np.flatnonzero(np.isin(d_cat, signalen) | hh["groep"][dh])
     r_ = rng.random(len(sig_alle))
     o_d = np.concatenate([sig_alle[r_ < KANS_TIP_OP_SIGNAAL], sig_alle[r_ > 1 - KANS_LAA_OP_SIGNAAL]])
     o_her = np.concatenate([np.full(int((r_ < KANS_TIP_OP_SIGNAAL).sum()), 2),
@@ -137,14 +148,11 @@ def geplante_uitsluitingen(s: Blok) -> None:
     """Per theme, investigations that exclude a planted signal or just do not (near misses)."""
     ctx, d_cat, c, hh, dh, rng, P = s.ctx, s.d_cat, s.cat, s.hh, s.dh, s.rng, s.P
     # planted: exclusions and near misses per theme for the planted signal dossiers
-    thema_sig = {0: ["V_SIGNAAL"], 1: ["B_SIGNAAL"], 2: ["Z_DRUK", "Z_KLEIN", "Z_BUITEN_GEBRUIK", "Z_GEEN_WOON"],
-                 3: ["K_HUISGENOOT"]}
     extra_d, extra_t, extra_s, extra_e, extra_u, extra_h = [], [], [], [], [], []
-    for th, cats in thema_sig.items():
-        sig_d = np.flatnonzero(np.isin(d_cat, [c[x_] for x_ in cats]) | ((th == 3) & hh["groep"][dh]))
+    for th, cats in enumerate(SIGNALEN.values()):
+        sig_d = np.flatnonzero(np.isin(d_cat, [c[x_] for x_ in cats]) | ((th == GROEPEN) & hh["groep"][dh]))
         rr_ = rng.random(len(sig_d))
-        for lo, hi, soort_ in ((0.0, 0.10, "geen_recent"), (0.10, 0.15, "lopend"), (0.15, 0.19, "geen_oud"),
-                               (0.19, 0.22, "nn_recent")):
+        for soort_, lo, hi in UITSLUITINGEN:
             sel = sig_d[(rr_ >= lo) & (rr_ < hi)]
             k_ = len(sel)
             if soort_ == "geen_recent":

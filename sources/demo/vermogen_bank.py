@@ -16,6 +16,7 @@ GEVALLEN = {
     "B_NET_ONDER": (0.005, "alle"),    # limit <= sum <= limit + 450 (near miss)
     "B_OUD_JAAR": (0.004, "alle"),     # an older year above the limit, newest low (near miss)
 }
+SIGNALEN = ("B_SIGNAAL",)  # the planted cases that must give a signal
 
 # betaalrekening, spaarrekening, beleggingsrekening, overig (the contract's order)
 REKENINGSOORTEN = list(ib.VERMOGEN.kolom("soort").waarden)

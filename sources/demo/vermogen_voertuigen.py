@@ -22,6 +22,7 @@ GEVALLEN = {
     "V_SOORT": (0.003, "alle"),        # 2 counted + Bromfiets/Aanhangwagen/... (not counted)
     "V_OUD": (0.003, "alle"),          # 2 within + 1 started just before the 12-month window
 }
+SIGNALEN = ("V_SIGNAAL",)  # the planted cases that must give a signal
 
 # The registrations of a planted case: (counted kinds started within 12 months, kinds that do not count,
 # counted kinds started just before the window, a re-registration of a counted kenteken); None = drawn
