@@ -418,3 +418,51 @@ def test_schrijvers_lezen_het_contract():
     assert KOLOMMEN == {(s.bron, s.naam): s.kolomnamen for s in ALLE}
     assert rommel.kolommen("brp", "adressen.csv") == (
         brp.ADRESSEN.kolomnamen[:9] + [rommel.EXTRA_KOLOM] + brp.ADRESSEN.kolomnamen[9:])
+
+
+def test_elke_stap_leest_alleen_wat_een_eerdere_stap_schreef():
+    """The block's steps share their state on `s` (sources/demo/toestand.py): every `s.<naam>` a step (or a
+    function of the package it calls) reads was written by Blok itself or by an earlier step in STAPPEN, so
+    reordering or dropping a step fails here."""
+    import ast
+    import inspect
+    import textwrap
+
+    from sources.demo import blok, toestand
+
+    def boom(functie):
+        return ast.parse(textwrap.dedent(inspect.getsource(functie)))
+
+    def met_aangeroepen(functie, gezien=None):
+        """The function and every function of sources.demo it calls, directly or further down."""
+        gezien = set() if gezien is None else gezien
+        if functie in gezien:
+            return gezien
+        gezien.add(functie)
+        for knoop in ast.walk(boom(functie)):
+            if not isinstance(knoop, ast.Call):
+                continue
+            doel = None
+            if isinstance(knoop.func, ast.Name):
+                doel = functie.__globals__.get(knoop.func.id)
+            elif isinstance(knoop.func, ast.Attribute) and isinstance(knoop.func.value, ast.Name):
+                doel = getattr(functie.__globals__.get(knoop.func.value.id), knoop.func.attr, None)
+            if inspect.isfunction(doel) and doel.__module__.startswith("sources.demo"):
+                met_aangeroepen(doel, gezien)
+        return gezien
+
+    def namen(functies, naam, soort):
+        return {n.attr for f in functies for n in ast.walk(boom(f)) if isinstance(n, ast.Attribute)
+                and isinstance(n.value, ast.Name) and n.value.id == naam and isinstance(n.ctx, soort)}
+
+    geschreven = namen([toestand.Blok.__init__], "self", ast.Store) | namen([blok.maak_blok], "s", ast.Store)
+    gelezen_totaal = set()
+    for stap in blok.STAPPEN:
+        functies = [f for f in met_aangeroepen(stap)  # the functions whose `s` is the block
+                    if getattr(inspect.signature(f).parameters.get("s"), "annotation", None) == "Blok"]
+        eigen = namen(functies, "s", ast.Store)
+        gelezen = namen(functies, "s", ast.Load) - eigen  # what the step writes itself it may read back
+        assert gelezen <= geschreven, (stap.__name__, sorted(gelezen - geschreven))
+        gelezen_totaal |= gelezen
+        geschreven |= eigen
+    assert len(blok.STAPPEN) >= 40 and len(gelezen_totaal) > 80
