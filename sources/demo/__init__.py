@@ -10,7 +10,8 @@ exactly as ../shared/contracts/extracts.md describes, plus one earlier gemeente 
 
 The package, by concern
 -----------------------
-* `bevolking`: addresses, households, dossiers, persons; the BRP files and uitkeringen.csv.
+* `bevolking`: addresses, households, dossiers, persons; `bevolkingsbestanden`: the BRP files and
+  uitkeringen.csv made from them.
 * `geplant`: how the planted cases are drawn (stratified systematic sampling among the active PW dossiers,
   so that the signals are not skewed by wijk, geboorteland or nationaliteit).
 * One module per theme with its planted cases and their near misses (which must NOT give a signal):

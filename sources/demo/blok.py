@@ -11,8 +11,8 @@ from collections.abc import Callable
 import polars as pl
 
 from sources.demo import (
-    bevolking, geplant, huisvesting_bezetting, huisvesting_kostendelers, onderzoeken, rommel, vermogen_bank,
-    vermogen_voertuigen, verrekening,
+    bevolking, bevolkingsbestanden, geplant, huisvesting_bezetting, huisvesting_kostendelers, onderzoeken, rommel,
+    vermogen_bank, vermogen_voertuigen, verrekening,
 )
 from sources.demo.toestand import Blok, _Ctx
 
@@ -67,13 +67,13 @@ STAPPEN: tuple[Callable[[Blok], None], ...] = (
     huisvesting_kostendelers.kostendelersnorm,
     huisvesting_bezetting.adressen_aanpassen,
     # the files
-    bevolking.adressen_frame,
-    bevolking.personen_frame,
-    bevolking.vorige_perioden,
-    bevolking.historische_perioden,
-    bevolking.verblijfplaatsen,
-    bevolking.relaties,
-    bevolking.uitkeringen,
+    bevolkingsbestanden.adressen_frame,
+    bevolkingsbestanden.personen_frame,
+    bevolkingsbestanden.vorige_perioden,
+    bevolkingsbestanden.historische_perioden,
+    bevolkingsbestanden.verblijfplaatsen,
+    bevolkingsbestanden.relaties,
+    bevolkingsbestanden.uitkeringen,
     vermogen_bank.rekeningen,
     vermogen_bank.geplante_saldi,
     vermogen_bank.vermogen_frame,
