@@ -231,59 +231,77 @@ class _Rommel:
         return self.df.get_column(kolom).is_not_null().to_numpy()
 
     def pas_toe(self, g: Geval) -> None:
-        kolom, fractie, soort = g.kolom, g.fractie, g.soort
+        """Apply one case to `g.fractie` of the rows that no earlier case touched (and that suit it)."""
+        TOEPASSING[g.soort](self, g.kolom, g.fractie, g.soort)
+
+    # one method per kind of messy case: (column, fraction, kind)
+
+    def bsn_elf(self, kolom: str, fractie: float, soort: str) -> None:
+        idx = self._rijen(fractie, self._niet_leeg(kolom))
+        v = self.df.get_column(kolom).gather(idx)
+        last = v.str.slice(8, 1).cast(pl.Int64)
+        delta = pl.Series(self.rng.integers(1, 10, len(idx)))
+        self._zet(kolom, idx, v.str.slice(0, 8) + ((last + delta) % 10).cast(pl.String), soort)
+
+    def bsn_acht(self, kolom: str, fractie: float, soort: str) -> None:
         s = self.df.get_column(kolom)
-        ok = self._niet_leeg(kolom)
-        iso = _spec(self.bestand).kolom(kolom).type == contract.DATUM
+        idx = self._rijen(fractie, self._niet_leeg(kolom) & s.str.starts_with("0").fill_null(False).to_numpy())
+        self._zet(kolom, idx, s.gather(idx).str.slice(1), soort)
+
+    def bsn_spatie(self, kolom: str, fractie: float, soort: str) -> None:
+        idx = self._rijen(fractie, self._niet_leeg(kolom))
+        v = self.df.get_column(kolom).gather(idx)
+        self._zet(kolom, idx, v.str.slice(0, 3) + " " + v.str.slice(3, 3) + " " + v.str.slice(6), soort)
+
+    def _iso(self, kolom: str) -> bool:
+        """A `datum` column (JJJJ-MM-DD) rather than a `gbadatum` one (JJJJMMDD), as the contract says."""
+        return _spec(self.bestand).kolom(kolom).type == contract.DATUM
+
+    def datum_nul(self, kolom: str, fractie: float, soort: str) -> None:
+        idx = self._rijen(fractie, self._niet_leeg(kolom))
+        self._zet(kolom, idx, pl.Series(["0000-00-00" if self._iso(kolom) else "00000000"] * len(idx)), soort)
+
+    def datum_maand13(self, kolom: str, fractie: float, soort: str) -> None:
+        iso = self._iso(kolom)
         sep = "-" if iso else ""
-        if soort == BSN_ELF:
-            idx = self._rijen(fractie, ok)
-            v = s.gather(idx)
-            last = v.str.slice(8, 1).cast(pl.Int64)
-            delta = pl.Series(self.rng.integers(1, 10, len(idx)))
-            self._zet(kolom, idx, v.str.slice(0, 8) + ((last + delta) % 10).cast(pl.String), soort)
-        elif soort == BSN_ACHT:
-            idx = self._rijen(fractie, ok & s.str.starts_with("0").fill_null(False).to_numpy())
-            self._zet(kolom, idx, s.gather(idx).str.slice(1), soort)
-        elif soort == BSN_SPATIE:
-            idx = self._rijen(fractie, ok)
-            v = s.gather(idx)
-            self._zet(kolom, idx, v.str.slice(0, 3) + " " + v.str.slice(3, 3) + " " + v.str.slice(6), soort)
-        elif soort == NUL:
-            idx = self._rijen(fractie, ok)
-            self._zet(kolom, idx, pl.Series(["0000-00-00" if iso else "00000000"] * len(idx)), soort)
-        elif soort == MAAND13:
-            idx = self._rijen(fractie, ok)
-            v = s.gather(idx)
-            dag = v.str.slice(8 if iso else 6, 2)
-            self._zet(kolom, idx, v.str.slice(0, 4) + sep + "13" + sep + dag, soort)
-        elif soort == FEB30:
-            idx = self._rijen(fractie, ok)
-            v = s.gather(idx)
-            self._zet(kolom, idx, v.str.slice(0, 4) + sep + "02" + sep + "30", soort)
-        elif soort == DUPLICAAT:
-            idx = self._rijen(fractie)
-            if len(idx) == 0:
-                return
-            self.df = pl.concat([self.df, self.df[idx]], how="vertical")
-            self.bezet = np.concatenate([self.bezet, np.ones(len(idx), dtype=bool)])
-            self.ctx.tel(self.ctx.rommel, g.sleutel, len(idx))
-        elif soort == POSTCODE_LOS:
-            idx = self._rijen(fractie)
-            if len(idx):
-                v = s.gather(idx)
-                self._zet(kolom, idx, v.str.slice(0, 4) + " " + v.str.slice(4).str.to_lowercase(), soort)
-        elif soort == EINDE_VOOR_START:
-            afgerond = self.df.get_column("uitkomst").is_in(["geen_afwijking", "niet_naleving",
-                                                              "niet_meegewerkt"]).to_numpy()
-            idx = self._rijen(fractie, afgerond & ok & self._niet_leeg("datum_start"))
-            self._zet(kolom, idx, self.df.get_column("datum_start").gather(idx).str.replace(r"^(\d{4})", "1900"),
-                      soort)
-        elif soort == VORDERING:
-            idx = self._rijen(fractie, (self.df.get_column("uitkomst") == "geen_afwijking").to_numpy())
-            self._zet(kolom, idx, pl.Series([125000] * len(idx), dtype=pl.Int64), soort)
-        else:
-            raise ValueError(f"onbekende soort rommel: {soort}")
+        idx = self._rijen(fractie, self._niet_leeg(kolom))
+        v = self.df.get_column(kolom).gather(idx)
+        dag = v.str.slice(8 if iso else 6, 2)
+        self._zet(kolom, idx, v.str.slice(0, 4) + sep + "13" + sep + dag, soort)
+
+    def datum_feb30(self, kolom: str, fractie: float, soort: str) -> None:
+        sep = "-" if self._iso(kolom) else ""
+        idx = self._rijen(fractie, self._niet_leeg(kolom))
+        v = self.df.get_column(kolom).gather(idx)
+        self._zet(kolom, idx, v.str.slice(0, 4) + sep + "02" + sep + "30", soort)
+
+    def duplicaat(self, kolom: str, fractie: float, soort: str) -> None:
+        idx = self._rijen(fractie)
+        if len(idx) == 0:
+            return
+        self.df = pl.concat([self.df, self.df[idx]], how="vertical")
+        self.bezet = np.concatenate([self.bezet, np.ones(len(idx), dtype=bool)])
+        self.ctx.tel(self.ctx.rommel, f"{self.bestand}:{kolom}:{soort}", len(idx))
+
+    def postcode_los(self, kolom: str, fractie: float, soort: str) -> None:
+        idx = self._rijen(fractie)
+        v = self.df.get_column(kolom).gather(idx)
+        self._zet(kolom, idx, v.str.slice(0, 4) + " " + v.str.slice(4).str.to_lowercase(), soort)
+
+    def einde_voor_start(self, kolom: str, fractie: float, soort: str) -> None:
+        afgerond = self.df.get_column("uitkomst").is_in(["geen_afwijking", "niet_naleving", "niet_meegewerkt"])
+        idx = self._rijen(fractie, afgerond.to_numpy() & self._niet_leeg(kolom) & self._niet_leeg("datum_start"))
+        self._zet(kolom, idx, self.df.get_column("datum_start").gather(idx).str.replace(r"^(\d{4})", "1900"), soort)
+
+    def vordering(self, kolom: str, fractie: float, soort: str) -> None:
+        idx = self._rijen(fractie, (self.df.get_column("uitkomst") == "geen_afwijking").to_numpy())
+        self._zet(kolom, idx, pl.Series([125000] * len(idx), dtype=pl.Int64), soort)
+
+
+TOEPASSING = {BSN_ELF: _Rommel.bsn_elf, BSN_ACHT: _Rommel.bsn_acht, BSN_SPATIE: _Rommel.bsn_spatie,
+              NUL: _Rommel.datum_nul, MAAND13: _Rommel.datum_maand13, FEB30: _Rommel.datum_feb30,
+              DUPLICAAT: _Rommel.duplicaat, POSTCODE_LOS: _Rommel.postcode_los,
+              EINDE_VOOR_START: _Rommel.einde_voor_start, VORDERING: _Rommel.vordering}
 
 
 def rommel(s: Blok) -> None:
