@@ -218,6 +218,10 @@ def duckdb_type(k: Kolom) -> list[tuple[str, str]]:
 
 BRONNEN = ("brp", "ib", "suwi", "rdw", "gemeente")
 
+# The CSV dialect of every delivered file (extracts.md § CSV dialect), as a writer of a delivery uses it: UTF-8,
+# `;` between fields, `"` quoting (a quote inside doubled), an empty field for an unknown value.
+CODERING, SCHEIDINGSTEKEN, AANHALINGSTEKEN, LEEG = "utf-8", ";", '"', ""
+
 
 # --- the same rules as DuckDB SQL ------------------------------------------------------------------
 # The ingestion engine evaluates the rules inside DuckDB, in one pass over a file. Each SQL form below

@@ -1,4 +1,4 @@
-"""Tests of the synthetic landing deliveries (sources/demo_data.py) at a small scale (10,000 persons)."""
+"""Tests of the synthetic landing deliveries (the package sources/demo) at a small scale (10,000 persons)."""
 from __future__ import annotations
 
 import hashlib
@@ -10,7 +10,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from sources.demo_data import BRONBESTANDEN, KOLOMMEN, genereer
+from sources import brp, contract
+from sources.demo import BRONBESTANDEN, KOLOMMEN, genereer
+from sources.demo import bevolking, rommel
 from sources.register import ALLE
 
 SCHAAL = 10_000
@@ -360,3 +362,107 @@ def test_geplante_categorieen_aanwezig(run):
 def test_onbekende_schaal():
     with pytest.raises(ValueError):
         genereer(Path("/nonexistent"), schaal="provincie")
+
+
+# ------------------------------------------------------------------------------ the messy-case table
+
+
+def test_elk_rommelgeval_oefent_een_regel_van_het_contract():
+    """Every messy case of the table names a rule the contract in sources/ really has for that column."""
+    regels = {g.sleutel: rommel.contractregel(g) for g in rommel.ROMMEL + rommel.BIJ_HET_MAKEN}
+    assert regels["personen.csv:bsn:11-proef"] == "bsn: voldoet niet aan de 11-proef"
+    assert regels["personen.csv:geboortedatum:maand 13"] == \
+        "geboortedatum: geen geldige gbadatum (JJJJMMDD, 00 = onbekend)"
+    assert regels["uitkeringen.csv:datum_aanvang:00000000"] == "datum_aanvang: geen geldige datum (JJJJ-MM-DD)"
+    assert regels["onderzoeken.csv:datum_einde:einde voor start"] == "datum_einde: ligt voor datum_start"
+    assert regels["verblijfplaatsen.csv:bsn:wees"] == "bsn: komt niet voor in personen.csv"
+    assert regels["adressen.csv:postcode:1234 ab"] == "postcode: geldig na normalisatie (postcode)"
+    assert len(regels) == len(rommel.ROMMEL) + len(rommel.BIJ_HET_MAKEN)  # no case twice
+
+
+@pytest.mark.parametrize("geval", [
+    rommel.Geval("personen.csv", "geboortedatum", rommel.BSN_ELF, 0.1, ""),  # not a bsn column
+    rommel.Geval("relaties.csv", "bsn", rommel.DUPLICAAT, 0.1, ""),  # relaties.csv has no key
+    rommel.Geval("polis.csv", "bsn", rommel.WEES, 0.1, ""),  # polis.csv refers to no other file
+    rommel.Geval("personen.csv", "bsn", rommel.POSTCODE_LOS, 0.1, ""),  # bsn is not normalised
+    rommel.Geval("relaties.csv", "datum_einde", rommel.EINDE_VOOR_START, 0.1, ""),  # no such row rule
+])
+def test_rommelgeval_zonder_contractregel_wordt_geweigerd(geval):
+    with pytest.raises(ValueError):
+        rommel.contractregel(geval)
+
+
+def test_samenvatting_telt_precies_de_gevallen_van_de_tabel(run):
+    _, res = run
+    tabel = {g.sleutel for g in rommel.ROMMEL + rommel.BIJ_HET_MAKEN}
+    assert set(res["rommel"]) <= tabel
+    # at 10,000 persons nearly every case occurs (the rarest need more rows than a small file has)
+    assert len(res["rommel"]) >= 0.8 * len(tabel)
+
+
+def test_waarden_van_de_generator_passen_in_het_contract():
+    """The value lists the generator draws from are values the contract accepts (its own weighted lists)."""
+    adressen = brp.ADRESSEN
+    gebruiksdoel = adressen.kolom("gebruiksdoel").patroon
+    assert all(re.search(gebruiksdoel, d) for d in bevolking.GEBRUIKSDOELEN)
+    assert set(bevolking.STATUSSEN) == set(adressen.kolom("status").waarden)
+    land = brp.PERSONEN.kolom("geboorteland").patroon
+    assert all(re.search(land, code) for code, _, _ in bevolking.LANDEN)
+    assert all(re.search(land, nat) for _, _, nat in bevolking.LANDEN if nat)
+
+
+def test_schrijvers_lezen_het_contract():
+    """File names per source and columns per file are the contract's; the dialect is the contract's."""
+    assert {b: sorted(n) for b, n in BRONBESTANDEN.items()} == {
+        b: sorted(s.naam for s in ALLE if s.bron == b) for b in contract.BRONNEN}
+    assert KOLOMMEN == {(s.bron, s.naam): s.kolomnamen for s in ALLE}
+    assert rommel.kolommen("brp", "adressen.csv") == (
+        brp.ADRESSEN.kolomnamen[:9] + [rommel.EXTRA_KOLOM] + brp.ADRESSEN.kolomnamen[9:])
+
+
+def test_elke_stap_leest_alleen_wat_een_eerdere_stap_schreef():
+    """The block's steps share their state on `s` (sources/demo/toestand.py): every `s.<naam>` a step (or a
+    function of the package it calls) reads was written by Blok itself or by an earlier step in STAPPEN, so
+    reordering or dropping a step fails here."""
+    import ast
+    import inspect
+    import textwrap
+
+    from sources.demo import blok, toestand
+
+    def boom(functie):
+        return ast.parse(textwrap.dedent(inspect.getsource(functie)))
+
+    def met_aangeroepen(functie, gezien=None):
+        """The function and every function of sources.demo it calls, directly or further down."""
+        gezien = set() if gezien is None else gezien
+        if functie in gezien:
+            return gezien
+        gezien.add(functie)
+        for knoop in ast.walk(boom(functie)):
+            if not isinstance(knoop, ast.Call):
+                continue
+            doel = None
+            if isinstance(knoop.func, ast.Name):
+                doel = functie.__globals__.get(knoop.func.id)
+            elif isinstance(knoop.func, ast.Attribute) and isinstance(knoop.func.value, ast.Name):
+                doel = getattr(functie.__globals__.get(knoop.func.value.id), knoop.func.attr, None)
+            if inspect.isfunction(doel) and doel.__module__.startswith("sources.demo"):
+                met_aangeroepen(doel, gezien)
+        return gezien
+
+    def namen(functies, naam, soort):
+        return {n.attr for f in functies for n in ast.walk(boom(f)) if isinstance(n, ast.Attribute)
+                and isinstance(n.value, ast.Name) and n.value.id == naam and isinstance(n.ctx, soort)}
+
+    geschreven = namen([toestand.Blok.__init__], "self", ast.Store) | namen([blok.maak_blok], "s", ast.Store)
+    gelezen_totaal = set()
+    for stap in blok.STAPPEN:
+        functies = [f for f in met_aangeroepen(stap)  # the functions whose `s` is the block
+                    if getattr(inspect.signature(f).parameters.get("s"), "annotation", None) == "Blok"]
+        eigen = namen(functies, "s", ast.Store)
+        gelezen = namen(functies, "s", ast.Load) - eigen  # what the step writes itself it may read back
+        assert gelezen <= geschreven, (stap.__name__, sorted(gelezen - geschreven))
+        gelezen_totaal |= gelezen
+        geschreven |= eigen
+    assert len(blok.STAPPEN) >= 40 and len(gelezen_totaal) > 80

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from assets import monitoring
-from sources.demo_data import KANS_NIET_NALEVING, KANS_NIET_NALEVING_SIGNALEN, THEMAS, genereer
+from sources.demo import KANS_NIET_NALEVING, KANS_NIET_NALEVING_SIGNALEN, THEMAS, genereer
 from tests.helpers import ingest
 
 pytestmark = pytest.mark.traag  # generates demo data and runs end to end
