@@ -22,7 +22,8 @@ def tabel(voor: dict, na: dict, sleutel: str) -> list[str]:
     totaal = [f"{sum(r[i].values()):.2f}" for i in range(nachten) for r in (voor[sleutel], na[sleutel])]
     regels.append("| **som van de stappen** | " + " | ".join(totaal) + " |")
     for wat in ("seconden", "cpu_seconden", "piek_rss_mib_tot_nu"):
-        cellen = [str(r.get(n, {}).get(wat, "")) for n in ("eerste_nacht", "tweede_nacht")[:nachten] for r in (voor, na)]
+        cellen = [str(r.get(n, {}).get(wat, "")) for n in ("eerste_nacht", "tweede_nacht")[:nachten]
+                  for r in (voor, na)]
         regels.append(f"| **run: {wat}** | " + " | ".join(cellen) + " |")
     return regels
 
