@@ -1,10 +1,11 @@
-"""Great Expectations 1.x on every staged table: the suite of checks/suites.py, validated on pandas batches.
+"""Great Expectations 1.x on every staged table: the suite of checks/suites.py, computed inside DuckDB.
 
-GX's SQL path does not work on DuckDB, so DuckDB computes what needs the whole table (uniqueness,
-existence in another source) as boolean columns and streams only the columns the suite needs, in
-batches of `batch_rijen` rows; GX validates each batch and the per-expectation counts are added up.
-The combined result — with examples as line numbers and dossier ids, never a BSN — is kept in
-`kwaliteit_validaties` for the Data Docs (checks/datadocs.py) and summed up as one `Controle`.
+DuckDB computes what needs the whole table (uniqueness, existence in another source) as boolean columns
+into an in-memory table of the delivery; GX's SQL execution engine computes every expectation on it as
+an aggregate query (`valideer`, `sql_batch`). `valideer_pandas`, the same suite on pandas batches, is the
+reference path that tests hold the SQL path equal to. The combined result — with examples as line numbers
+and dossier ids, never a BSN — is kept in `kwaliteit_validaties` for the Data Docs (checks/datadocs.py)
+and summed up as one `Controle`.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import json
 import os
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
 
 import polars as pl
@@ -166,40 +168,68 @@ def _suite_en_actief(ctx: Context):
     return suite, lev, actief, niet
 
 
+@dataclass
+class _Voorbereid:
+    """What both paths (DuckDB and the pandas reference) set up identically for one suite validation."""
+
+    suite: Suite
+    lev: dict
+    actief: list[Verwachting]
+    niet: list[str]
+    context: object
+    batchdef: object
+    gxs: object
+    per_id: dict
+    opgeteld: dict[str, Optelling]
+    kolommen: list[str]
+    formaat: dict
+
+
+def _voorbereid(ctx: Context) -> _Voorbereid:
+    suite, lev, actief, niet = _suite_en_actief(ctx)
+    d = ctx.drempels["verwachtingen"]
+    context, batchdef = _batchdefinitie()
+    gxs = context.suites.add_or_update(gx_suite(suite, actief, ctx.drempels))
+    per_id = {e.id: v for e, v in zip(gxs.expectations, actief)}
+    opgeteld = {v.naam: Optelling(v, instelling(ctx.drempels, suite.tabel, v), d["voorbeelden"]) for v in actief}
+    kolommen = [r[0] for r in ctx.con.sql(f"DESCRIBE {suite.tabel}").fetchall()]
+    formaat = {"result_format": "SUMMARY", "partial_unexpected_count": d["voorbeelden"],
+               "unexpected_index_column_names": [k for k in INDEX if k in kolommen]}
+    return _Voorbereid(suite, lev, actief, niet, context, batchdef, gxs, per_id, opgeteld, kolommen, formaat)
+
+
+def _tel(uitslag, v: _Voorbereid):
+    """Add one GX validation result's counts to the sums per expectation."""
+    for r in uitslag.results:
+        v.opgeteld[v.per_id[r.expectation_config.id].naam].tel(r)
+    return uitslag
+
+
 def valideer(ctx: Context) -> tuple[Controle, dict | None]:
     """Validate this delivery of the table against its suite inside DuckDB: GX's SQL execution engine computes
     every expectation as an aggregate query over the staged table (see `sql_batch`); returns the verdict and
     the GX result."""
     start = time.monotonic()
-    suite, lev, actief, niet = _suite_en_actief(ctx)
-    d = ctx.drempels["verwachtingen"]
-    context, _ = _batchdefinitie()
-    gxs = context.suites.add_or_update(gx_suite(suite, actief, ctx.drempels))
-    per_id = {e.id: v for e, v in zip(gxs.expectations, actief)}
-    opgeteld = {v.naam: Optelling(v, instelling(ctx.drempels, suite.tabel, v), d["voorbeelden"]) for v in actief}
-    kolommen = [r[0] for r in ctx.con.sql(f"DESCRIBE {suite.tabel}").fetchall()]
-    query = _query(suite, actief, kolommen, lev).replace(
+    v = _voorbereid(ctx)
+    suite = v.suite
+    query = _query(suite, v.actief, v.kolommen, v.lev).replace(
         "t.leverdatum = ?", f"t.leverdatum = DATE '{ctx.levering.leverdatum.isoformat()}'")
     # examples in file order, as GX's pandas engine gives them: staged rows are inserted in file order and
     # DuckDB keeps insertion order (preserve_insertion_order), so no sort of the whole delivery is needed
     rijen = ctx.con.sql(f"SELECT count(*) FROM {suite.tabel} WHERE leverdatum = ?",
                         params=[ctx.levering.leverdatum]).fetchall()[0][0]
-    formaat = {"result_format": "SUMMARY", "partial_unexpected_count": d["voorbeelden"],
-               "unexpected_index_column_names": [k for k in INDEX if k in kolommen]}
     # the rows of this delivery with their derived columns, computed once into an in-memory database that
     # every DuckDB cursor of this database instance sees; GX's metric queries read that table
     ctx.con.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {GX_SCHEMA}")
     ctx.con.execute(f"CREATE OR REPLACE TABLE {GX_SCHEMA}.{suite.tabel} AS {query}")
     try:
-        with sql_batch(context, ctx.con, suite.tabel, f"SELECT * FROM {GX_SCHEMA}.{suite.tabel}") as batch:
-            uitslag = batch.validate(gxs, result_format=formaat)
+        with sql_batch(v.context, ctx.con, suite.tabel, f"SELECT * FROM {GX_SCHEMA}.{suite.tabel}") as batch:
+            uitslag = _tel(batch.validate(v.gxs, result_format=v.formaat), v)
     finally:
         ctx.con.execute(f"DROP TABLE IF EXISTS {GX_SCHEMA}.{suite.tabel}")
-    for r in uitslag.results:
-        opgeteld[per_id[r.expectation_config.id].naam].tel(r)
-    resultaat = _samengevoegd(uitslag, gxs, per_id, opgeteld, suite, ctx, 1, rijen)
-    bewaar(ctx, gxs, resultaat)
-    controle = _controle(suite, opgeteld, niet, rijen, 1, time.monotonic() - start)
+    resultaat = _samengevoegd(uitslag, v.gxs, v.per_id, v.opgeteld, suite, ctx, 1, rijen)
+    bewaar(ctx, v.gxs, resultaat)
+    controle = _controle(suite, v.opgeteld, v.niet, rijen, 1, time.monotonic() - start)
     return controle, resultaat
 
 
@@ -252,33 +282,22 @@ def sql_batch(context, con, naam: str, query: str):
 def valideer_pandas(ctx: Context) -> dict:
     """The reference path: the same suite on pandas batches streamed from DuckDB (GX's pandas engine).
     Kept to hold the SQL path equal to it (tests/checks/test_gx_sql.py); returns GX's result JSON."""
-    suite, lev, actief, niet = _suite_en_actief(ctx)
-    d = ctx.drempels["verwachtingen"]
-    context, batchdef = _batchdefinitie()
-    gxs = context.suites.add_or_update(gx_suite(suite, actief, ctx.drempels))
-    per_id = {e.id: v for e, v in zip(gxs.expectations, actief)}
-    opgeteld = {v.naam: Optelling(v, instelling(ctx.drempels, suite.tabel, v), d["voorbeelden"]) for v in actief}
-    kolommen = [r[0] for r in ctx.con.sql(f"DESCRIBE {suite.tabel}").fetchall()]
-    lezer = ctx.con.sql(_query(suite, actief, kolommen, lev), params=[ctx.levering.leverdatum]) \
-        .to_arrow_reader(int(d["batch_rijen"]))
-    formaat = {"result_format": "SUMMARY", "partial_unexpected_count": d["voorbeelden"],
-               "unexpected_index_column_names": [k for k in INDEX if k in kolommen]}
+    v = _voorbereid(ctx)
+    lezer = ctx.con.sql(_query(v.suite, v.actief, v.kolommen, v.lev), params=[ctx.levering.leverdatum]) \
+        .to_arrow_reader(int(ctx.drempels["verwachtingen"]["batch_rijen"]))
     eerste, batches, rijen = None, 0, 0
     for batch in iter(lezer.read_next_batch, None):
         frame = batch.to_pandas(date_as_object=False)
-        eerste = _valideer_batch(batchdef, gxs, frame, formaat, per_id, opgeteld) or eerste
+        eerste = _valideer_batch(v, frame) or eerste
         batches, rijen = batches + 1, rijen + batch.num_rows
     if batches == 0:  # an empty delivery still gets its (trivially met) verdict and a page in the Data Docs
-        eerste = _valideer_batch(batchdef, gxs, lezer.schema.empty_table().to_pandas(date_as_object=False),
-                                 formaat, per_id, opgeteld)
-    return _samengevoegd(eerste, gxs, per_id, opgeteld, suite, ctx, batches, rijen)
+        eerste = _valideer_batch(v, lezer.schema.empty_table().to_pandas(date_as_object=False))
+    return _samengevoegd(eerste, v.gxs, v.per_id, v.opgeteld, v.suite, ctx, batches, rijen)
 
 
-def _valideer_batch(batchdef, gxs, frame, formaat, per_id, opgeteld):
-    uitslag = batchdef.get_batch(batch_parameters={"dataframe": frame}).validate(gxs, result_format=formaat)
-    for r in uitslag.results:
-        opgeteld[per_id[r.expectation_config.id].naam].tel(r)
-    return uitslag
+def _valideer_batch(v: _Voorbereid, frame):
+    batch = v.batchdef.get_batch(batch_parameters={"dataframe": frame})
+    return _tel(batch.validate(v.gxs, result_format=v.formaat), v)
 
 
 def _samengevoegd(eerste, gxs, per_id, opgeteld, suite, ctx, batches, rijen) -> dict:

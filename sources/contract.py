@@ -306,10 +306,49 @@ def _sql_elfproef(c: str) -> str:
     return f"((({som}) % 11 = 0) AND ({c} <> '000000000'))"
 
 
+# ASCII fast paths. Almost every delivered value is in its canonical ASCII form (nine ASCII digits for a
+# BSN, eight for a gbadatum, '1234AB' for a postcode). A cheap ASCII test (`_snel`) recognises that form;
+# for such a value a rule's verdict is computed with integer arithmetic instead of the Unicode-exact
+# regexes, and every other value takes the full rule. The fast verdict equals the full rule's on every
+# text the test admits (tests/sources/test_regels_sql.py holds both, on ASCII and Unicode texts).
+
+def _snel(c: str, patroon: str) -> str:
+    return f"regexp_full_match({c}, '{patroon}')"
+
+
+def _sql_elfproef_ascii(c: str) -> str:
+    """The 11-proef of a text of exactly nine ASCII digits, on its integer value."""
+    n = f"CAST({c} AS BIGINT)"
+    som = " + ".join(f"{w} * ({n} // {10 ** (8 - i)} % 10)" for i, w in enumerate((9, 8, 7, 6, 5, 4, 3, 2, -1)))
+    return f"((({som}) % 11 = 0) AND ({c} <> '000000000'))"
+
+
+def _sql_gba_geldig_ascii(c: str) -> str:
+    """`_sql_gba_geldig` of a text of exactly eight ASCII digits, on its integer value (Gregorian calendar,
+    as chrono and DuckDB both count it)."""
+    n = f"CAST({c} AS INTEGER)"
+    j, m, d = f"({n} // 10000)", f"({n} // 100 % 100)", f"({n} % 100)"
+    schrikkel = f"(({j} % 4 = 0 AND {j} % 100 <> 0) OR {j} % 400 = 0)"
+    dagen = (f"CASE WHEN {m} = 2 THEN CASE WHEN {schrikkel} THEN 29 ELSE 28 END "
+             f"WHEN {m} IN (4, 6, 9, 11) THEN 30 ELSE 31 END")
+    return (f"({j} >= 1800 AND (({m} = 0 AND {d} = 0) OR ({m} BETWEEN 1 AND 12 AND {d} = 0) OR "
+            f"({m} BETWEEN 1 AND 12 AND {d} BETWEEN 1 AND {dagen})))")
+
+
 def validiteitsregels_sql(k: Kolom) -> list[tuple[str, str]]:
     """`validiteitsregels` as (reason, SQL that is TRUE when the row fails it) over the raw text column."""
     c = f'"{k.naam}"'
     t = k.type
+    # (ASCII test, per rule the failure SQL for a value that passes it); None: every value takes the full rule
+    snel: tuple[str, list[str]] | None = None
+    if t == BSN:
+        snel = (_snel(c, "[0-9]{9}"), ["false", "false", "false", f"NOT {_sql_elfproef_ascii(c)}"])
+    elif t == GBADATUM:
+        snel = (_snel(c, "[0-9]{8}"), [f"NOT {_sql_gba_geldig_ascii(c)}"])
+    elif t == POSTCODE:
+        snel = (_snel(c, "[1-9][0-9]{3}[A-Z]{2}"), ["false"])
+    elif t == KENTEKEN:
+        snel = (_snel(c, "[A-Z0-9]{6}"), ["false"])
     if t == BSN:
         spaties = f"regexp_matches({c}, '{WIT}')"
         compact = f"regexp_replace({c}, '{WIT}', '', 'g')"
@@ -338,7 +377,12 @@ def validiteitsregels_sql(k: Kolom) -> list[tuple[str, str]]:
         regels = [("geen geldig kenteken", f"regexp_matches({sql_kenteken(c)}, '^[A-Z0-9]{{6}}$')")]
     else:
         regels = []
-    return [(f"{k.naam}: {reden}", f"({c} IS NOT NULL AND coalesce(NOT ({ok}), false))") for reden, ok in regels]
+    if snel is None:
+        return [(f"{k.naam}: {reden}", f"({c} IS NOT NULL AND coalesce(NOT ({ok}), false))") for reden, ok in regels]
+    test, fout_snel = snel
+    return [(f"{k.naam}: {reden}", f"({c} IS NOT NULL AND CASE WHEN {test} THEN {fs} "
+                                   f"ELSE coalesce(NOT ({ok}), false) END)")
+            for (reden, ok), fs in zip(regels, fout_snel, strict=True)]
 
 
 def getypeerde_kolommen_sql(k: Kolom) -> list[str]:
@@ -358,8 +402,8 @@ def getypeerde_kolommen_sql(k: Kolom) -> list[str]:
         return [sql_int(c)]
     if t == VLAG:
         return [f"({c} = '1')"]
-    if t == POSTCODE:
-        return [sql_postcode(c)]
+    if t == POSTCODE:  # a canonical postcode is its own normal form
+        return [f"CASE WHEN {_snel(c, '[1-9][0-9]{3}[A-Z]{2}')} THEN {c} ELSE {sql_postcode(c)} END"]
     if t == KENTEKEN:
-        return [sql_kenteken(c)]
+        return [f"CASE WHEN {_snel(c, '[A-Z0-9]{6}')} THEN {c} ELSE {sql_kenteken(c)} END"]
     return [c]

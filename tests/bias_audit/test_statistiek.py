@@ -90,3 +90,26 @@ def test_smallest_detectable_ratio_has_the_promised_power():
     kleiner = statistiek.kleinste_ratio(np.array([100, 900, N // 2]), np.array([450, 450, 4]), np.array([N, N, N]),
                                         np.array([alfa, alfa / 100, alfa]))
     assert kleiner[0] > r and kleiner[1] > r and np.isinf(kleiner[2])
+
+
+@pytest.mark.parametrize("n, X, N, ratio, exact_onder", [(40, 30, 2000, 2.5, 5.0), (300, 900, 5000, 1.3, 5.0),
+                                                         (12, 400, 9000, 3.0, 5.0), (500, 60, 100000, 2.0, 5.0)])
+def test_power_simulation_tests_each_distinct_draw_once_with_the_same_result(n, X, N, ratio, exact_onder):
+    """kracht.simuleer tests each distinct simulated count once; the power is exactly what testing every
+    draw gives (same draws, same test)."""
+    from bias_audit import kracht
+
+    alfa, trekkingen, zaad = 0.01, 2000, 7
+    snel = kracht.simuleer(n, X, N, ratio, alfa, exact_onder, trekkingen, zaad)
+    # the reference: the same draws, every one tested
+    k, logp = kracht._drager(n, X, N)
+    laag, hoog = -20.0, 20.0
+    for _ in range(60):
+        midden = (laag + hoog) / 2
+        laag, hoog = (midden, hoog) if np.sum(k * kracht._verdeling(logp, k, midden)) < ratio * n * X / N \
+            else (laag, midden)
+    x = np.random.default_rng(zaad).choice(k, size=trekkingen, p=kracht._verdeling(logp, k, hoog)).astype(float)
+    p, welke = statistiek.toets(x, np.full(trekkingen, n, float), np.full(trekkingen, X, float),
+                                np.full(trekkingen, N, float), exact_onder)
+    assert snel == float(np.mean((p <= alfa) & (x / n > X / N)))
+    assert 0 < snel < 1
