@@ -444,6 +444,9 @@ def bereken(con, peildatum: date, thema: Thema, inst: dict | None = None, parame
                 {"peildatum": r["peildatum"].isoformat(), "ratio": _rond(r["ratio"]), "oordeel": r["oordeel"]}
                 for r in deel.sort("peildatum").iter_rows(named=True)] + [
                 {"peildatum": peildatum.isoformat(), "ratio": _rond(huidig["ratio"][0]), "oordeel": huidig["oordeel"][0]}]})
+        volgorde = list(namen.values())  # funnel order, then attribute and group: the same every time
+        doc["drift"].sort(key=lambda r: (volgorde.index(r["stap"]) if r["stap"] in volgorde else len(volgorde),
+                                         r["kenmerk"], r["groep"]))
     opslaan = pl.concat([alles.filter(pl.col("getoetst") | (pl.col("soort") == "kenmerk")),
                          drie.filter(pl.col("oordeel").is_in([AFWIJKING, ONDER])).with_columns(
                              pl.col("stap_nr").replace_strict(namen, return_dtype=pl.Utf8).alias("stap")),
