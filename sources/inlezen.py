@@ -209,7 +209,7 @@ def lees_in_pandera(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Be
 
     pad, kolommen = levering.pad / spec.naam, feiten["kolommen"]
     dubbel, afgekeurd, wezen = _voorronde(con, spec, pad, kolommen, levering.leverdatum)
-    afgekeurde_regels = afgekeurd["regel"].to_numpy()
+    afgekeurde_regels = np.array(afgekeurd["regel"].to_list() + feiten.get("lege_regels", []), dtype=np.int64)
     types = [t for k in spec.kolommen if not k.bijzonder for t in duckdb_type(k)] + [
         ("regel", "BIGINT"), ("leverdatum", "DATE")]
     bijzonder = [k.naam for k in spec.kolommen if k.bijzonder]
@@ -221,8 +221,7 @@ def lees_in_pandera(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Be
     geaccepteerd = 0
     redenen: dict[str, int] = {}
     gelezen = 0
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with opslag.transactie(con):
         opslag.maak(con, spec.tabel, types)
         opslag.verwijder(con, spec.tabel, {"leverdatum": levering.leverdatum})
         if bijzonder:
@@ -256,22 +255,32 @@ def lees_in_pandera(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Be
             redenen[reden] = redenen.get(reden, 0) + n
         opslag.voeg_toe(con, "quarantaine", onleesbaar.with_columns(
             **{k: pl.lit(v) for k, v in sleutel.items()}).select(quarantaine_kolommen))
-        inlezing = Inlezing(spec, geleverd=feiten["rijen"], geaccepteerd=geaccepteerd,
-                            quarantaine=sum(redenen.values()), redenen=redenen, extra_kolommen=feiten["extra"])
-        if inlezing.geaccepteerd + inlezing.quarantaine != inlezing.geleverd:
-            # An invariant, not a data problem: the manifest check already matched the parsed records.
-            raise RuntimeError(f"{spec.bron}/{spec.naam}: geleverd {inlezing.geleverd} != geaccepteerd "
-                               f"{inlezing.geaccepteerd} + quarantaine {inlezing.quarantaine}")
-        opslag.verwijder(con, "bestand_tellingen", sleutel)
-        opslag.voeg_toe(con, "bestand_tellingen", pl.DataFrame([{
-            **sleutel, "sha256": feiten["sha256"], "geleverd": inlezing.geleverd,
-            "geaccepteerd": inlezing.geaccepteerd, "quarantaine": inlezing.quarantaine,
-            "extra_kolommen": ",".join(inlezing.extra_kolommen), "codeversie": versie}]))
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+        inlezing = _sluit_af(con, Inlezing(spec, geleverd=feiten["rijen"], geaccepteerd=geaccepteerd,
+                                           quarantaine=sum(redenen.values()), redenen=redenen,
+                                           extra_kolommen=feiten["extra"]), sleutel, feiten["sha256"], versie)
     return inlezing
+
+
+def _sluit_af(con: duckdb.DuckDBPyConnection, inlezing: Inlezing, sleutel: dict, sha256: str, versie: str
+              ) -> Inlezing:
+    """The last write of an ingestion, inside its transaction: the file's counts, once delivered = accepted +
+    quarantined holds (an invariant, not a data problem: the delivery check counted the same records)."""
+    if inlezing.geaccepteerd + inlezing.quarantaine != inlezing.geleverd:
+        raise RuntimeError(f"{inlezing.bestand.bron}/{inlezing.bestand.naam}: geleverd {inlezing.geleverd} != "
+                           f"geaccepteerd {inlezing.geaccepteerd} + quarantaine {inlezing.quarantaine}")
+    opslag.verwijder(con, "bestand_tellingen", sleutel)
+    opslag.voeg_toe(con, "bestand_tellingen", pl.DataFrame([{
+        **sleutel, "sha256": sha256, "geleverd": inlezing.geleverd, "geaccepteerd": inlezing.geaccepteerd,
+        "quarantaine": inlezing.quarantaine, "extra_kolommen": ",".join(inlezing.extra_kolommen),
+        "codeversie": versie}]))
+    return inlezing
+
+
+def _regelnummer_sql(overgeslagen: list[int]) -> str:
+    """Line numbers of the parsed records when physical lines were skipped (unparsable or blank lines, their line
+    numbers `overgeslagen`): record k sits on line k + 2 + #{i : s_i - i - 2 <= k}, s sorted."""
+    drempels = ", ".join(str(r - i - 2) for i, r in enumerate(sorted(set(overgeslagen))))
+    return f"_k + 2 + len(list_filter([{drempels}], lambda x: x <= _k))" if drempels else "_k + 2"
 
 
 # --- the engine: the row model compiled to SQL, one pass over the file inside DuckDB ----------------
@@ -385,8 +394,7 @@ def lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, v
     lever = f"DATE '{levering.leverdatum.isoformat()}'"
     namen = ", ".join(f'"{n}"' for n, _ in types)
 
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with opslag.transactie(con):
         opslag.maak(con, spec.tabel, types)
         opslag.verwijder(con, spec.tabel, {"leverdatum": levering.leverdatum})
         if bijzonder:
@@ -415,6 +423,8 @@ def lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, v
         else:
             con.execute(beoordeel)
         regel, afgekeurd = _regel_sql(con)
+        if feiten.get("lege_regels"):  # blank lines are no records, but they are lines
+            regel = _regelnummer_sql(afgekeurd["regel"].to_list() + feiten["lege_regels"])
         geaccepteerd = con.execute(
             f"INSERT INTO {spec.tabel} ({namen}) SELECT {', '.join(getypeerd)}, {regel}, {lever} FROM _rijen "
             "WHERE reden IS NULL ORDER BY _k").fetchall()[0][0]
@@ -442,20 +452,8 @@ def lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, v
                 redenen[reden] = redenen.get(reden, 0) + n
             opslag.voeg_toe(con, "quarantaine", deel.with_columns(
                 **{k: pl.lit(v) for k, v in sleutel.items()}).select(quarantaine_kolommen))
-        inlezing = Inlezing(spec, geleverd=feiten["rijen"], geaccepteerd=int(geaccepteerd),
-                            quarantaine=sum(redenen.values()), redenen=redenen, extra_kolommen=feiten["extra"],
-                            rij_voor_rij=int(rij_voor_rij))
-        if inlezing.geaccepteerd + inlezing.quarantaine != inlezing.geleverd:
-            # An invariant, not a data problem: the manifest check already matched the parsed records.
-            raise RuntimeError(f"{spec.bron}/{spec.naam}: geleverd {inlezing.geleverd} != geaccepteerd "
-                               f"{inlezing.geaccepteerd} + quarantaine {inlezing.quarantaine}")
-        opslag.verwijder(con, "bestand_tellingen", sleutel)
-        opslag.voeg_toe(con, "bestand_tellingen", pl.DataFrame([{
-            **sleutel, "sha256": feiten["sha256"], "geleverd": inlezing.geleverd,
-            "geaccepteerd": inlezing.geaccepteerd, "quarantaine": inlezing.quarantaine,
-            "extra_kolommen": ",".join(inlezing.extra_kolommen), "codeversie": versie}]))
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+        inlezing = _sluit_af(con, Inlezing(spec, geleverd=feiten["rijen"], geaccepteerd=int(geaccepteerd),
+                                           quarantaine=sum(redenen.values()), redenen=redenen,
+                                           extra_kolommen=feiten["extra"], rij_voor_rij=int(rij_voor_rij)),
+                             sleutel, feiten["sha256"], versie)
     return inlezing
