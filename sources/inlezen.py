@@ -7,11 +7,14 @@ lines are kept with their line), numbers the records, gives every row its reason
 order (required fields and validity per column, cross-column rules, then duplicate keys and orphans,
 which are facts of the whole delivery) and its content hash. Accepted rows are typed and staged with
 INSERT ... SELECT; only quarantined rows come to Python, to be kept with file, line, raw values and
-reasons. Delivered = accepted + quarantined, always.
+reasons. Delivered = accepted + quarantined, always. From here on persons are keyed by pseudonym: a BSN column
+is staged as the HMAC of the validated BSN, computed in the same INSERT (sources/pseudoniem.py); the BSN stays
+only in the quarantined raw values and, for the municipality's own clients, in `klant_bsn`.
 
 The next delivery of a file validates only what changed: a row whose content an earlier ingestion of the
 file judged under the same rule version (`regelversie`, a hash of the compiled rules) carries over its
-row verdict; duplicates and orphans are judged on the whole delivery every time. `lees_in_pandera` is the
+row verdict (contents are recognised by a keyed hash: a row holds a BSN); duplicates and orphans are judged
+on the whole delivery every time. `lees_in_pandera` is the
 reference path (pandera on Python batches), kept to hold the engine equal to it in tests/sources.
 """
 from __future__ import annotations
@@ -285,9 +288,17 @@ def _sluit_af(con: duckdb.DuckDBPyConnection, inlezing: Inlezing, sleutel: dict,
     return inlezing
 
 
-def _verwijzing_waarde(spec: Bestand, kolom: str) -> str:
-    """The raw value of a referring column as the referenced staged table holds it: a BSN as its pseudonym."""
-    return f'{ps.MACRO}("{kolom}")' if spec.kolom(kolom).type == BSN else f'"{kolom}"'
+def _ph(kolom: str) -> str:
+    """The column of `_rijen` that holds the pseudonym of BSN column `kolom` (computed once per row)."""
+    return f'"_ph_{kolom}"'
+
+
+def _verwijzing_waarde(spec: Bestand, kolom: str, berekend: bool = False) -> str:
+    """The raw value of a referring column as the referenced staged table holds it: a BSN as its pseudonym
+    (`berekend`: the row's pseudonym column, computed once in `lees_in`)."""
+    if spec.kolom(kolom).type != BSN:
+        return f'"{kolom}"'
+    return _ph(kolom) if berekend else f'{ps.MACRO}("{kolom}")'
 
 
 def _maak_klanten(con: duckdb.DuckDBPyConnection, spec: Bestand, leverdatum) -> None:
@@ -332,7 +343,7 @@ def redenen_sql(spec: Bestand, leverdatum, heel_bestand: bool = True) -> list[tu
     for v in spec.verwijzingen:
         doel = f"{spec.bron}_{v.bestand.removesuffix('.csv')}"
         uit.append((f"{v.kolom}: komt niet voor in {v.bestand}",
-                    f'coalesce("{v.kolom}" IS NOT NULL AND {_verwijzing_waarde(spec, v.kolom)} NOT IN (SELECT {v.doelkolom} FROM {doel} '
+                    f'coalesce("{v.kolom}" IS NOT NULL AND {_verwijzing_waarde(spec, v.kolom, True)} NOT IN (SELECT {v.doelkolom} FROM {doel} '
                     f"WHERE leverdatum = DATE '{leverdatum.isoformat()}'), false)"))
     return uit
 
@@ -417,8 +428,9 @@ def lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, v
     types = [t for k in spec.kolommen if not k.bijzonder for t in duckdb_type(k)] + [
         ("regel", "BIGINT"), ("leverdatum", "DATE")]
     # persons by pseudonym from ingestion on: a BSN column is staged as the HMAC of the validated BSN
+    bsn_kolommen = [k.naam for k in spec.kolommen if k.type == BSN]
     getypeerd = [e for k in spec.kolommen if not k.bijzonder
-                 for e in ([f'{ps.MACRO}("{k.naam}")'] if k.type == BSN else getypeerde_kolommen_sql(k))]
+                 for e in ([_ph(k.naam)] if k.type == BSN else getypeerde_kolommen_sql(k))]
     bijzonder = [k.naam for k in spec.kolommen if k.bijzonder]
     bijzonder_tabel = f"audit.{spec.tabel}_bijzonder"
     bijzonder_types = [(spec.sleutel[0], "VARCHAR") if spec.sleutel else ("bsn", "VARCHAR"),
@@ -451,8 +463,10 @@ def lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, v
         else:
             bron_sql = (f"SELECT *, {ps.MACRO}_inhoud({inhoud_sql(spec)}) AS _h, {rij} AS _rij, true AS _nieuw "
                         f"FROM ({_scan(pad, kolommen, spec)})")
+        # each BSN's pseudonym once per row, in a subquery: the orphan rule and the INSERTs read that column
+        met_ph = "".join(f', {ps.MACRO}("{k}") AS {_ph(k)}' for k in bsn_kolommen)
         beoordeel = (f"CREATE OR REPLACE TEMP TABLE _rijen AS SELECT *, "
-                     f"{bestand_reden_sql(spec, levering.leverdatum, '_rij')} AS reden FROM ({bron_sql})")
+                     f"{bestand_reden_sql(spec, levering.leverdatum, '_rij')} AS reden FROM (SELECT *{met_ph} FROM ({bron_sql}))")
         if voortgang is not None:
             voortgang.volg(con, beoordeel, feiten["rijen"])
         else:
@@ -464,11 +478,12 @@ def lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, v
             f"INSERT INTO {spec.tabel} ({namen}) SELECT {', '.join(getypeerd)}, {regel}, {lever} FROM _rijen "
             "WHERE reden IS NULL ORDER BY _k").fetchall()[0][0]
         if spec.tabel in ps.KLANTKOLOMMEN:  # the BSN of the municipality's own clients, by pseudonym
-            con.execute(f"INSERT INTO {ps.KLANTEN} SELECT DISTINCT {lever}, {ps.MACRO}(b), b FROM (SELECT unnest(["
-                        + ", ".join(f'"{k}"' for k in ps.KLANTKOLOMMEN[spec.tabel])
+            klant = ps.KLANTKOLOMMEN[spec.tabel]
+            con.execute(f"INSERT INTO {ps.KLANTEN} SELECT DISTINCT {lever}, ph, b FROM (SELECT unnest(["
+                        + ", ".join(_ph(k) for k in klant) + "]) AS ph, unnest([" + ", ".join(f'"{k}"' for k in klant)
                         + "]) AS b FROM _rijen WHERE reden IS NULL) WHERE b IS NOT NULL")
         if bijzonder:  # special personal data: a separate table in the audit schema, never a theme input
-            con.execute(f"INSERT INTO {bijzonder_tabel} SELECT {ps.MACRO}(\"{spec.sleutel[0]}\"), "
+            con.execute(f"INSERT INTO {bijzonder_tabel} SELECT {_ph(spec.sleutel[0])}, "
                         f"{', '.join(chr(34) + b + chr(34) for b in bijzonder)}, {lever} FROM _rijen "
                         "WHERE reden IS NULL ORDER BY _k")
         slecht = con.sql(f"SELECT {regel} AS regel, {', '.join(chr(34) + k + chr(34) for k in spec.kolomnamen)}, "
