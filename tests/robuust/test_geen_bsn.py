@@ -66,6 +66,9 @@ def test_no_bsn_of_a_non_client_in_any_byte_of_the_werkmap(werkmap):
         data = pad.read_bytes()
         gevonden += [(str(pad.relative_to(werkmap)), bsn(i)) for i in NIET_KLANTEN if bsn(i).encode() in data]
     assert gevonden == []
+    # the scan can see a BSN in the database file: the clients' table holds them, uncompressed in these bytes
+    data = (werkmap / "systeemanalyse.duckdb").read_bytes()
+    assert all(bsn(i).encode() in data for i in KLANTEN)
 
 
 def test_the_non_clients_were_ingested_and_read_by_pseudonym(werkmap):
