@@ -14,7 +14,6 @@ from kern.partities import PEILDATUM, peildatum
 from kern.sjablonen import nl_bedrag
 from kern.resources import Werkomgeving
 from kern.slot import POOL
-from sources import pseudoniem
 from sources.register import PER_BRON
 
 GROEP = "themas"
@@ -42,7 +41,7 @@ def populatie(context: dg.AssetExecutionContext, werkomgeving: Werkomgeving) -> 
     p = peildatum(context)
     with werkomgeving.verbind() as con:
         try:
-            n = uitvoering.populatie_tabel(con, p, pseudoniem.sleutel(werkomgeving.werkmap))
+            n = uitvoering.populatie_tabel(con, p)
         except kader.BronNietBeschikbaar as fout:
             context.log.error(str(fout))
             return dg.MaterializeResult(metadata={"dagster/row_count": 0, "reden": str(fout)})

@@ -11,6 +11,7 @@ import polars as pl
 
 from assets.themas import kader
 from assets.themas.kader import Invoer
+from sources.pseudoniem import KLANTEN
 
 VELDEN = ("suwi.polis.bsn", "suwi.polis.periode_einde", "suwi.polis.bruto_cent",
           "gemeente.opgegeven_inkomsten.dossier_id", "gemeente.opgegeven_inkomsten.periode",
@@ -40,8 +41,12 @@ def bereken_polars(inv: Invoer, par: dict) -> pl.DataFrame:
     opgegeven = (inv.lees("gemeente", "opgegeven_inkomsten", "dossier_id", "periode", "bruto_cent")
                  .group_by("dossier_id", "periode").agg((pl.col("bruto_cent").sum() / 100).alias("inkomen_opgegeven")))
     bronnen = ", ".join(VELDEN)
+    # persons are staged by pseudonym: the list for the income consultants carries the applicant's BSN
+    klanten = inv.con.sql(f"SELECT ph AS bsn, bsn AS klant_bsn FROM {KLANTEN} WHERE leverdatum = ?",
+                          params=[inv.leverdatum("gemeente")]).pl().lazy()
     return (polis.join(opgegeven, on=["dossier_id", "periode"], how="left")
             .join(pop.lazy().select("dossier_id", "bsn", "datum_aanvang"), on="dossier_id")
+            .join(klanten, on="bsn").with_columns(pl.col("klant_bsn").alias("bsn"))
             # only months in which the dossier was running
             .filter(pl.col("periode") >= pl.col("datum_aanvang").dt.strftime("%Y-%m"))
             .with_columns(pl.col("inkomen_opgegeven").fill_null(0.0))
@@ -76,9 +81,11 @@ def bereken(inv: Invoer, par: dict) -> pl.DataFrame:
             SELECT dossier_id, periode, sum(bruto_cent)::DOUBLE * (1 / 100::DOUBLE) AS inkomen_opgegeven FROM gemeente_opgegeven_inkomsten
             WHERE leverdatum = $lg GROUP BY ALL)
         -- cents to euros as Polars divides by a scalar: times the reciprocal (bit for bit the same floats)
-        SELECT dossier_id, pop.bsn, periode, inkomen_polis, coalesce(inkomen_opgegeven, 0.0) AS inkomen_opgegeven,
+        SELECT dossier_id, k.bsn, periode, inkomen_polis, coalesce(inkomen_opgegeven, 0.0) AS inkomen_opgegeven,
                round(inkomen_polis - coalesce(inkomen_opgegeven, 0.0), 2) AS verschil, $bronnen AS bronnen
         FROM polis LEFT JOIN opgegeven USING (dossier_id, periode) JOIN pop USING (dossier_id)
+        -- persons are staged by pseudonym: the list for the income consultants carries the applicant's BSN
+        JOIN klant_bsn k ON k.ph = pop.bsn AND k.leverdatum = $lg  -- sources.pseudoniem.KLANTEN
         -- only months in which the dossier was running
         WHERE periode >= strftime(pop.datum_aanvang, '%Y-%m')
           AND round(inkomen_polis - coalesce(inkomen_opgegeven, 0.0), 2) > $tolerantie

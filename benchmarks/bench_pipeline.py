@@ -86,7 +86,7 @@ def themas(werkmap: str):
     from kern import opslag
 
     con = opslag.verbind(werkmap)
-    uitvoering.populatie_tabel(con, P, b"benchmark")
+    uitvoering.populatie_tabel(con, P)
     par = kader.laad_parameters(STANDAARD_FILTERS)
     uit = {t: uitvoering.voer_uit(con, thema, P, par).signalen for t, thema in THEMAS.items()}
     con.close()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from sources.pseudoniem import LENGTE as PSEUDONIEM_LENGTE
 from sources.contract import BSN, ENUM, INT, CENT, KENTEKEN, POSTCODE, REGEX, Bestand
 from sources.register import ALLE
 
@@ -95,7 +96,8 @@ def _contract(spec: Bestand) -> list[Verwachting]:
             soort = "sleutel" if k.naam in spec.sleutel else "verplicht"
             uit.append(Verwachting(f"{k.naam}_gevuld", soort, "ExpectColumnValuesToNotBeNull", {"column": k.naam},
                                    f"{k.naam} is gevuld"))
-        formaat = {BSN: r"^\d{9}$", POSTCODE: r"^[1-9]\d{3}[A-Z]{2}$", KENTEKEN: r"^[A-Z0-9]{6}$",
+        # a BSN column is staged as its pseudonym (sources/pseudoniem.py): the row rules checked the BSN itself
+        formaat = {BSN: rf"^[0-9a-f]{{{PSEUDONIEM_LENGTE}}}$", POSTCODE: r"^[1-9]\d{3}[A-Z]{2}$", KENTEKEN: r"^[A-Z0-9]{6}$",
                    REGEX: re.sub(r"\((?!\?)", "(?:", k.patroon or "")}.get(k.type)  # no groups: pandas warns
         if k.type == ENUM:
             uit.append(Verwachting(f"{k.naam}_waardenlijst", "waardenlijst", "ExpectColumnValuesToBeInSet",

@@ -16,6 +16,7 @@ WERKMAP = "SYSTEEMANALYSE_WERKMAP"
 VERKLARINGEN = "SYSTEEMANALYSE_VERKLARINGEN"
 FILTERS = "SYSTEEMANALYSE_FILTERS"
 SLEUTEL = "SYSTEEMANALYSE_PSEUDONIEM_SLEUTEL"
+SLEUTELBESTAND = "SYSTEEMANALYSE_PSEUDONIEM_SLEUTELBESTAND"  # a 0600 key file, e.g. outside the werkmap
 # Retention of person-level data (pipelines/opschonen.py explains the choice of 24 months).
 STANDAARD_BEWAARTERMIJN_MAANDEN = 24
 WACHTTIJD = "SYSTEEMANALYSE_WACHTTIJD"  # seconds a run waits for another run on the same werkmap
@@ -37,3 +38,10 @@ def instellingen() -> dict[str, str]:
         "verklaringen": os.environ.get(VERKLARINGEN) or str(register_pad(werkmap)),
         "filters": os.environ.get(FILTERS, str(STANDAARD_FILTERS)),
     }
+
+
+def maak_werkmap(werkmap: str | Path) -> Path:
+    """The werkmap, created readable by its owner only (it holds person-level data); an existing one is left as is."""
+    pad = Path(werkmap)
+    pad.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return pad

@@ -14,6 +14,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from kern import omgeving
+
 DATABASE = "systeemanalyse.duckdb"
 
 # Bookkeeping tables that every stage shares.
@@ -38,7 +40,7 @@ def database_pad(werkmap: str | Path) -> Path:
 
 
 def verbind(werkmap: str | Path) -> duckdb.DuckDBPyConnection:
-    Path(werkmap).mkdir(parents=True, exist_ok=True)
+    omgeving.maak_werkmap(werkmap)
     con = duckdb.connect(str(database_pad(werkmap)))
     con.execute("SET enable_progress_bar = false")
     con.execute(DDL)

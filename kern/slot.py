@@ -66,7 +66,7 @@ def werkmap_slot(werkmap: str | Path, omschrijving: str, wachttijd_s: float | No
 
     `melding(tekst)` is called once when we have to wait (default: a line on stderr)."""
     werkmap = Path(werkmap)
-    werkmap.mkdir(parents=True, exist_ok=True)
+    omgeving.maak_werkmap(werkmap)
     pad = (werkmap / BESTAND).resolve()
     sleutel = str(pad)
     with _mutex:

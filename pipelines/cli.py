@@ -186,9 +186,15 @@ def run(args) -> int:
         return _fout(f"peildatum {args.peildatum} ligt buiten het bereik 2015-01-01 tot en met morgen")
     werkmap = args.werkmap.resolve()
     try:
-        werkmap.mkdir(parents=True, exist_ok=True)
+        omgeving.maak_werkmap(werkmap)
     except OSError as fout:
         return _fout(f"werkmap {werkmap} is niet aan te maken: {fout}")
+    from sources import pseudoniem
+
+    try:  # the pseudonymisation key before anything runs: a key file others may read is refused
+        pseudoniem.sleutel(werkmap)
+    except pseudoniem.SleutelFout as fout:
+        return _fout(str(fout))
     instellingen = {"landing": str(args.landing.resolve()), "werkmap": str(werkmap),
                     "verklaringen": str((args.verklaringen or omgeving.register_pad(werkmap)).resolve()),
                     "filters": str((args.filters or omgeving.STANDAARD_FILTERS).resolve())}

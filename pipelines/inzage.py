@@ -1,7 +1,7 @@
 """`systeemanalyse inzage`: what the system did with one resident's data (AVG art. 15), per run.
 
-Looks the resident up by their keyed pseudonym in the analysis tables (populatie, funnel_leden) and by
-BSN only in the staged source tables; never prints anyone else's BSN, nor facts about other persons.
+Computes the resident's keyed pseudonym and looks them up by it everywhere: from ingestion on, every table keys
+persons by pseudonym (sources/pseudoniem.py). Never prints anyone else's BSN, nor facts about other persons.
 Exit codes: 0 answered (also: never seen); 2 invalid BSN or no werkmap/database; 1 the database cannot
 be read or the pseudonymisation key does not belong to the runs.
 """
@@ -20,7 +20,7 @@ from assets import lineage
 from assets.themas import kader, wonen
 from assets.themas.kader import Invoer, Thema
 from assets.themas.register import THEMAS
-from kern.omgeving import SLEUTEL
+from kern.omgeving import SLEUTEL, SLEUTELBESTAND
 from kern import logboek, opslag
 from kern.sjablonen import nl_datum
 from kern.slot import werkmap_slot
@@ -57,7 +57,7 @@ def _velden(velden) -> list[dict]:
 
 def _sleutel(werkmap: Path) -> bytes | None:
     """The key the runs used: from the environment, else the werkmap's key file; never creates one."""
-    if os.environ.get(SLEUTEL) or (werkmap / pseudoniem.BESTAND).exists():
+    if os.environ.get(SLEUTEL) or os.environ.get(SLEUTELBESTAND) or (werkmap / pseudoniem.BESTAND).exists():
         return pseudoniem.sleutel(werkmap)
     return None
 
@@ -84,9 +84,10 @@ def _dossiers(con, peildatum: date, ph: str | None) -> list[dict]:
                   [ph, peildatum, ph, ph])
 
 
-def _uitkeringen(con, leverdata: dict, bsn: str) -> list[dict]:
-    """The resident's dossiers in the run's delivery of the benefits administration (any regeling, any period)."""
-    if "gemeente" not in leverdata or not _tabel(con, "gemeente_uitkeringen"):
+def _uitkeringen(con, leverdata: dict, bsn: str | None) -> list[dict]:
+    """The resident's dossiers in the run's delivery of the benefits administration (any regeling, any period);
+    `bsn` is the resident's pseudonym, as the staged table holds persons."""
+    if bsn is None or "gemeente" not in leverdata or not _tabel(con, "gemeente_uitkeringen"):
         return []
     return _rijen(con, "SELECT dossier_id, CASE WHEN bsn = ? THEN 'aanvrager' ELSE 'partner' END AS rol, regeling, "
                        "datum_aanvang, datum_einde FROM gemeente_uitkeringen WHERE leverdatum = ? "
@@ -94,14 +95,13 @@ def _uitkeringen(con, leverdata: dict, bsn: str) -> list[dict]:
                   [bsn, leverdata["gemeente"], bsn, bsn])
 
 
-def _controleer_sleutel(con, peildatum: date, dossiers: list[dict], uitkeringen: list[dict]) -> None:
-    """The dossiers found by pseudonym must be exactly the resident's dossiers that are in the population."""
-    if not _tabel(con, "populatie"):
-        return
-    verwacht = {r[0] for r in con.sql("SELECT dossier_id FROM populatie WHERE peildatum = ? "
-                                      "AND list_contains(?, dossier_id)",
-                                      params=[peildatum, [u["dossier_id"] for u in uitkeringen]]).fetchall()}
-    if verwacht != {d["dossier_id"] for d in dossiers}:
+def _controleer_sleutel(con, peildatum: date, leverdata: dict, sleutel: bytes | None) -> None:
+    """Every staged file of the run records the fingerprint of the key that made its pseudonyms
+    (`codeversie` ends in it): with another key no resident would be found, and the answer would be wrong."""
+    kenmerken = {r[0] for r in con.sql(
+        "SELECT DISTINCT split_part(codeversie, '-', 2) FROM bestand_tellingen WHERE list_contains(?, "
+        "bron || '|' || leverdatum::VARCHAR)", params=[[f"{b}|{d}" for b, d in leverdata.items()]]).fetchall()}
+    if kenmerken and (sleutel is None or kenmerken != {pseudoniem.kenmerk(sleutel)}):
         raise SleutelFout(f"de pseudoniemsleutel hoort niet bij de run van {peildatum}: zet "
                           f"{SLEUTEL} op de sleutel waarmee die run is gedraaid (of verwijder hem om de sleutel "
                           f"in de werkmap te gebruiken)")
@@ -208,7 +208,7 @@ def medebewoner(con, peildatum: date, bsn: str, eigen_dossiers: set[str]) -> lis
         huishoudens = kader.huishouden(kader.populatie(inv))
     except kader.BronNietBeschikbaar:
         return []
-    anderen = (huishoudens.join(bewoners.filter(pl.col("bsn") != bsn), on="bsn")
+    anderen = (huishoudens.join(bewoners.filter(pl.col("bsn") != bsn), on="bsn")  # persons by pseudonym
                .filter(~pl.col("dossier_id").is_in(list(eigen_dossiers))))
     if anderen.is_empty():
         return []
@@ -224,18 +224,19 @@ def medebewoner(con, peildatum: date, bsn: str, eigen_dossiers: set[str]) -> lis
     return uit
 
 
-def _bekend_in_brp(con, leverdata: dict, bsn: str) -> bool:
-    if "brp" not in leverdata or not _tabel(con, "brp_personen"):
+def _bekend_in_brp(con, leverdata: dict, bsn: str | None) -> bool:
+    if bsn is None or "brp" not in leverdata or not _tabel(con, "brp_personen"):
         return False
     return opslag.eerste(con.sql("SELECT 1 FROM brp_personen WHERE leverdatum = ? AND bsn = ?",
                                  params=[leverdata["brp"], bsn])) is not None
 
 
-def run_overzicht(con, peildatum: date, bsn: str, ph: str | None) -> dict:
+def run_overzicht(con, peildatum: date, ph: str | None, sleutel: bytes | None = None) -> dict:
+    """One run, the resident looked up by pseudonym `ph` (the staged tables hold no BSN of a non-client)."""
     leverdata = _leverdata(con, peildatum)
+    _controleer_sleutel(con, peildatum, leverdata, sleutel)
     dossiers = _dossiers(con, peildatum, ph)
-    uitkeringen = _uitkeringen(con, leverdata, bsn)
-    _controleer_sleutel(con, peildatum, dossiers, uitkeringen)
+    uitkeringen = _uitkeringen(con, leverdata, ph)
     eigen = {d["dossier_id"] for d in dossiers}
     themas = [thema_voor_dossier(con, peildatum, t, d, ph) for d in dossiers for t in THEMAS.values()]
     return {
@@ -245,17 +246,17 @@ def run_overzicht(con, peildatum: date, bsn: str, ph: str | None) -> dict:
         "andere_dossiers": [{"dossier_id": u["dossier_id"], "rol": u["rol"], "waarom_niet": _waarom_niet(u, peildatum)}
                             for u in uitkeringen if u["dossier_id"] not in eigen],
         "themas": themas,
-        "medebewoner": medebewoner(con, peildatum, bsn, eigen),
-        "bekend_in_brp": _bekend_in_brp(con, leverdata, bsn),
+        "medebewoner": medebewoner(con, peildatum, ph, eigen) if ph else [],
+        "bekend_in_brp": _bekend_in_brp(con, leverdata, ph),
         "populatiecontrole_velden": _velden(kader.GEMEENSCHAPPELIJKE_VELDEN),
     }
 
 
 def stel_op(con, werkmap: Path, bsn: str) -> dict:
     sleutel = _sleutel(werkmap)
-    ph = pseudoniem.pseudoniemen(pl.Series([bsn]), sleutel)[0] if sleutel else None
+    ph = pseudoniem.pseudoniem(bsn, sleutel) if sleutel else None
     peildata = [r[0] for r in con.sql("SELECT DISTINCT peildatum FROM run_bronnen ORDER BY peildatum").fetchall()]
-    runs = [run_overzicht(con, p, bsn, ph) for p in peildata]
+    runs = [run_overzicht(con, p, ph, sleutel) for p in peildata]
     gezien = any(r["in_populatie"] or r["medebewoner"] or r["andere_dossiers"] or r["bekend_in_brp"] for r in runs)
     return {"bsn": gemaskeerd(bsn), "runs": runs, "gezien": gezien,
             "bijzondere_gegevens": "Geboorteland en nationaliteit worden door geen enkel thema gebruikt; alleen de "
@@ -382,13 +383,13 @@ def main(args) -> int:
             return _fout(f"database {database} is niet te openen (loopt er een run?): {fout}", MISLUKT)
         try:
             overzicht = stel_op(con, werkmap, bsn)
-        except SleutelFout as fout:
+        except (SleutelFout, pseudoniem.SleutelFout) as fout:
             return _fout(str(fout), MISLUKT)
         finally:
             con.close()
         sleutel = _sleutel(werkmap)
         logboek.schrijf(werkmap, "inzage",
-                        pseudoniem=pseudoniem.pseudoniemen(pl.Series([bsn]), sleutel)[0] if sleutel else None,
+                        pseudoniem=pseudoniem.pseudoniem(bsn, sleutel) if sleutel else None,
                         gezien=overzicht["gezien"], peildata=[r["peildatum"] for r in overzicht["runs"]],
                         vorm="json" if args.json else "tekst")
     print(json.dumps(overzicht, ensure_ascii=False, indent=2, default=str) if args.json else tekst(overzicht))

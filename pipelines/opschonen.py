@@ -3,7 +3,7 @@
 Deleted, per peildatum older than the term: funnel members, the population, signals and control samples,
 exclusions, the audit's person attributes, and the published lists (signals, samples, verrekening, the
 quality docs with their example values); per delivery older than the term that no kept run uses: its
-quarantined raw values. Kept: aggregated statistics (funnel step counts, bias statistics and verdicts,
+quarantined raw values and (benefits administration) its clients' BSNs. Kept: aggregated statistics (funnel step counts, bias statistics and verdicts,
 releases, check results, file counts) and the run reports (run.json, bias/, register/, monitoring/).
 
 The default term is 24 months: the feedback loop (monitoring) compares investigations with the released
@@ -22,6 +22,7 @@ import dagster as dg
 from kern import logboek, opslag, publicatie
 from kern.omgeving import STANDAARD_BEWAARTERMIJN_MAANDEN
 from kern.resources import Werkomgeving
+from sources.pseudoniem import KLANTEN
 
 
 # Tables with one row per person or dossier per peildatum (all keyed by a `peildatum` column).
@@ -67,6 +68,14 @@ def schoon_op(werkmap: str | Path, maanden: int = STANDAARD_BEWAARTERMIJN_MAANDE
             con.execute(f"DELETE FROM quarantaine q WHERE {oud}", [g, g])
             if tellingen:
                 verslag["tabellen"]["quarantaine"] = tellingen
+            # the clients' BSNs of such an old delivery of the benefits administration (sources/pseudoniem.py)
+            if opslag.bestaat_tabel(con, KLANTEN):
+                klant = oud.replace("r.bron = q.bron", "r.bron = 'gemeente'")
+                tellingen = _tel(con, f"SELECT 'gemeente/' || q.leverdatum, count(*) FROM {KLANTEN} q WHERE {klant} "
+                                      "GROUP BY 1", [g, g])
+                con.execute(f"DELETE FROM {KLANTEN} q WHERE {klant}", [g, g])
+                if tellingen:
+                    verslag["tabellen"]["klanten"] = tellingen  # the log refuses a field named after a BSN
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")

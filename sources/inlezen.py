@@ -7,11 +7,14 @@ lines are kept with their line), numbers the records, gives every row its reason
 order (required fields and validity per column, cross-column rules, then duplicate keys and orphans,
 which are facts of the whole delivery) and its content hash. Accepted rows are typed and staged with
 INSERT ... SELECT; only quarantined rows come to Python, to be kept with file, line, raw values and
-reasons. Delivered = accepted + quarantined, always.
+reasons. Delivered = accepted + quarantined, always. From here on persons are keyed by pseudonym: a BSN column
+is staged as the HMAC of the validated BSN, computed in the same INSERT (sources/pseudoniem.py); the BSN stays
+only in the quarantined raw values and, for the municipality's own clients, in `klant_bsn`.
 
 The next delivery of a file validates only what changed: a row whose content an earlier ingestion of the
 file judged under the same rule version (`regelversie`, a hash of the compiled rules) carries over its
-row verdict; duplicates and orphans are judged on the whole delivery every time. `lees_in_pandera` is the
+row verdict (contents are recognised by a keyed hash: a row holds a BSN); duplicates and orphans are judged
+on the whole delivery every time. `lees_in_pandera` is the
 reference path (pandera on Python batches), kept to hold the engine equal to it in tests/sources.
 """
 from __future__ import annotations
@@ -26,7 +29,8 @@ import pandera.polars as pa
 import polars as pl
 
 from kern import opslag
-from sources.contract import (Bestand, duckdb_type, getypeerde_kolommen, getypeerde_kolommen_sql, sql_tekst,
+from sources import pseudoniem as ps
+from sources.contract import (BSN, Bestand, duckdb_type, getypeerde_kolommen, getypeerde_kolommen_sql, sql_tekst,
                               validiteitsregels, validiteitsregels_sql)
 from sources.levering import CSV_OPTIES, Levering, kolomtypes
 
@@ -117,17 +121,19 @@ def _csv(pad, kolommen: list[str]) -> str:
            "store_rejects=true)"
 
 
-def _voorronde(hoofd: duckdb.DuckDBPyConnection, spec: Bestand, pad, kolommen: list[str], leverdatum
+def _voorronde(hoofd: duckdb.DuckDBPyConnection, spec: Bestand, pad, kolommen: list[str], leverdatum, key: bytes
                ) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, pl.Series]]:
     """Whole-file facts from DuckDB before the batches: the unparsable lines, the keys that occur more than
     once, and per reference the values that do not occur in the referenced file (orphans)."""
     con = hoofd.cursor()  # a session of its own on the same database: sees the staged tables
     try:
         con.execute("SET enable_progress_bar = false")
+        ps.maak_macro(con, key)
         wezen = {v.kolom: con.sql(
             f'SELECT DISTINCT "{v.kolom}" AS k FROM {_csv(pad, kolommen)} WHERE "{v.kolom}" IS NOT NULL '
-            f"AND \"{v.kolom}\" NOT IN (SELECT {v.doelkolom} FROM {spec.bron}_{v.bestand.removesuffix('.csv')} "
-            "WHERE leverdatum = ?)", params=[leverdatum]).pl()["k"] for v in spec.verwijzingen}
+            f"AND {_verwijzing_waarde(spec, v.kolom)} NOT IN (SELECT {v.doelkolom} FROM "
+            f"{spec.bron}_{v.bestand.removesuffix('.csv')} WHERE leverdatum = ?)", params=[leverdatum]).pl()["k"]
+            for v in spec.verwijzingen}
         if spec.sleutel:
             sleutel = ", ".join(f'"{k}"' for k in spec.sleutel)
             dubbel = con.sql(f"SELECT {sleutel} FROM {_csv(pad, kolommen)} WHERE "
@@ -192,12 +198,14 @@ def _beoordeel(spec: Bestand, frame: pl.DataFrame, dubbel: pl.DataFrame, wezen: 
     return frame
 
 
-def lees_in_pandera(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand) -> Inlezing:
+def lees_in_pandera(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand,
+                    sleutel_: bytes | None = None) -> Inlezing:
     """The reference path: the pandera (polars) row model on Python batches. Same outcome as `lees_in`, which
     runs the same rules compiled to SQL inside DuckDB; kept to hold the two equal (tests/sources)."""
     feiten = levering.bestanden[spec.naam]
     sleutel = {"bron": spec.bron, "leverdatum": levering.leverdatum, "bestand": spec.naam}
-    versie = codeversie(spec)
+    key = sleutel_ if sleutel_ is not None else ps.sleutel(ps.werkmap_van(con))
+    versie = f"{codeversie(spec)}-{ps.kenmerk(key)}"
     eerder = con.sql("SELECT geleverd, geaccepteerd, quarantaine, extra_kolommen FROM bestand_tellingen "
                      "WHERE bron = ? AND leverdatum = ? AND bestand = ? AND sha256 = ? AND codeversie = ?",
                      params=[spec.bron, levering.leverdatum, spec.naam, feiten["sha256"], versie]).fetchall()
@@ -208,8 +216,8 @@ def lees_in_pandera(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Be
         return Inlezing(spec, g, a, q, redenen, [e for e in (extra or "").split(",") if e], hergebruikt=True)
 
     pad, kolommen = levering.pad / spec.naam, feiten["kolommen"]
-    dubbel, afgekeurd, wezen = _voorronde(con, spec, pad, kolommen, levering.leverdatum)
-    afgekeurde_regels = afgekeurd["regel"].to_numpy()
+    dubbel, afgekeurd, wezen = _voorronde(con, spec, pad, kolommen, levering.leverdatum, key)
+    afgekeurde_regels = np.array(afgekeurd["regel"].to_list() + feiten.get("lege_regels", []), dtype=np.int64)
     types = [t for k in spec.kolommen if not k.bijzonder for t in duckdb_type(k)] + [
         ("regel", "BIGINT"), ("leverdatum", "DATE")]
     bijzonder = [k.naam for k in spec.kolommen if k.bijzonder]
@@ -221,14 +229,14 @@ def lees_in_pandera(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Be
     geaccepteerd = 0
     redenen: dict[str, int] = {}
     gelezen = 0
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with opslag.transactie(con):
         opslag.maak(con, spec.tabel, types)
         opslag.verwijder(con, spec.tabel, {"leverdatum": levering.leverdatum})
         if bijzonder:
             opslag.maak(con, bijzonder_tabel, bijzonder_types)
             opslag.verwijder(con, bijzonder_tabel, {"leverdatum": levering.leverdatum})
         opslag.verwijder(con, "quarantaine", sleutel)
+        _maak_klanten(con, spec, levering.leverdatum)
         for ruw in _batches(pad, kolommen):
             regels = _regelnummers(gelezen, ruw.height, afgekeurde_regels)
             gelezen += ruw.height
@@ -237,6 +245,9 @@ def lees_in_pandera(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Be
             fout = pl.col("reden").is_not_null()
             goed = frame.filter(~fout)
             geaccepteerd += goed.height
+            _klanten_pandera(con, spec, goed, levering.leverdatum, key)
+            goed = goed.with_columns(ps.pseudoniemen(goed[k.naam], key).alias(k.naam)
+                                     for k in spec.kolommen if k.type == BSN)  # persons by pseudonym from here on
             opslag.voeg_toe(con, spec.tabel, goed.select(
                 [e for k in spec.kolommen if not k.bijzonder for e in getypeerde_kolommen(k)]
                 + [pl.col("regel"), pl.lit(levering.leverdatum).alias("leverdatum")]), types)
@@ -256,22 +267,59 @@ def lees_in_pandera(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Be
             redenen[reden] = redenen.get(reden, 0) + n
         opslag.voeg_toe(con, "quarantaine", onleesbaar.with_columns(
             **{k: pl.lit(v) for k, v in sleutel.items()}).select(quarantaine_kolommen))
-        inlezing = Inlezing(spec, geleverd=feiten["rijen"], geaccepteerd=geaccepteerd,
-                            quarantaine=sum(redenen.values()), redenen=redenen, extra_kolommen=feiten["extra"])
-        if inlezing.geaccepteerd + inlezing.quarantaine != inlezing.geleverd:
-            # An invariant, not a data problem: the manifest check already matched the parsed records.
-            raise RuntimeError(f"{spec.bron}/{spec.naam}: geleverd {inlezing.geleverd} != geaccepteerd "
-                               f"{inlezing.geaccepteerd} + quarantaine {inlezing.quarantaine}")
-        opslag.verwijder(con, "bestand_tellingen", sleutel)
-        opslag.voeg_toe(con, "bestand_tellingen", pl.DataFrame([{
-            **sleutel, "sha256": feiten["sha256"], "geleverd": inlezing.geleverd,
-            "geaccepteerd": inlezing.geaccepteerd, "quarantaine": inlezing.quarantaine,
-            "extra_kolommen": ",".join(inlezing.extra_kolommen), "codeversie": versie}]))
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+        inlezing = _sluit_af(con, Inlezing(spec, geleverd=feiten["rijen"], geaccepteerd=geaccepteerd,
+                                           quarantaine=sum(redenen.values()), redenen=redenen,
+                                           extra_kolommen=feiten["extra"]), sleutel, feiten["sha256"], versie)
     return inlezing
+
+
+def _sluit_af(con: duckdb.DuckDBPyConnection, inlezing: Inlezing, sleutel: dict, sha256: str, versie: str
+              ) -> Inlezing:
+    """The last write of an ingestion, inside its transaction: the file's counts, once delivered = accepted +
+    quarantined holds (an invariant, not a data problem: the delivery check counted the same records)."""
+    if inlezing.geaccepteerd + inlezing.quarantaine != inlezing.geleverd:
+        raise RuntimeError(f"{inlezing.bestand.bron}/{inlezing.bestand.naam}: geleverd {inlezing.geleverd} != "
+                           f"geaccepteerd {inlezing.geaccepteerd} + quarantaine {inlezing.quarantaine}")
+    opslag.verwijder(con, "bestand_tellingen", sleutel)
+    opslag.voeg_toe(con, "bestand_tellingen", pl.DataFrame([{
+        **sleutel, "sha256": sha256, "geleverd": inlezing.geleverd, "geaccepteerd": inlezing.geaccepteerd,
+        "quarantaine": inlezing.quarantaine, "extra_kolommen": ",".join(inlezing.extra_kolommen),
+        "codeversie": versie}]))
+    return inlezing
+
+
+def _ph(kolom: str) -> str:
+    """The column of `_rijen` that holds the pseudonym of BSN column `kolom` (computed once per row)."""
+    return f'"_ph_{kolom}"'
+
+
+def _verwijzing_waarde(spec: Bestand, kolom: str, berekend: bool = False) -> str:
+    """The raw value of a referring column as the referenced staged table holds it: a BSN as its pseudonym
+    (`berekend`: the row's pseudonym column, computed once in `lees_in`)."""
+    if spec.kolom(kolom).type != BSN:
+        return f'"{kolom}"'
+    return _ph(kolom) if berekend else f'{ps.MACRO}("{kolom}")'
+
+
+def _maak_klanten(con: duckdb.DuckDBPyConnection, spec: Bestand, leverdatum) -> None:
+    if spec.tabel in ps.KLANTKOLOMMEN:
+        opslag.maak(con, ps.KLANTEN, [("leverdatum", "DATE"), ("ph", "VARCHAR"), ("bsn", "VARCHAR")])
+        opslag.verwijder(con, ps.KLANTEN, {"leverdatum": leverdatum})
+
+
+def _klanten_pandera(con: duckdb.DuckDBPyConnection, spec: Bestand, goed: pl.DataFrame, leverdatum, key: bytes
+                     ) -> None:
+    if spec.tabel in ps.KLANTKOLOMMEN:
+        bsns = pl.concat([goed[k] for k in ps.KLANTKOLOMMEN[spec.tabel]]).drop_nulls().unique()
+        opslag.voeg_toe(con, ps.KLANTEN, pl.DataFrame({"leverdatum": [leverdatum] * len(bsns),
+                                                       "ph": ps.pseudoniemen(bsns, key), "bsn": bsns}))
+
+
+def _regelnummer_sql(overgeslagen: list[int]) -> str:
+    """Line numbers of the parsed records when physical lines were skipped (unparsable or blank lines, their line
+    numbers `overgeslagen`): record k sits on line k + 2 + #{i : s_i - i - 2 <= k}, s sorted."""
+    drempels = ", ".join(str(r - i - 2) for i, r in enumerate(sorted(set(overgeslagen))))
+    return f"_k + 2 + len(list_filter([{drempels}], lambda x: x <= _k))" if drempels else "_k + 2"
 
 
 # --- the engine: the row model compiled to SQL, one pass over the file inside DuckDB ----------------
@@ -295,7 +343,7 @@ def redenen_sql(spec: Bestand, leverdatum, heel_bestand: bool = True) -> list[tu
     for v in spec.verwijzingen:
         doel = f"{spec.bron}_{v.bestand.removesuffix('.csv')}"
         uit.append((f"{v.kolom}: komt niet voor in {v.bestand}",
-                    f'coalesce("{v.kolom}" IS NOT NULL AND "{v.kolom}" NOT IN (SELECT {v.doelkolom} FROM {doel} '
+                    f'coalesce("{v.kolom}" IS NOT NULL AND {_verwijzing_waarde(spec, v.kolom, True)} NOT IN (SELECT {v.doelkolom} FROM {doel} '
                     f"WHERE leverdatum = DATE '{leverdatum.isoformat()}'), false)"))
     return uit
 
@@ -356,14 +404,17 @@ def _json_ruw(frame: pl.DataFrame, kolommen: list[str]) -> pl.Expr:
     return pl.struct(kolommen).struct.json_encode().alias("ruwe_waarden")
 
 
-def lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, voortgang=None) -> Inlezing:
+def lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, voortgang=None,
+            sleutel_: bytes | None = None) -> Inlezing:
     """Ingest one file of an accepted delivery into its staged table and the quarantine, in one transaction:
     a rerun of the same delivery replaces its rows. One pass over the file inside DuckDB gives every row its
     reasons (the row model compiled to SQL); accepted rows go into the staged table with INSERT ... SELECT,
     only the quarantined rows come to Python (to encode their raw values)."""
     feiten = levering.bestanden[spec.naam]
     sleutel = {"bron": spec.bron, "leverdatum": levering.leverdatum, "bestand": spec.naam}
-    versie = regelversie(spec)
+    # the key of the werkmap unless given: the staged table records which key made its pseudonyms
+    key = sleutel_ if sleutel_ is not None else ps.sleutel(ps.werkmap_van(con))
+    versie = f"{regelversie(spec)}-{ps.kenmerk(key)}"
     eerder = con.sql("SELECT geleverd, geaccepteerd, quarantaine, extra_kolommen FROM bestand_tellingen "
                      "WHERE bron = ? AND leverdatum = ? AND bestand = ? AND sha256 = ? AND codeversie = ?",
                      params=[spec.bron, levering.leverdatum, spec.naam, feiten["sha256"], versie]).fetchall()
@@ -376,7 +427,10 @@ def lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, v
     pad, kolommen = levering.pad / spec.naam, feiten["kolommen"]
     types = [t for k in spec.kolommen if not k.bijzonder for t in duckdb_type(k)] + [
         ("regel", "BIGINT"), ("leverdatum", "DATE")]
-    getypeerd = [e for k in spec.kolommen if not k.bijzonder for e in getypeerde_kolommen_sql(k)]
+    # persons by pseudonym from ingestion on: a BSN column is staged as the HMAC of the validated BSN
+    bsn_kolommen = [k.naam for k in spec.kolommen if k.type == BSN]
+    getypeerd = [e for k in spec.kolommen if not k.bijzonder
+                 for e in ([_ph(k.naam)] if k.type == BSN else getypeerde_kolommen_sql(k))]
     bijzonder = [k.naam for k in spec.kolommen if k.bijzonder]
     bijzonder_tabel = f"audit.{spec.tabel}_bijzonder"
     bijzonder_types = [(spec.sleutel[0], "VARCHAR") if spec.sleutel else ("bsn", "VARCHAR"),
@@ -385,14 +439,15 @@ def lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, v
     lever = f"DATE '{levering.leverdatum.isoformat()}'"
     namen = ", ".join(f'"{n}"' for n, _ in types)
 
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with opslag.transactie(con):
         opslag.maak(con, spec.tabel, types)
         opslag.verwijder(con, spec.tabel, {"leverdatum": levering.leverdatum})
         if bijzonder:
             opslag.maak(con, bijzonder_tabel, bijzonder_types)
             opslag.verwijder(con, bijzonder_tabel, {"leverdatum": levering.leverdatum})
         opslag.verwijder(con, "quarantaine", sleutel)
+        ps.maak_macro(con, key)
+        _maak_klanten(con, spec, levering.leverdatum)
         for t in (AFGEKEURD, f"{AFGEKEURD}_scan"):
             con.execute(f"DROP TABLE IF EXISTS temp.{t}")
         # row rules only for rows whose content no earlier delivery of this file had under the same rules
@@ -402,24 +457,33 @@ def lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, v
             params=[spec.bron, spec.naam, versie]).fetchall()
         if oordelen:
             bron_sql = (f"SELECT s.*, CASE WHEN o._h IS NULL THEN {rij} ELSE o.reden END AS _rij, "
-                        f"o._h IS NULL AS _nieuw FROM (SELECT *, {inhoud_sql(spec)} AS _h FROM ({_scan(pad, kolommen, spec)})) s "
+                        f"o._h IS NULL AS _nieuw FROM (SELECT *, {ps.MACRO}_inhoud({inhoud_sql(spec)}) AS _h FROM ({_scan(pad, kolommen, spec)})) s "
                         f"LEFT JOIN (SELECT inhoud AS _h, reden FROM {OORDELEN} WHERE bron = '{spec.bron}' AND "
                         f"bestand = {sql_tekst(spec.naam)} AND regelversie = '{versie}') o USING (_h)")
         else:
-            bron_sql = (f"SELECT *, {inhoud_sql(spec)} AS _h, {rij} AS _rij, true AS _nieuw "
+            bron_sql = (f"SELECT *, {ps.MACRO}_inhoud({inhoud_sql(spec)}) AS _h, {rij} AS _rij, true AS _nieuw "
                         f"FROM ({_scan(pad, kolommen, spec)})")
+        # each BSN's pseudonym once per row, in a subquery: the orphan rule and the INSERTs read that column
+        met_ph = "".join(f', {ps.MACRO}("{k}") AS {_ph(k)}' for k in bsn_kolommen)
         beoordeel = (f"CREATE OR REPLACE TEMP TABLE _rijen AS SELECT *, "
-                     f"{bestand_reden_sql(spec, levering.leverdatum, '_rij')} AS reden FROM ({bron_sql})")
+                     f"{bestand_reden_sql(spec, levering.leverdatum, '_rij')} AS reden FROM (SELECT *{met_ph} FROM ({bron_sql}))")
         if voortgang is not None:
             voortgang.volg(con, beoordeel, feiten["rijen"])
         else:
             con.execute(beoordeel)
         regel, afgekeurd = _regel_sql(con)
+        if feiten.get("lege_regels"):  # blank lines are no records, but they are lines
+            regel = _regelnummer_sql(afgekeurd["regel"].to_list() + feiten["lege_regels"])
         geaccepteerd = con.execute(
             f"INSERT INTO {spec.tabel} ({namen}) SELECT {', '.join(getypeerd)}, {regel}, {lever} FROM _rijen "
             "WHERE reden IS NULL ORDER BY _k").fetchall()[0][0]
+        if spec.tabel in ps.KLANTKOLOMMEN:  # the BSN of the municipality's own clients, by pseudonym
+            klant = ps.KLANTKOLOMMEN[spec.tabel]
+            con.execute(f"INSERT INTO {ps.KLANTEN} SELECT DISTINCT {lever}, ph, b FROM (SELECT unnest(["
+                        + ", ".join(_ph(k) for k in klant) + "]) AS ph, unnest([" + ", ".join(f'"{k}"' for k in klant)
+                        + "]) AS b FROM _rijen WHERE reden IS NULL) WHERE b IS NOT NULL")
         if bijzonder:  # special personal data: a separate table in the audit schema, never a theme input
-            con.execute(f"INSERT INTO {bijzonder_tabel} SELECT \"{spec.sleutel[0]}\", "
+            con.execute(f"INSERT INTO {bijzonder_tabel} SELECT {_ph(spec.sleutel[0])}, "
                         f"{', '.join(chr(34) + b + chr(34) for b in bijzonder)}, {lever} FROM _rijen "
                         "WHERE reden IS NULL ORDER BY _k")
         slecht = con.sql(f"SELECT {regel} AS regel, {', '.join(chr(34) + k + chr(34) for k in spec.kolomnamen)}, "
@@ -442,20 +506,8 @@ def lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, v
                 redenen[reden] = redenen.get(reden, 0) + n
             opslag.voeg_toe(con, "quarantaine", deel.with_columns(
                 **{k: pl.lit(v) for k, v in sleutel.items()}).select(quarantaine_kolommen))
-        inlezing = Inlezing(spec, geleverd=feiten["rijen"], geaccepteerd=int(geaccepteerd),
-                            quarantaine=sum(redenen.values()), redenen=redenen, extra_kolommen=feiten["extra"],
-                            rij_voor_rij=int(rij_voor_rij))
-        if inlezing.geaccepteerd + inlezing.quarantaine != inlezing.geleverd:
-            # An invariant, not a data problem: the manifest check already matched the parsed records.
-            raise RuntimeError(f"{spec.bron}/{spec.naam}: geleverd {inlezing.geleverd} != geaccepteerd "
-                               f"{inlezing.geaccepteerd} + quarantaine {inlezing.quarantaine}")
-        opslag.verwijder(con, "bestand_tellingen", sleutel)
-        opslag.voeg_toe(con, "bestand_tellingen", pl.DataFrame([{
-            **sleutel, "sha256": feiten["sha256"], "geleverd": inlezing.geleverd,
-            "geaccepteerd": inlezing.geaccepteerd, "quarantaine": inlezing.quarantaine,
-            "extra_kolommen": ",".join(inlezing.extra_kolommen), "codeversie": versie}]))
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+        inlezing = _sluit_af(con, Inlezing(spec, geleverd=feiten["rijen"], geaccepteerd=int(geaccepteerd),
+                                           quarantaine=sum(redenen.values()), redenen=redenen,
+                                           extra_kolommen=feiten["extra"], rij_voor_rij=int(rij_voor_rij)),
+                             sleutel, feiten["sha256"], versie)
     return inlezing

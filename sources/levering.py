@@ -110,10 +110,10 @@ def verifieer(pad: Path, bron: str, leverdatum: date) -> tuple[dict[str, dict], 
         if not bestand.is_file():
             raise Afwijzing(f"{spec.naam} ontbreekt")
         item = opgegeven[spec.naam]
-        sha, regels, kop, quotes = _hash_en_tel(bestand)
-        if sha != str(item["sha256"]).lower():
+        scan = _hash_en_tel(bestand)
+        if scan.sha256 != str(item["sha256"]).lower():
             raise Afwijzing(f"{spec.naam}: sha256 wijkt af van manifest (bestand gewijzigd of afgekapt)")
-        kolommen = _kolommen(kop, spec.naam)
+        kolommen = _kolommen(scan.kop, spec.naam)
         ontbrekend = [k for k in spec.kolomnamen if k not in kolommen]
         if ontbrekend:
             raise Afwijzing(f"{spec.naam}: verplichte kolom(men) ontbreken: {', '.join(ontbrekend)}")
@@ -122,22 +122,53 @@ def verifieer(pad: Path, bron: str, leverdatum: date) -> tuple[dict[str, dict], 
         extra = [k for k in kolommen if k not in spec.kolomnamen]
         if extra:
             waarschuwingen.append(f"{spec.naam}: onbekende kolom(men) genegeerd: {', '.join(extra)}")
-        # quoted fields may hold line ends: then only a CSV parse tells the number of data rows
-        rijen = _tel_records(bestand, kolommen) if quotes else regels
+        rijen, lege = _records(bestand, spec.naam, kolommen, scan)
         if rijen != item["rijen"]:
-            raise Afwijzing(f"{spec.naam}: {rijen} rijen, manifest zegt {item['rijen']} (afgekapt of onvolledig?)")
-        feiten[spec.naam] = {"rijen": rijen, "sha256": sha, "kolommen": kolommen, "extra": extra}
+            telling = f"{rijen} rijen" + (f" (lege regels niet meegeteld: {scan.lege_aantal})" if scan.lege_aantal else "")
+            raise Afwijzing(f"{spec.naam}: {telling}, manifest zegt {item['rijen']} (afgekapt of onvolledig?)")
+        feiten[spec.naam] = {"rijen": rijen, "sha256": scan.sha256, "kolommen": kolommen, "extra": extra,
+                             "lege_regels": lege}
     for naam in opgegeven.keys() - feiten.keys():
         waarschuwingen.append(f"{naam}: staat in manifest maar hoort niet bij bron {bron}; genegeerd")
     return feiten, waarschuwingen
 
 
-def _hash_en_tel(bestand: Path) -> tuple[str, int, str, bool]:
-    """sha256, physical data lines (without header), the header line and whether any quote occurs;
+@dataclass
+class _Scan:
+    """What one pass over a file's bytes tells, before any CSV parse."""
+
+    sha256: str
+    regels: int  # physical data lines (without the header)
+    kop: str
+    quotes: bool  # a quote occurs: only a CSV parse tells the records
+    regeleinde_fout: int | None  # first line whose line end breaks the file's own style (lone CR, LF and CRLF mixed)
+    lege_regels: list[int]  # line numbers (header = 1) of blank lines, up to MAX_LEGE
+    lege_aantal: int
+
+
+MAX_LEGE = 10_000  # blank lines whose line number is kept (the quarantine's line numbers skip over them)
+_LEEG = re.compile(rb"\n(?=(\r?\n))")  # the line end before a blank line
+_BUITEN_LF, _BUITEN_CRLF = re.compile(rb"\r"), re.compile(rb"\r(?!\n)|(?<!\r)\n")
+
+
+def _hash_en_tel(bestand: Path) -> _Scan:
+    """sha256, physical data lines, the header, quotes, line-end style and blank lines, in one pass over the bytes;
     rejects non-UTF-8 bytes."""
     h = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
-    nieuwe_regels, laatste, kop, positie, quotes = 0, b"", None, 0, False
+    nieuwe_regels, staart, kop, positie, quotes = 0, b"", None, 0, False
+    cr = crlf = 0
+    crlf_stijl: bool | None = None
+    fout_regel: int | None = None
+    lege: list[int] = []
+    lege_aantal = 0
+
+    def regel_na(venster: bytes, x: int) -> int:
+        """Line number (header = 1) of the line after the line end at window position x."""
+        if x < len(staart):
+            return nieuwe_regels - staart[x + 1:].count(b"\n") + 1
+        return nieuwe_regels + venster.count(b"\n", len(staart), x + 1) + 1
+
     with open(bestand, "rb") as f:
         while blok := f.read(_BLOK):
             h.update(blok)
@@ -147,9 +178,32 @@ def _hash_en_tel(bestand: Path) -> tuple[str, int, str, bool]:
                 raise Afwijzing(f"{bestand.name}: geen geldige UTF-8 (byte {positie + fout.start})") from None
             if kop is None:
                 kop = blok.split(b"\n", 1)[0]
-            nieuwe_regels += blok.count(b"\n")
+            venster = staart + blok  # the last two bytes before: patterns across the block boundary
+            if crlf_stijl is None and (eerste := venster.find(b"\n", max(len(staart) - 1, 0))) >= 0:
+                crlf_stijl = venster[eerste - 1:eerste] == b"\r"  # the style of the header's line end
+            cr += blok.count(b"\r")
+            crlf += venster.count(b"\r\n", max(len(staart) - 1, 0))
+            for m in _LEEG.finditer(venster):
+                if m.end(1) <= len(staart):  # seen in the previous window
+                    continue
+                lege_aantal += 1
+                if len(lege) < MAX_LEGE:
+                    lege.append(regel_na(venster, m.start()))
+            nieuwe_regels_blok = blok.count(b"\n")
+            open_cr = blok.endswith(b"\r")  # its LF may start the next block
+            if crlf_stijl is None:
+                afwijkend = False
+            elif crlf_stijl:
+                afwijkend = cr - open_cr != crlf or nieuwe_regels + nieuwe_regels_blok != crlf
+            else:
+                afwijkend = cr > 0
+            if afwijkend and fout_regel is None:
+                m = (_BUITEN_CRLF if crlf_stijl else _BUITEN_LF).search(venster, max(len(staart) - 1, 0))
+                fout_regel = (regel_na(venster, m.start()) - (venster[m.start():m.start() + 1] == b"\n")
+                              if m else nieuwe_regels + 1)
+            nieuwe_regels += nieuwe_regels_blok
             quotes = quotes or b'"' in blok
-            laatste = blok[-1:]
+            staart = venster[-2:]
             positie += len(blok)
     try:
         decoder.decode(b"", final=True)
@@ -157,8 +211,36 @@ def _hash_en_tel(bestand: Path) -> tuple[str, int, str, bool]:
         raise Afwijzing(f"{bestand.name}: geen geldige UTF-8 (afgebroken teken aan het eind)") from None
     if positie == 0:
         raise Afwijzing(f"{bestand.name}: leeg bestand zonder kopregel")
-    regels = nieuwe_regels + (1 if laatste != b"\n" else 0)
-    return h.hexdigest(), regels - 1, (kop or b"").decode("utf-8"), quotes
+    if fout_regel is None and cr != crlf:  # a lone CR as the very last byte
+        fout_regel = nieuwe_regels + 1
+    regels = nieuwe_regels + (1 if not staart.endswith(b"\n") else 0)
+    return _Scan(h.hexdigest(), regels - 1, (kop or b"").decode("utf-8"), quotes, fout_regel, lege, lege_aantal)
+
+
+def _records(bestand: Path, naam: str, kolommen: list[str], scan: _Scan) -> tuple[int, list[int]]:
+    """The delivered records and the line numbers of blank lines. A blank line holds no field at all (a record of
+    empty fields still has its delimiters): it is no data row, and the reader skips it too. Without quotes a record
+    is a line; quoted fields may hold line ends, so then only a CSV parse (the reader's own) tells the records."""
+    if not scan.quotes:
+        if scan.regeleinde_fout is not None:
+            raise Afwijzing(f"{naam}: regel {scan.regeleinde_fout}: losse CR of \\n en \\r\\n door elkaar; het "
+                            "contract staat per bestand regeleinden \\n of \\r\\n toe (een CR in een veld moet tussen \"\")")
+        return scan.regels - scan.lege_aantal, scan.lege_regels
+    try:
+        rijen = _tel_records(bestand, kolommen)
+    except duckdb_fout() as fout:
+        plek = f" (vermoedelijk bij regel {scan.regeleinde_fout})" if scan.regeleinde_fout is not None else ""
+        raise Afwijzing(f"{naam}: niet leesbaar als CSV volgens het contract{plek}: "
+                        f"{str(fout).splitlines()[0]}") from None
+    # without multi-line fields the records are the non-blank lines, and the blank lines' numbers are exact
+    exact = rijen == scan.regels - scan.lege_aantal
+    return rijen, scan.lege_regels if exact else []
+
+
+def duckdb_fout() -> type[Exception]:
+    import duckdb
+
+    return duckdb.Error
 
 
 def _kolommen(kop: str, naam: str) -> list[str]:

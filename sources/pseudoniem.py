@@ -1,7 +1,12 @@
-"""Keyed pseudonyms (HMAC-SHA256) for persons in analysis tables; the BSN stays out of them.
+"""Keyed pseudonyms (HMAC-SHA256) for persons: from ingestion on, every staged table keys persons by pseudonym.
 
-The key comes from the environment (SYSTEEMANALYSE_PSEUDONIEM_SLEUTEL, hex or text); without it the
-first run creates `pseudoniem.key` in the werkmap, readable by its owner only.
+The key comes from the environment: SYSTEEMANALYSE_PSEUDONIEM_SLEUTEL (the key itself), or
+SYSTEEMANALYSE_PSEUDONIEM_SLEUTELBESTAND (a key file outside the werkmap, readable by its owner only). Without
+either, the first run creates `pseudoniem.key` in the werkmap, owner-only. A key file that group or others may
+read is refused: whoever holds the key can test any BSN against the pseudonyms.
+
+The BSN itself stays at rest only for the applicants and partners of the municipality's own dossiers (table
+`klant_bsn`, for released lists and `inzage`) and in quarantined raw values (subject to retention).
 """
 from __future__ import annotations
 
@@ -9,34 +14,90 @@ import hashlib
 import hmac
 import os
 import secrets
+import stat
 from pathlib import Path
 
 import polars as pl
 
-from kern.omgeving import SLEUTEL
+from kern.omgeving import SLEUTEL, SLEUTELBESTAND, maak_werkmap
 
 BESTAND = "pseudoniem.key"
+LENGTE = 32  # hex characters of a pseudonym (128 bits)
+MACRO = "pseudoniem"  # the connection's temporary SQL macro: pseudoniem(bsn text) -> pseudonym
+KLANTEN = "klant_bsn"  # pseudonym -> BSN of the applicants and partners of the municipality's own dossiers
+# staged table -> its BSN columns whose persons are the municipality's own clients (kept in KLANTEN)
+KLANTKOLOMMEN = {"gemeente_uitkeringen": ("bsn", "partner_bsn")}
+
+
+class SleutelFout(Exception):
+    """The pseudonymisation key cannot be used; the message says why and what to do."""
+
+
+def _lees_sleutelbestand(pad: Path) -> bytes:
+    try:
+        modus = stat.S_IMODE(pad.stat().st_mode)
+    except OSError as fout:
+        raise SleutelFout(f"pseudoniemsleutel {pad} niet leesbaar: {fout.strerror}") from None
+    if modus & 0o077:
+        raise SleutelFout(f"pseudoniemsleutel {pad} is leesbaar voor anderen (rechten {modus:04o}); "
+                          f"alleen de eigenaar mag hem lezen: chmod 600 {pad}")
+    waarde = pad.read_text(encoding="utf-8").strip()
+    if not waarde:
+        raise SleutelFout(f"pseudoniemsleutel {pad} is leeg")
+    return waarde.encode("utf-8")
 
 
 def sleutel(werkmap: str | Path) -> bytes:
+    """The key in force for this werkmap (see the module's docstring for where it comes from)."""
     if waarde := os.environ.get(SLEUTEL):
         return waarde.encode("utf-8")
+    if bestand := os.environ.get(SLEUTELBESTAND):
+        return _lees_sleutelbestand(Path(bestand))
     pad = Path(werkmap) / BESTAND
     if not pad.exists():
-        pad.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(pad, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        maak_werkmap(pad.parent)
+        try:
+            fd = os.open(pad, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it just now
+            return _lees_sleutelbestand(pad)
         with os.fdopen(fd, "w") as f:
             f.write(secrets.token_hex(32))
-    return pad.read_text().strip().encode("utf-8")
+    return _lees_sleutelbestand(pad)
 
 
 def pseudoniemen(bsns: pl.Series, key: bytes) -> pl.Series:
-    """HMAC-SHA256 per BSN (hex, 32 chars); null stays null.
-
-    A Python-level map: HMAC has no vectorised equivalent in Polars or DuckDB; it runs once per
-    distinct person in the population (~0.5 M nationally, ~1 s), never per source row.
-    """
+    """HMAC-SHA256 per BSN (hex, 32 chars); null stays null. The same values as the SQL macro (`maak_macro`)."""
     uniek = bsns.drop_nulls().unique()
-    tabel = pl.DataFrame({"bsn": uniek, "ph": [hmac.new(key, b.encode(), hashlib.sha256).hexdigest()[:32]
+    tabel = pl.DataFrame({"bsn": uniek, "ph": [hmac.new(key, b.encode(), hashlib.sha256).hexdigest()[:LENGTE]
                                                 for b in uniek.to_list()]})
     return bsns.to_frame("bsn").join(tabel, on="bsn", how="left", maintain_order="left")["ph"]
+
+
+def pseudoniem(bsn: str, key: bytes) -> str:
+    return hmac.new(key, bsn.encode("utf-8"), hashlib.sha256).hexdigest()[:LENGTE]
+
+
+def kenmerk(key: bytes) -> str:
+    """A short fingerprint of the key (not reversible to it): staged tables record which key made them."""
+    return hmac.new(key, b"systeemanalyse-sleutelkenmerk", hashlib.sha256).hexdigest()[:8]
+
+
+def maak_macro(con, key: bytes) -> None:
+    """Define `pseudoniem(x)` on this connection: HMAC-SHA256 computed set-wise inside DuckDB,
+    sha256(opad || sha256(ipad || x)) with the key padded to the 64-byte block (RFC 2104). A temporary macro:
+    the key material is never written to the database file."""
+    blok = hashlib.sha256(key).digest() if len(key) > 64 else key
+    blok = blok.ljust(64, b"\0")
+    ipad, opad = bytes(b ^ 0x36 for b in blok).hex(), bytes(b ^ 0x5c for b in blok).hex()
+    con.execute(f"CREATE OR REPLACE TEMP MACRO {MACRO}(x) AS substr(sha256(unhex('{opad}') || "
+                f"unhex(sha256(unhex('{ipad}') || encode(x)))), 1, {LENGTE})")
+    # a keyed hash of a row's content (incremental validation): an unkeyed hash of a row holding a BSN could be
+    # reversed by trying every BSN
+    zout = hmac.new(key, b"systeemanalyse-rijinhoud", hashlib.sha256).hexdigest()
+    con.execute(f"CREATE OR REPLACE TEMP MACRO {MACRO}_inhoud(h) AS md5_number('{zout}' || to_hex(h))")  # not ::VARCHAR: slow
+
+
+def werkmap_van(con) -> Path:
+    """The werkmap of a connection's database file."""
+    pad = con.sql("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()[0][0]
+    return Path(pad).parent

@@ -35,7 +35,11 @@ class Landing:
             if isinstance(inhoud, (bytes, str)):
                 data = inhoud.encode("utf-8") if isinstance(inhoud, str) else inhoud
                 tekst = data.decode("utf-8", errors="replace").lstrip("\ufeff")
-                rijen = max(0, len(list(csv.reader(io.StringIO(tekst), delimiter=";"))) - 1)
+                # records as the contract counts them: a blank line is no data row (sources/levering.py)
+                try:
+                    rijen = max(0, sum(1 for r in csv.reader(io.StringIO(tekst), delimiter=";") if r) - 1)
+                except csv.Error:  # not CSV to Python either (a lone CR): the lines a supplier would count
+                    rijen = max(0, tekst.count("\n") - 1)
             else:
                 data = csv_tekst(spec.kolomnamen, inhoud).encode("utf-8")
                 rijen = len(inhoud)

@@ -24,7 +24,6 @@ from sources.register import PER_BRON
 from tests.bouwer import Landing
 
 PARAMETERS = Path(__file__).resolve().parents[1] / "assets" / "themas" / "parameters.yaml"
-SLEUTEL = b"test-sleutel"
 
 
 def lever_alles(root: Path, leverdatum: str = "2026-10-01", gemeente_leverdatum: str = "2026-10-30",
@@ -74,7 +73,7 @@ def ingest(landing_root: Path, werkmap: Path, peildatum: date):
 
 def staged(landing_root: Path, werkmap: Path, peildatum: date):
     con = ingest(landing_root, werkmap, peildatum)
-    uitvoering.populatie_tabel(con, peildatum, SLEUTEL)
+    uitvoering.populatie_tabel(con, peildatum)
     return con
 
 

@@ -26,6 +26,7 @@ from polars.io.plugins import register_io_source
 from kern import omgeving, opslag
 from kern.configuratie import ConfiguratieFout, Model
 from kern.sjablonen import nl_datum, nl_euro, nl_getal  # noqa: F401 - the Dutch formats of every theme
+from sources import pseudoniem
 
 # Special personal data: exists in the BRP extract for the bias audit only (domain.md). The staged
 # brp_personen table does not even hold these columns; `Invoer` refuses them by name as well.
@@ -326,16 +327,22 @@ def uitsluitingen(inv: Invoer, pop: pl.DataFrame, thema: str, par: dict) -> pl.D
 
 def onleesbare_dossiers(inv: Invoer, pop: pl.DataFrame) -> pl.DataFrame:
     """Dossiers of the population tied to a quarantined row of a source the exclusions read: by its dossier_id,
-    or by the BSN of the dossier's applicant or partner. Held out of every list of this run, with the reason."""
+    or by the BSN of the dossier's applicant or partner. Held out of every list of this run, with the reason.
+    The quarantine keeps raw values; the household is keyed by pseudonym, so a raw value is matched as its
+    pseudonym too."""
     hh = huishouden(pop).select("dossier_id", pl.col("bsn").alias("waarde"))
+    sleutel = pseudoniem.sleutel(pseudoniem.werkmap_van(inv.con))
     per_dossier = pop.select("dossier_id", pl.col("dossier_id").alias("waarde"))
     delen = []
     for bron, bestand, sleutels, reden in UITSLUITINGSBRONNEN:
         waarden = inv.onleesbaar(bron, bestand, *sleutels)
         if waarden.is_empty():
             continue
-        sleutelwaarden = pl.concat([hh] + ([per_dossier] if "dossier_id" in sleutels else []))
-        delen.append(waarden.join(sleutelwaarden, on="waarde").select("dossier_id", pl.lit(reden).alias("reden")))
+        als_persoon = waarden.with_columns(pseudoniem.pseudoniemen(waarden["waarde"], sleutel).alias("waarde"))
+        treffers = als_persoon.join(hh, on="waarde")
+        if "dossier_id" in sleutels:
+            treffers = pl.concat([treffers, waarden.join(per_dossier, on="waarde")])
+        delen.append(treffers.select("dossier_id", pl.lit(reden).alias("reden")))
     return pl.concat(delen).unique() if delen else pl.DataFrame(schema={"dossier_id": pl.Utf8, "reden": pl.Utf8})
 
 

@@ -12,7 +12,7 @@ import polars as pl
 from assets.themas import kader
 from assets.themas.kader import Invoer, Thema
 from kern import opslag
-from sources.pseudoniem import pseudoniemen
+from sources.pseudoniem import KLANTEN
 
 SIGNAAL_KOLOMMEN = ["signaal_id", "thema", "peildatum", "dossier_id", "bsn", "reden", "bewijs", "bronnen",
                     "prioriteit", "kwetsbaar", "filter_versie"]
@@ -36,13 +36,12 @@ def bronvelden(thema: Thema) -> str:
     return ", ".join(thema.velden)
 
 
-def populatie_tabel(con: duckdb.DuckDBPyConnection, peildatum: date, sleutel: bytes) -> int:
-    """Store the population with pseudonyms instead of BSNs: the input of the bias audit."""
+def populatie_tabel(con: duckdb.DuckDBPyConnection, peildatum: date) -> int:
+    """Store the population, persons by pseudonym (as staged: sources/pseudoniem.py): the input of the bias audit."""
     pop = kader.populatie(Invoer(con, peildatum, ()))
     tabel = pop.select(
         pl.lit(peildatum).alias("peildatum"), "dossier_id",
-        pseudoniemen(pop["bsn"], sleutel).alias("aanvrager_ph"),
-        pseudoniemen(pop["partner_bsn"], sleutel).alias("partner_ph"),
+        pl.col("bsn").alias("aanvrager_ph"), pl.col("partner_bsn").alias("partner_ph"),
         "normcategorie", "kostendelers", "kwetsbaar", "datum_aanvang")
     return opslag.vervang(con, "populatie", tabel, {"peildatum": peildatum})
 
@@ -131,10 +130,12 @@ def laad_uitkomst(con, peildatum: date, thema: str) -> Resultaat | None:
 
 
 def signaallijst(con, peildatum: date, thema: str, soort: str) -> pl.DataFrame:
-    """The stored list with the applicant's BSN joined back: only for writing released lists."""
+    """The stored list with the applicant's BSN joined back (from the clients' table, by pseudonym): only for
+    writing released lists."""
     return con.sql(
-        "SELECT s.signaal_id, s.thema, s.peildatum, s.dossier_id, u.bsn, s.reden, s.bewijs, s.bronnen, s.prioriteit, "
+        "SELECT s.signaal_id, s.thema, s.peildatum, s.dossier_id, k.bsn, s.reden, s.bewijs, s.bronnen, s.prioriteit, "
         "s.kwetsbaar, s.filter_versie FROM signalen s JOIN gemeente_uitkeringen u ON u.dossier_id = s.dossier_id "
         "AND u.leverdatum = (SELECT leverdatum FROM run_bronnen WHERE peildatum = s.peildatum AND bron = 'gemeente') "
+        f"JOIN {KLANTEN} k ON k.ph = u.bsn AND k.leverdatum = u.leverdatum "
         "WHERE s.peildatum = ? AND s.thema = ? AND s.soort = ? ORDER BY s.prioriteit DESC, s.signaal_id",
         params=[peildatum, thema, soort]).pl()

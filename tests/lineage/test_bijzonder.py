@@ -5,6 +5,8 @@ from datetime import date
 import polars as pl
 import pytest
 
+from kern.omgeving import SLEUTEL
+
 from assets.themas import kader, uitvoering
 from assets.themas.kader import BIJZONDERE_VELDEN, Invoer, VerbodenVeld
 from assets.themas.register import THEMAS
@@ -34,7 +36,8 @@ def draai_alles(root, rijen):
     return uit, bijzonder
 
 
-def test_permuting_birth_country_and_nationality_changes_no_theme_output(tmp_path):
+def test_permuting_birth_country_and_nationality_changes_no_theme_output(tmp_path, monkeypatch):
+    monkeypatch.setenv(SLEUTEL, "een-sleutel")  # two werkmaps compared: one key, the same pseudonyms
     origineel = personen()
     waarden = [(p["geboorteland"], p["nationaliteit"]) for p in origineel]
     geschoven = waarden[7:] + waarden[:7]                       # every person gets someone else's values

@@ -66,10 +66,15 @@ def test_retention_deletes_exactly_what_is_older_than_the_term(tmp_path):
     assert verslag["tabellen"]["signalen"] == {o: voor["signalen"][o]} and voor["signalen"][o] == 2 * 20 + 2
     assert verslag["tabellen"]["funnel_leden"] == {o: voor["funnel_leden"][o]}
     assert verslag["tabellen"]["quarantaine"] == {"brp/2024-06-01": 1}
+    # the clients' BSNs of the old delivery of the benefits administration (25 applicants) go too
+    assert verslag["tabellen"]["klanten"] == {"gemeente/2024-06-29": 25}
     assert set(verslag["tabellen"]) <= {"funnel_leden", "populatie", "signalen", "uitsluitingen",
-                                        "audit.bias_kenmerken", "quarantaine"}
+                                        "audit.bias_kenmerken", "quarantaine", "klanten"}
     assert verslag["uitvoer"] == {o: 4}  # signalen, steekproef, verrekening, kwaliteit; bias, register stay
     na = _tellingen(werk)
+    con = duckdb.connect(str(werk / "systeemanalyse.duckdb"), read_only=True)
+    assert con.sql("SELECT leverdatum::VARCHAR, count(*) FROM klant_bsn GROUP BY 1").fetchall() == [("2026-10-30", 20)]
+    con.close()
     for tabel in ("funnel_leden", "populatie", "signalen", "uitsluitingen"):
         assert o not in na[tabel] and na[tabel].get("2026-10-31") == voor[tabel].get("2026-10-31")
     # aggregates stay for both peildata

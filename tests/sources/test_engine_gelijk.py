@@ -11,13 +11,16 @@ from sources.register import PER_BRON
 P = date(2026, 10, 31)
 
 
+SLEUTEL = b"een-sleutel"  # both paths pseudonymise with one key
+
+
 def _ingest(landing, werkmap, functie):
     con = opslag.verbind(werkmap)
     for bron, specs in PER_BRON.items():
         lev = levering.kies(landing, bron, P)
         levering.bewaar(con, P, lev)
         for spec in specs:
-            functie(con, lev, spec)
+            functie(con, lev, spec, sleutel_=SLEUTEL)
     return con
 
 

@@ -6,6 +6,7 @@ import polars as pl
 
 from assets.themas import wonen
 from assets.themas.kader import Invoer
+from sources import pseudoniem
 from tests.bouwer import adres, dossier, persoon, woont
 from tests.helpers import draai, lever_alles, staged
 
@@ -18,7 +19,8 @@ def test_residents_derived_once_and_shared(tmp_path, monkeypatch):
                 uitkeringen=[dossier(1, 1, kostendelers=1), dossier(4, 4)])
     con = staged(tmp_path / "landing", tmp_path / "werk", P)
     inv = Invoer(con, P, wonen.VELDEN + ("brp.personen.bsn", "brp.personen.datum_overlijden"))
-    hh = pl.Series("bsn", [persoon(1)["bsn"], persoon(4)["bsn"]])
+    sleutel = pseudoniem.sleutel(tmp_path / "werk")  # persons are staged by pseudonym
+    hh = pl.Series("bsn", [pseudoniem.pseudoniem(persoon(n)["bsn"], sleutel) for n in (1, 4)])
     eigen, woon = wonen.bewoners(inv, hh)
     assert woon.height == 6 and set(eigen["adres_id"]) == {adres(1)["adres_id"], adres(2)["adres_id"]}
 
