@@ -1,11 +1,68 @@
-"""Every test starts without the settings an earlier CLI run in this process put in the environment."""
+"""Shared test infrastructure.
+
+- Every test starts without the settings an earlier CLI run in this process put in the environment.
+- Parallel runs (`make test` uses pytest-xdist, `-n auto --dist loadgroup`): every test module is one unit of
+  work (its module-scoped fixtures, e.g. an end-to-end run several tests read, are built once, on one worker);
+  modules that share a session fixture or a resource are put in one group with `pytest.mark.xdist_group(name)`.
+  The units are handed out heaviest first (ZWAAR below) so that the long ones do not end up last.
+  Each worker is its own process with its own tmp_path tree (pytest-xdist gives every worker its own basetemp),
+  its own os.environ and its own Dagster instances (every run uses the werkmap's DAGSTER_HOME or an ephemeral
+  instance), so nothing written by one worker is seen by the other.
+- Hypothesis profiles: `ci` (default; deterministic, no example database) and `nacht` (the long nightly fuzz),
+  chosen with SYSTEEMANALYSE_HYPOTHESIS_PROFIEL; see tests/robuust/test_fuzz.py.
+"""
+import os
+
 import pytest
+from hypothesis import settings
 
 OMGEVING = ("DAGSTER_HOME", "SYSTEEMANALYSE_LANDING", "SYSTEEMANALYSE_WERKMAP", "SYSTEEMANALYSE_VERKLARINGEN",
             "SYSTEEMANALYSE_FILTERS")
+
+# Deterministic in CI: the same examples every run (derandomize), nothing read from or written to a local example
+# database, no deadline (a loaded CI machine must not turn a slow example into a failure).
+settings.register_profile("ci", max_examples=210, derandomize=True, database=None, deadline=None, print_blob=True)
+# The nightly fuzz: 5000 hostile deliveries instead of 210 (about 40 minutes on one core), still reproducible.
+settings.register_profile("nacht", max_examples=5000, derandomize=True, database=None, deadline=None, print_blob=True)
+HYPOTHESIS_PROFIEL = os.environ.get("SYSTEEMANALYSE_HYPOTHESIS_PROFIEL", "ci")
+settings.load_profile(HYPOTHESIS_PROFIEL)
+
+# Test modules in the order to hand them out to the workers: the heaviest first (measured with
+# `pytest --durations`; the order only affects the wall time of a parallel run, never what is tested).
+# Modules not listed follow in collection order.
+ZWAAR = (
+    "tests/robuust/test_fuzz.py",
+    "tests/robuust/test_gelijktijdig.py",
+    "lineage",  # the group of tests/lineage/ (one session-scoped end-to-end run, see tests/lineage/conftest.py)
+    "tests/test_uitvoer_vast.py",
+    "tests/monitoring/test_demo.py",
+    "tests/bias_audit/test_eind_tot_eind.py",
+    "tests/test_demo_data.py",
+)
 
 
 @pytest.fixture(autouse=True)
 def schone_omgeving(monkeypatch):
     for naam in OMGEVING:
         monkeypatch.delenv(naam, raising=False)
+
+
+# Folders whose modules share a session-scoped fixture: one unit of work, so the fixture is built once.
+SAMEN = {"tests/lineage/": "lineage"}
+
+
+def _groep(item: pytest.Item) -> str:
+    for mark in item.iter_markers("xdist_group"):
+        return str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+    module = item.nodeid.split("::", 1)[0]
+    return next((groep for map_, groep in SAMEN.items() if module.startswith(map_)), module)
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group markers (--dist loadgroup)
+def pytest_collection_modifyitems(config, items):
+    """One module, one unit of work (unless it names its group); heaviest units first. Stable otherwise."""
+    for item in items:
+        if not any(True for _ in item.iter_markers("xdist_group")):
+            item.add_marker(pytest.mark.xdist_group(_groep(item)))
+    rang = {naam: i for i, naam in enumerate(ZWAAR)}
+    items.sort(key=lambda item: rang.get(_groep(item), len(ZWAAR)))
