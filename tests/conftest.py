@@ -3,7 +3,7 @@
 - Every test starts without the settings an earlier CLI run in this process put in the environment.
 - Parallel runs (`make test` uses pytest-xdist, `-n auto --dist loadgroup`): every test module is one unit of
   work (its module-scoped fixtures, e.g. an end-to-end run several tests read, are built once, on one worker);
-  modules that share a session fixture or a resource are put in one group with `pytest.mark.xdist_group(name)`.
+  modules that share a session fixture or a resource are one group (SAMEN below).
   The units are handed out heaviest first (ZWAAR below) so that the long ones do not end up last.
   Each worker is its own process with its own tmp_path tree (pytest-xdist gives every worker its own basetemp),
   its own os.environ and its own Dagster instances (every run uses the werkmap's DAGSTER_HOME or an ephemeral
@@ -31,13 +31,23 @@ settings.load_profile(HYPOTHESIS_PROFIEL)
 # `pytest --durations`; the order only affects the wall time of a parallel run, never what is tested).
 # Modules not listed follow in collection order.
 ZWAAR = (
-    "tests/robuust/test_fuzz.py",
+    "tests/robuust/test_publicatie.py",
+    "tests/checks/test_controles.py",
+    "tests/test_cli.py",
     "tests/robuust/test_gelijktijdig.py",
+    "tests/robuust/test_fuzz.py",
     "lineage",  # the group of tests/lineage/ (one session-scoped end-to-end run, see tests/lineage/conftest.py)
-    "tests/test_uitvoer_vast.py",
-    "tests/monitoring/test_demo.py",
+    "tests/robuust/test_opschonen.py",
+    "tests/themas/test_onleesbaar_bewijs.py",
+    "tests/checks/test_gx_sql.py",
+    "tests/robuust/test_postgres.py",
+    "tests/monitoring/test_asset.py",
+    "tests/themas/test_verrekening.py",
+    "tests/checks/test_poort_en_datadocs.py",
+    "tests/sources/test_regels_sql.py",
     "tests/bias_audit/test_eind_tot_eind.py",
-    "tests/test_demo_data.py",
+    "tests/test_uitvoer_vast.py",
+    "tests/themas/test_sql_kruiscontrole.py",
 )
 
 
@@ -51,18 +61,29 @@ def schone_omgeving(monkeypatch):
 SAMEN = {"tests/lineage/": "lineage"}
 
 
-def _groep(item: pytest.Item) -> str:
-    for mark in item.iter_markers("xdist_group"):
-        return str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
-    module = item.nodeid.split("::", 1)[0]
-    return next((groep for map_, groep in SAMEN.items() if module.startswith(map_)), module)
+def groep(nodeid: str) -> str:
+    """The unit of work of a test: its module, or the group of its folder (SAMEN)."""
+    module = nodeid.split("::", 1)[0]
+    return next((naam for map_, naam in SAMEN.items() if module.startswith(map_)), module)
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group markers (--dist loadgroup)
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadgroup`: one unit of work per groep() (pytest-xdist's own loadgroup does not group under
+    pytest 9.2, whose node ids it can no longer suffix; its loadfile would split the lineage group)."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class PerGroep(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return groep(nodeid)
+
+    return PerGroep(config, log)
+
+
 def pytest_collection_modifyitems(config, items):
-    """One module, one unit of work (unless it names its group); heaviest units first. Stable otherwise."""
-    for item in items:
-        if not any(True for _ in item.iter_markers("xdist_group")):
-            item.add_marker(pytest.mark.xdist_group(_groep(item)))
+    """Heaviest units of work first (ZWAAR); otherwise collection order (a stable sort keeps every module's
+    tests together and in their order)."""
     rang = {naam: i for i, naam in enumerate(ZWAAR)}
-    items.sort(key=lambda item: rang.get(_groep(item), len(ZWAAR)))
+    items.sort(key=lambda item: rang.get(groep(item.nodeid), len(ZWAAR)))
