@@ -36,11 +36,16 @@ demo: $(VENV)/.geinstalleerd
 	    { [ -e $$d ] && echo "  $$d"; }; done; true
 	@echo; echo "Dagster UI op dezelfde werkmap: make ui   (http://localhost:3000)"
 
+# Both run in parallel on every core (pytest-xdist): one test module per unit of work, heaviest first (see
+# tests/conftest.py). PARALLEL= runs in one process; `make test HYPOTHESIS=nacht` is the long nightly fuzz.
+PARALLEL ?= -n auto --dist loadgroup --no-loadscope-reorder
+HYPOTHESIS ?= ci
+
 test: $(VENV)/.geinstalleerd
-	$(BIN)/python -m pytest
+	SYSTEEMANALYSE_HYPOTHESIS_PROFIEL=$(HYPOTHESIS) $(BIN)/python -m pytest $(PARALLEL)
 
 test-snel: $(VENV)/.geinstalleerd
-	$(BIN)/python -m pytest -m "not traag"
+	SYSTEEMANALYSE_HYPOTHESIS_PROFIEL=$(HYPOTHESIS) $(BIN)/python -m pytest $(PARALLEL) -m "not traag"
 
 ui: $(VENV)/.geinstalleerd
 	mkdir -p $(DEMO)/werkmap/dagster_home

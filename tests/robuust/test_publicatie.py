@@ -31,18 +31,33 @@ def _blokkeer_rdw(tmp_path: Path) -> None:
     rdw.write_bytes(rdw.read_bytes()[:-20])  # sha256 no longer matches the manifest: delivery rejected
 
 
-@pytest.fixture
-def gepubliceerd(tmp_path):
+def _publiceer(root: Path) -> Path:
     """A first run that released vermogen_voertuigen (dossier 1 has three new cars)."""
-    kleine_landing(tmp_path / "landing")
-    assert main(_argv(tmp_path)) in (0, 3)
-    uit = tmp_path / "werk" / "output" / P
+    kleine_landing(root / "landing")
+    assert main(_argv(root)) in (0, 3)
+    uit = root / "werk" / "output" / P
     assert (uit / "signalen" / "vermogen_voertuigen.xlsx").is_file()
     return uit
 
 
-def test_publication_is_a_version_swapped_in_whole_and_run_json_names_it(gepubliceerd, tmp_path):
-    uit = gepubliceerd
+@pytest.fixture
+def gepubliceerd(tmp_path):
+    """A published first run of this test's own (for the tests that run again or kill a run on it)."""
+    return _publiceer(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def gedeeld(tmp_path_factory) -> Path:
+    """One published first run shared by the tests that only read it (and the inzage test, which adds only inzage
+    lines to the access log, read by no other test of this module): its root folder."""
+    root = tmp_path_factory.mktemp("gepubliceerd")
+    _publiceer(root)
+    return root
+
+
+def test_publication_is_a_version_swapped_in_whole_and_run_json_names_it(gedeeld):
+    tmp_path = gedeeld
+    uit = tmp_path / "werk" / "output" / P
     assert uit.is_symlink() and uit.resolve().parent == tmp_path / "werk" / "output" / ".versies" / P
     run = json.loads((uit / "run.json").read_text())
     assert run["publicatie"]["versie"] == uit.resolve().name == run["dagster_run_id"]
@@ -95,8 +110,8 @@ def test_run_killed_during_publication_leaves_the_previous_outputs_whole(gepubli
     assert set(p.name for p in versies.iterdir()) == {versie.name, nu["publicatie"]["versie"]}
 
 
-def test_inzage_is_logged_with_the_pseudonym_never_the_bsn(gepubliceerd, tmp_path, capsys):
-    werk = tmp_path / "werk"
+def test_inzage_is_logged_with_the_pseudonym_never_the_bsn(gedeeld, capsys):
+    werk = gedeeld / "werk"
     assert main(["inzage", "--werkmap", str(werk), "--bsn", bsn(1)]) == 0
     assert main(["inzage", "--werkmap", str(werk), "--bsn", bsn(1), "--json"]) == 0
     [a, b] = logboek.lees(werk, "inzage")
