@@ -10,6 +10,9 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+import pytest
+
+pytestmark = pytest.mark.traag  # full runs at demo scale, compared with pinned digests
 
 PEILDATUM = "2026-10-31"
 SLEUTEL = "0f" * 32  # a fixed pseudonym key: signal ids are reproducible

@@ -13,6 +13,9 @@ from sources.register import ALLE
 from tests.checks.test_controles import lever, onderzoek
 from tests.bouwer import bsn, dossier, persoon, woont
 from tests.helpers import ingest
+import pytest
+
+pytestmark = pytest.mark.traag  # both GX engines over a demo landing
 
 P = date(2026, 10, 31)
 

@@ -11,6 +11,9 @@ from kern import opslag, publicatie
 from kern.resources import Werkomgeving
 from tests.bouwer import bsn, dossier, persoon
 from tests.helpers import PARAMETERS, ingest, lever_alles
+import pytest
+
+pytestmark = pytest.mark.traag  # runs through Dagster
 
 P = date(2026, 10, 31)
 THEMA = "huisvesting_kostendelers"

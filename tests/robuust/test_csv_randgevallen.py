@@ -15,6 +15,9 @@ from sources import levering
 from sources.brp import PERSONEN
 from tests.bouwer import persoon
 from tests.helpers import ingest, lever_alles
+import pytest
+
+pytestmark = pytest.mark.traag  # ingests through Dagster
 
 P = date(2026, 10, 31)
 KOP = ";".join(PERSONEN.kolomnamen)

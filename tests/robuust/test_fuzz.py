@@ -26,6 +26,8 @@ from sources.demo_data import genereer
 from sources.inlezen import lees_in
 from sources.register import PER_BRON
 
+pytestmark = pytest.mark.traag  # the hypothesis fuzzer (210 deliveries) and command-line runs
+
 P = date(2026, 10, 31)
 RECORDS = 25  # records per base file: small, so that 200+ deliveries fit in CI time
 SPECS = [s for specs in PER_BRON.values() for s in specs]

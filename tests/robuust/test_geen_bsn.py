@@ -18,6 +18,8 @@ from tests.helpers import lever_alles
 from tests.lineage.conftest import schone_omgeving
 from tests.themas.test_vermogen_voertuigen import auto
 
+pytestmark = pytest.mark.traag  # a command-line run through Dagster and a scan of the werkmap
+
 P = "2026-10-31"
 KLANTEN = [1, 2, 3, 4, *range(20, 45)]  # applicants (1 with partner 2) and partners of the dossiers
 NIET_KLANTEN = [*range(100, 130)]        # in the BRP only: co-residents, neighbours, relatives, a student

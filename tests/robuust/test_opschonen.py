@@ -12,6 +12,8 @@ from tests.bouwer import dossier, persoon
 from tests.helpers import draai, lever_alles, staged
 from tests.themas.test_vermogen_voertuigen import auto
 
+pytestmark = pytest.mark.traag  # runs through Dagster and the command line
+
 OUD, NIEUW = date(2024, 6, 30), date(2026, 10, 31)
 VANDAAG = date(2026, 11, 29)  # 24 months back: 2024-11-29
 

@@ -7,6 +7,9 @@ from sources import levering
 from sources.demo_data import genereer
 from sources.inlezen import lees_in, lees_in_pandera
 from sources.register import PER_BRON
+import pytest
+
+pytestmark = pytest.mark.traag  # both ingestion engines over a demo landing
 
 P = date(2026, 10, 31)
 

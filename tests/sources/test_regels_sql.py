@@ -45,6 +45,7 @@ def _waarden(k) -> tuple[list[str], list[str]]:
     return alle, goed or alle
 
 
+@pytest.mark.traag  # every contract file of a demo landing through both engines
 @pytest.mark.parametrize("spec", ALLE, ids=lambda s: s.tabel)
 def test_sql_and_pandera_give_the_same_reasons_and_values(spec):
     rnd = random.Random(spec.tabel)

@@ -8,6 +8,9 @@ from tests.bouwer import bsn, csv_tekst, dossier, persoon
 from tests.helpers import draai, lever_alles, staged
 from tests.themas.test_uitsluitingen import onderzoek
 from tests.themas.test_vermogen_voertuigen import auto
+import pytest
+
+pytestmark = pytest.mark.traag  # runs through Dagster
 
 P = date(2026, 10, 31)
 ONLEESBAAR = "onderzoeksgegevens onleesbaar"

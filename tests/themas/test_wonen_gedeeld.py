@@ -9,6 +9,9 @@ from assets.themas.kader import Invoer
 from sources import pseudoniem
 from tests.bouwer import adres, dossier, persoon, woont
 from tests.helpers import draai, lever_alles, staged
+import pytest
+
+pytestmark = pytest.mark.traag  # runs the housing themes through Dagster
 
 P = date(2026, 10, 31)
 
