@@ -20,6 +20,7 @@ from assets.themas.register import THEMAS
 from kern import opslag
 from kern.omgeving import register_pad
 from kern.resources import Werkomgeving
+from sources import pseudoniem
 from sources.register import PER_BRON
 from tests.bouwer import Landing
 
@@ -59,6 +60,11 @@ def ingest(landing_root: Path, werkmap: Path, peildatum: date):
     if sleutel in _GEINGEST and _GEINGEST[sleutel].is_file() and not doel.exists():
         doel.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(_GEINGEST[sleutel], doel)
+        # the copy's pseudonyms were made with that werkmap's key: it comes along (0600, as the werkmap's own)
+        if (bron_sleutel := _GEINGEST[sleutel].with_name(pseudoniem.BESTAND)).is_file() and \
+                not (werk_sleutel := Path(werkmap) / pseudoniem.BESTAND).exists():
+            shutil.copyfile(bron_sleutel, werk_sleutel)
+            werk_sleutel.chmod(0o600)
         return opslag.verbind(werkmap)
     werkomgeving = Werkomgeving(landing=str(landing_root), werkmap=str(werkmap),
                                 verklaringen=str(register_pad(werkmap)), filters=str(PARAMETERS))
@@ -67,6 +73,9 @@ def ingest(landing_root: Path, werkmap: Path, peildatum: date):
     assert resultaat.success
     kopie = Path(tempfile.mkdtemp(prefix="ingest-")) / opslag.DATABASE
     shutil.copyfile(doel, kopie)
+    if (werk_sleutel := Path(werkmap) / pseudoniem.BESTAND).is_file():
+        shutil.copyfile(werk_sleutel, kopie.with_name(pseudoniem.BESTAND))
+        kopie.with_name(pseudoniem.BESTAND).chmod(0o600)
     _GEINGEST[sleutel] = kopie
     return opslag.verbind(werkmap)
 

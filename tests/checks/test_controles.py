@@ -7,6 +7,7 @@ import pytest
 from checks import register
 from checks.kader import FOUT, WAARSCHUWING, Context, blokkerende_fouten, bewaar
 from sources import levering as lv
+from sources import pseudoniem
 from kern import opslag
 from sources.inlezen import lees_in
 from sources.register import PER_BRON, bestand
@@ -120,11 +121,16 @@ def test_verwachtingen_contract_rules_fail_on_broken_staged_rows(tmp_path):
     """Rows that bypassed ingestion (an old code version, a manual fix) are caught by the suite itself."""
     lever(tmp_path / "landing")
     con = staged(tmp_path / "landing", tmp_path / "werk")
-    con.execute("INSERT INTO brp_personen SELECT * FROM brp_personen WHERE bsn = ?", [bsn(1)])  # duplicate key
-    con.execute("UPDATE brp_personen SET geslacht = 'X' WHERE bsn = ?", [bsn(2)])
-    con.execute("UPDATE brp_personen SET bsn = '12345' WHERE bsn = ?", [bsn(3)])
-    con.execute("UPDATE brp_personen SET geboortedatum_vroegst = DATE '2027-01-01' WHERE bsn = ?", [bsn(4)])
-    con.execute("UPDATE brp_verblijfplaatsen SET adres_id = '0014010000999999' WHERE bsn = ?", [bsn(5)])
+    sleutel = pseudoniem.sleutel(tmp_path / "werk")
+
+    def ph(n: int) -> str:  # persons are staged by their pseudonym
+        return pseudoniem.pseudoniem(bsn(n), sleutel)
+
+    con.execute("INSERT INTO brp_personen SELECT * FROM brp_personen WHERE bsn = ?", [ph(1)])  # duplicate key
+    con.execute("UPDATE brp_personen SET geslacht = 'X' WHERE bsn = ?", [ph(2)])
+    con.execute("UPDATE brp_personen SET bsn = '12345' WHERE bsn = ?", [ph(3)])
+    con.execute("UPDATE brp_personen SET geboortedatum_vroegst = DATE '2027-01-01' WHERE bsn = ?", [ph(4)])
+    con.execute("UPDATE brp_verblijfplaatsen SET adres_id = '0014010000999999' WHERE bsn = ?", [ph(5)])
     c = controleer(con, "brp_personen")["verwachtingen"]
     fout = {m["verwachting"]: m for m in c.details["mislukt"]}
     assert set(fout) == {"sleutel_uniek", "geslacht_waardenlijst", "bsn_formaat", "geboortedatum_vroegst_niet_na_levering"}
