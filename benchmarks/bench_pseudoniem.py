@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import sys
 from datetime import date
 from pathlib import Path
@@ -16,44 +15,26 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
-def _cpu() -> float:
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
-
-
 def meet(landing: Path, peildatum: date) -> dict[str, dict]:
-    import duckdb
-
-    from sources import inlezen, pseudoniem
+    from benchmarks.bench_regels import cpu, per_bestand
+    from sources import pseudoniem
     from sources.contract import BSN
-    from sources.levering import kies
-    from sources.register import PER_BRON
 
     uit = {}
-    for bron, specs in PER_BRON.items():
-        lev = kies(landing, bron, peildatum)
-        for spec in specs:
-            kolommen = [k.naam for k in spec.kolommen if k.type == BSN]
-            if not kolommen:
-                continue
-            con = duckdb.connect()
-            con.execute("SET threads = 1")
-            pseudoniem.maak_macro(con, b"benchmark-sleutel")
-            scan = inlezen._scan(lev.pad / spec.naam, lev.bestanden[spec.naam]["kolommen"], spec)
-            con.execute(f"CREATE TEMP TABLE s AS SELECT {', '.join(kolommen)} FROM ({scan})")  # the read is not measured
-            rijen = con.sql("SELECT count(*) FROM s").fetchall()[0][0]
-            tijden = {}
-            for soort, expressie in (("zonder", "{k}"), ("met", f"{pseudoniem.MACRO}({{k}})")):
-                start = _cpu()
-                con.sql("SELECT " + ", ".join(f"count(DISTINCT {expressie.format(k=k)})" for k in kolommen)
-                        + " FROM s").fetchall()
-                tijden[soort] = _cpu() - start
-            waarden = rijen * len(kolommen)
-            extra = tijden["met"] - tijden["zonder"]
-            uit[f"{bron}/{spec.naam}"] = {"rijen": rijen, "bsn_kolommen": kolommen, "cpu_s_zonder": round(tijden["zonder"], 2),
-                                          "cpu_s_met": round(tijden["met"], 2), "extra_cpu_s": round(extra, 2),
-                                          "us_per_waarde": round(1e6 * extra / max(waarden, 1), 2)}
-            con.close()
+    for naam, spec, _, con in per_bestand(landing, peildatum, lambda s: [k.naam for k in s.kolommen if k.type == BSN]):
+        kolommen = [k.naam for k in spec.kolommen if k.type == BSN]
+        pseudoniem.maak_macro(con, b"benchmark-sleutel")
+        rijen = con.sql("SELECT count(*) FROM s").fetchall()[0][0]
+        tijden = {}
+        for soort, expressie in (("zonder", "{k}"), ("met", f"{pseudoniem.MACRO}({{k}})")):
+            start = cpu()
+            con.sql("SELECT " + ", ".join(f"count(DISTINCT {expressie.format(k=k)})" for k in kolommen)
+                    + " FROM s").fetchall()
+            tijden[soort] = cpu() - start
+        extra = tijden["met"] - tijden["zonder"]
+        uit[naam] = {"rijen": rijen, "bsn_kolommen": kolommen, "cpu_s_zonder": round(tijden["zonder"], 2),
+                     "cpu_s_met": round(tijden["met"], 2), "extra_cpu_s": round(extra, 2),
+                     "us_per_waarde": round(1e6 * extra / max(rijen * len(kolommen), 1), 2)}
     return uit
 
 

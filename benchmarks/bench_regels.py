@@ -19,35 +19,48 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
-def _cpu() -> float:
+def cpu() -> float:
     r = resource.getrusage(resource.RUSAGE_SELF)
     return r.ru_utime + r.ru_stime
 
 
-def meet(landing: Path, peildatum: date, alleen: str | None = None) -> dict[str, dict]:
+def per_bestand(landing: Path, peildatum: date, kolommen_van=None, alleen: str | None = None):
+    """Per delivered file: (bron/naam, spec, delivery, connection) with the file scanned into the temporary
+    table `s` on one DuckDB thread — the read itself is not what the benchmarks measure. `kolommen_van(spec)`
+    picks the columns to keep (all when None); a file for which it gives none is skipped, as is every file
+    but `alleen` (bron/naam.csv) when given."""
     import duckdb
 
     from sources import inlezen
     from sources.levering import kies
     from sources.register import PER_BRON
 
-    uit = {}
     for bron, specs in PER_BRON.items():
         lev = kies(landing, bron, peildatum)
         for spec in specs:
-            if alleen and f"{bron}/{spec.naam}" != alleen:
+            kolommen = kolommen_van(spec) if kolommen_van else ["*"]
+            if not kolommen or (alleen and f"{bron}/{spec.naam}" != alleen):
                 continue
-            kolommen = lev.bestanden[spec.naam]["kolommen"]
             con = duckdb.connect()
             con.execute("SET threads = 1")
-            scan = inlezen._scan(lev.pad / spec.naam, kolommen, spec)
-            con.execute(f"CREATE TEMP TABLE s AS {scan}")  # the read itself is not what is measured
-            rijen = con.sql("SELECT count(*) FROM s").fetchall()[0][0]
-            regels = inlezen.reden_sql(spec, lev.leverdatum, heel_bestand=False)
-            start = _cpu()
-            afgekeurd = con.sql(f"SELECT count(r) FROM (SELECT {regels} AS r FROM s)").fetchall()[0][0]
-            uit[f"{bron}/{spec.naam}"] = {"rijen": rijen, "afgekeurd": afgekeurd, "cpu_s": round(_cpu() - start, 2)}
-            con.close()
+            scan = inlezen._scan(lev.pad / spec.naam, lev.bestanden[spec.naam]["kolommen"], spec)
+            con.execute(f"CREATE TEMP TABLE s AS SELECT {', '.join(kolommen)} FROM ({scan})")
+            try:
+                yield f"{bron}/{spec.naam}", spec, lev, con
+            finally:
+                con.close()
+
+
+def meet(landing: Path, peildatum: date, alleen: str | None = None) -> dict[str, dict]:
+    from sources import inlezen
+
+    uit = {}
+    for naam, spec, lev, con in per_bestand(landing, peildatum, alleen=alleen):
+        rijen = con.sql("SELECT count(*) FROM s").fetchall()[0][0]
+        regels = inlezen.reden_sql(spec, lev.leverdatum, heel_bestand=False)
+        start = cpu()
+        afgekeurd = con.sql(f"SELECT count(r) FROM (SELECT {regels} AS r FROM s)").fetchall()[0][0]
+        uit[naam] = {"rijen": rijen, "afgekeurd": afgekeurd, "cpu_s": round(cpu() - start, 2)}
     return uit
 
 
