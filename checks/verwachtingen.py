@@ -55,16 +55,20 @@ def gx_suite(suite: Suite, verwachtingen: list[Verwachting], drempels: dict):
     import great_expectations as gx
     import great_expectations.expectations as gxe
 
-    uit = gx.ExpectationSuite(name=suite.tabel, meta={"bron": suite.bron})
-    for v in verwachtingen:
+    def expectation(v: Verwachting):
         inst = instelling(drempels, suite.tabel, v)
         kwargs = dict(v.kwargs)
         if v.gx not in ("ExpectColumnPairValuesAToBeGreaterThanB",):
             kwargs["mostly"] = float(inst["mostly"])
-        uit.add_expectation(getattr(gxe, v.gx)(
+        return getattr(gxe, v.gx)(
             **kwargs, severity=GX_ERNST[inst["ernst"]], description=v.omschrijving,
-            meta={"naam": v.naam, "soort": v.soort, "ernst": inst["ernst"], "mostly": float(inst["mostly"])}))
-    return uit
+            meta={"naam": v.naam, "soort": v.soort, "ernst": inst["ernst"], "mostly": float(inst["mostly"])})
+
+    # All expectations through the constructor, none through `add_expectation`: once a suite of this name is in
+    # the context's store (from an earlier run in this process), `add_expectation` saves the whole suite again
+    # for every expectation it adds (quadratic; 5 s per run at 127 expectations).
+    return gx.ExpectationSuite(name=suite.tabel, meta={"bron": suite.bron},
+                               expectations=[expectation(v) for v in verwachtingen])
 
 
 def leverdata(con, peildatum) -> dict[str, object]:
