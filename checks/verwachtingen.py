@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import time
+import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -26,8 +27,9 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # no usage statistics le
 
 GX_ERNST = {FOUT: "critical", WAARSCHUWING: "warning"}
 TABEL = "kwaliteit_validaties"
-INDEX = ("regel", "dossier_id")
-GX_SCHEMA = "gx_batch"  # in-memory database with the rows a suite validates  # how an engineer finds a failing row; never a BSN
+INDEX = ("regel", "dossier_id")  # how an engineer finds a failing row; never a BSN
+GX_IDS = uuid.UUID("5b7e0c1e-6a52-4d0f-9c1a-7f3e2d9a4b60")  # namespace of the expectations' ids
+GX_SCHEMA = "gx_batch"  # in-memory database with the rows a suite validates
 
 
 @cache
@@ -64,11 +66,16 @@ def gx_suite(suite: Suite, verwachtingen: list[Verwachting], drempels: dict):
             **kwargs, severity=GX_ERNST[inst["ernst"]], description=v.omschrijving,
             meta={"naam": v.naam, "soort": v.soort, "ernst": inst["ernst"], "mostly": float(inst["mostly"])})
 
-    # All expectations through the constructor, none through `add_expectation`: once a suite of this name is in
-    # the context's store (from an earlier run in this process), `add_expectation` saves the whole suite again
-    # for every expectation it adds (quadratic; 5 s per run at 127 expectations).
-    return gx.ExpectationSuite(name=suite.tabel, meta={"bron": suite.bron},
-                               expectations=[expectation(v) for v in verwachtingen])
+    # All expectations through the constructor, none through `add_expectation` (which, once a suite of this name
+    # is in a context's store, saves the whole suite again for every expectation it adds). The suite is not
+    # stored in the context at all: `Batch.validate` takes it as it is. Each expectation gets the id a store
+    # would give it, but derived from the suite and its name, so that results map back to the expectation and
+    # the same suite has the same ids in every run.
+    uit = gx.ExpectationSuite(name=suite.tabel, meta={"bron": suite.bron},
+                              expectations=[expectation(v) for v in verwachtingen])
+    for e, v in zip(uit.expectations, verwachtingen):
+        e.id = str(uuid.uuid5(GX_IDS, f"{suite.tabel}.{v.naam}"))
+    return uit
 
 
 def leverdata(con, peildatum) -> dict[str, object]:
@@ -193,7 +200,7 @@ def _voorbereid(ctx: Context) -> _Voorbereid:
     suite, lev, actief, niet = _suite_en_actief(ctx)
     d = ctx.drempels["verwachtingen"]
     context, batchdef = _batchdefinitie()
-    gxs = context.suites.add_or_update(gx_suite(suite, actief, ctx.drempels))
+    gxs = gx_suite(suite, actief, ctx.drempels)
     per_id = {e.id: v for e, v in zip(gxs.expectations, actief)}
     opgeteld = {v.naam: Optelling(v, instelling(ctx.drempels, suite.tabel, v), d["voorbeelden"]) for v in actief}
     kolommen = [r[0] for r in ctx.con.sql(f"DESCRIBE {suite.tabel}").fetchall()]
@@ -261,26 +268,51 @@ class _Verbinding:
         return Verbinding(con.cursor())
 
 
+class _Huidig:
+    """The DuckDB connection the SQL data source's connections are made from while a batch is validated."""
+    con = None
+
+
+@cache
+def _sql_bron(context):
+    """The SQL data source on DuckDB, added to the (per-process) GX context once: adding or deleting a data
+    source or an asset saves GX's whole project configuration (~60 ms each), too much to do per suite.
+
+    DuckDB's SQLAlchemy dialect derives from PostgreSQL's, but GX recognises dialects by name and so does
+    not know how to write a regex for it; we tell the engine (its public `dialect_module`) that the dialect
+    is PostgreSQL's, whose `~` DuckDB implements."""
+    import sqlalchemy as sa
+
+    bron = context.data_sources.add_or_update_sql(
+        "duckdb", connection_string="duckdb:///:memory:",
+        kwargs={"creator": lambda: _Verbinding(_Huidig.con), "poolclass": sa.pool.StaticPool})
+    bron.get_execution_engine().dialect_module = sa.dialects.postgresql
+    return bron
+
+
 @contextmanager
 def sql_batch(context, con, naam: str, query: str):
     """A GX batch of `query` on the run's DuckDB database through GX's SQL execution engine.
 
-    DuckDB's SQLAlchemy dialect derives from PostgreSQL's, but GX recognises dialects by name and so does
-    not know how to write a regex for it; we tell the engine (its public `dialect_module`) that the dialect
-    is PostgreSQL's, whose `~` DuckDB implements. tests/checks/test_gx_sql.py holds the results of this path
-    equal to GX's pandas engine on the same rows: a GX upgrade that changes either fails that test."""
-    import sqlalchemy as sa
-
-    bron = context.data_sources.add_or_update_sql(
-        f"duckdb_{naam}", connection_string="duckdb:///:memory:",
-        kwargs={"creator": lambda: _Verbinding(con), "poolclass": sa.pool.StaticPool})
-    motor = bron.get_execution_engine()
-    motor.dialect_module = sa.dialects.postgresql
+    tests/checks/test_gx_sql.py holds the results of this path equal to GX's pandas engine on the same rows: a
+    GX upgrade that changes either fails that test."""
+    _Huidig.con = con  # adding the data source or an asset tests the connection already
+    bron = None
     try:
-        yield bron.add_query_asset(naam, query=query).add_batch_definition_whole_table("alles").get_batch()
+        bron = _sql_bron(context)
+        asset = next((a for a in bron.assets if a.name == naam), None)
+        if asset is not None and asset.query != query:
+            bron.delete_asset(naam)
+            asset = None
+        if asset is None:
+            asset = bron.add_query_asset(naam, query=query)
+        batchdef = next((b for b in asset.batch_definitions if b.name == "alles"), None) \
+            or asset.add_batch_definition_whole_table("alles")
+        yield batchdef.get_batch()
     finally:
-        motor.engine.dispose()
-        context.data_sources.delete(f"duckdb_{naam}")
+        if bron is not None:  # the pooled connection wraps a cursor of this step's connection: closed now
+            bron.get_execution_engine().engine.dispose()
+        _Huidig.con = None
 
 
 def valideer_pandas(ctx: Context) -> dict:
