@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 import uuid
 from contextlib import contextmanager
@@ -269,8 +270,10 @@ class _Verbinding:
 
 
 class _Huidig:
-    """The DuckDB connection the SQL data source's connections are made from while a batch is validated."""
+    """The DuckDB connection the SQL data source's connections are made from while a batch is validated; the
+    lock keeps one validation at a time per process (the data source and its pooled connection are shared)."""
     con = None
+    slot = threading.Lock()
 
 
 @cache
@@ -296,6 +299,11 @@ def sql_batch(context, con, naam: str, query: str):
 
     tests/checks/test_gx_sql.py holds the results of this path equal to GX's pandas engine on the same rows: a
     GX upgrade that changes either fails that test."""
+    with _Huidig.slot:
+        yield from _sql_batch(context, con, naam, query)
+
+
+def _sql_batch(context, con, naam: str, query: str):
     _Huidig.con = con  # adding the data source or an asset tests the connection already
     bron = None
     try:
