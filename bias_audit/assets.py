@@ -30,7 +30,7 @@ def bias_asset(thema: Thema) -> dg.AssetsDefinition:
     def _bias(context: dg.AssetExecutionContext, werkomgeving: Werkomgeving) -> dg.MaterializeResult:
         p = peildatum(context)
         with werkomgeving.verbind() as con:
-            doc = audit.bereken(con, p, thema, parameters=laad_parameters(werkomgeving.filters))
+            doc = audit.bereken(con, p, thema, parameters=laad_parameters(werkomgeving.filters), run=context.run_id)
         context.log.info(f"{thema.id}: {len(doc['afwijkingen'])} afwijkingen in {len(doc['oorzaken'])} "
                          f"hoofdoorzaak/-oorzaken; {len(doc['ondervertegenwoordiging'])} keer ondervertegenwoordiging")
         return dg.MaterializeResult(metadata={

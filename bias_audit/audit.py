@@ -368,9 +368,11 @@ def _gepoold(con, peildatum: date, thema: Thema, versie: str, laatste: int, fact
     return cellen.with_columns(pl.lit("gepoold").alias("soort"))
 
 
-def bereken(con, peildatum: date, thema: Thema, inst: dict | None = None, parameters: dict | None = None) -> dict:
+def bereken(con, peildatum: date, thema: Thema, inst: dict | None = None, parameters: dict | None = None,
+            run: str | None = None) -> dict:
     """Compute the audit of one theme (statistics, root causes, evidence, power, pooling) and store it; the
-    verdict is filled in by `herbeoordeel`."""
+    verdict is filled in by `herbeoordeel`. `run`: the Dagster run's id, whose bias steps share one attribute
+    table (kenmerken.bouw)."""
     inst = inst or instellingen.laad()
     parameters = parameters if parameters is not None else laad_parameters(STANDAARD_FILTERS)
     doc = _leeg_document(thema, peildatum, inst, parameters)  # the rule in the words of the parameters in force
@@ -383,7 +385,7 @@ def bereken(con, peildatum: date, thema: Thema, inst: dict | None = None, parame
     doc["filter_versie"], doc["berekend"] = uitkomst.filter_versie, True
     try:
         factoren = _legitieme_factoren(thema, parameters)
-        km = kenmerken.bouw(con, peildatum, inst)
+        km = kenmerken.bouw(con, peildatum, inst, run)
     except kenmerken.AuditNietMogelijk as fout:
         doc["berekend"] = False
         doc["fouten"].append(f"bias-audit {thema.id}: niet uit te voeren: {fout}")

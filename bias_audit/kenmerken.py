@@ -6,6 +6,7 @@ country of birth (NL/other) and nationality (Dutch/EU/other) from the BRP's spec
 """
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -96,9 +97,22 @@ def _groepen(ruw: pl.DataFrame, inst: dict) -> pl.DataFrame:
     )
 
 
-def bouw(con, peildatum: date, inst: dict | None = None) -> pl.DataFrame:
-    """The attribute table for the peildatum (also stored in audit.bias_kenmerken)."""
+# The attribute table of the run being executed (one entry): the four bias steps of one Dagster run share it. Its
+# inputs (the BRP's and the municipality's staged tables, the population) are upstream of every theme's funnel,
+# so they cannot change between the bias steps of one run; a later run has another run id and builds it anew.
+_VAN_RUN: dict[tuple, pl.DataFrame] = {}
+
+
+def bouw(con, peildatum: date, inst: dict | None = None, run: str | None = None) -> pl.DataFrame:
+    """The attribute table for the peildatum (also stored in audit.bias_kenmerken). Given the id of the Dagster
+    run, a table this run already built with the same settings is returned as it was (and stored already)."""
     inst = inst or instellingen.laad()
+    sleutel = None
+    if run is not None:
+        database = con.sql("SELECT path FROM duckdb_databases() WHERE database_name = current_database()")
+        sleutel = (database.fetchall()[0][0], peildatum, run, json.dumps(inst, sort_keys=True, default=str))
+        if sleutel in _VAN_RUN:
+            return _VAN_RUN[sleutel]
     for bron in ("gemeente", "brp"):
         if opslag.eerste(con.sql("SELECT 1 FROM run_bronnen WHERE peildatum = ? AND bron = ? AND status = "
                                  "'geaccepteerd'", params=[peildatum, bron])) is None:
@@ -116,4 +130,7 @@ def bouw(con, peildatum: date, inst: dict | None = None) -> pl.DataFrame:
     opslag.vervang(con, FACTOREN_TABEL, tabel.select("dossier_id", *FACTOREN)
                    .with_columns(pl.lit(peildatum).alias("peildatum")), {"peildatum": peildatum},
                    [("peildatum", "DATE"), ("dossier_id", "VARCHAR"), *[(k, "VARCHAR") for k in FACTOREN]])
+    if sleutel is not None:
+        _VAN_RUN.clear()
+        _VAN_RUN[sleutel] = tabel
     return tabel
