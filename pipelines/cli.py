@@ -272,8 +272,11 @@ def voer_run_uit(instance, peildatum: date, werkmap: Path, instellingen: dict[st
 
     pad = publicatie.zichtbaar(werkmap, peildatum) / "run.json"
     if not resultaat.success:
-        fouten = [e for e in resultaat.all_events if e.event_type_value == "STEP_FAILURE"]
-        meldingen = [f"{e.step_key}: {_oorzaak(e)}" for e in fouten]
+        # the failed steps; a run that failed outside any step (e.g. a resource that could not start) by its
+        # own failure events
+        fouten = [e for e in resultaat.all_events if e.event_type_value == "STEP_FAILURE"] or [
+            e for e in resultaat.all_events if e.is_failure and _heeft_fout(e)]
+        meldingen = [f"{e.step_key or 'run'}: {_oorzaak(e)}" for e in fouten]
         # The previous publication stays as it was; only its run.json says that this run failed.
         publicatie.publiceer_run_json(werkmap, peildatum, f"{resultaat.run_id}-mislukt", lambda oud: {
             **oud, "peildatum": peildatum.isoformat(), "status": verslag.MISLUKT, "fouten": meldingen,
@@ -288,6 +291,10 @@ def voer_run_uit(instance, peildatum: date, werkmap: Path, instellingen: dict[st
     for regel in regels:
         print(regel, file=sys.stderr)
     return BLOKKADE if run["status"] != verslag.VOLTOOID else OK
+
+
+def _heeft_fout(event) -> bool:
+    return getattr(event.event_specific_data, "error", None) is not None
 
 
 def _oorzaak(event) -> str:

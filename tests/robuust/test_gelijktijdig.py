@@ -82,3 +82,27 @@ def test_a_waiting_run_continues_when_the_werkmap_is_freed(tmp_path):
     proces.communicate(timeout=900)
     assert proces.returncode in (0, 3), log.read_text()
     assert (werk / "output" / P / "run.json").is_file()
+
+
+def test_a_database_held_by_another_program_fails_with_its_reason(tmp_path, capsys):
+    """Another program (say a DuckDB shell) holds the werkmap's database: the run fails with exit 1 and says
+    why, per step that needed the database, without a traceback — also now that a run opens the database once,
+    in its first step that needs it."""
+    import subprocess
+    import sys
+
+    kleine_landing(tmp_path / "landing")
+    werk = tmp_path / "werk"
+    werk.mkdir(mode=0o700)
+    houder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); "
+                               "print('open', flush=True); sys.stdin.read()", str(werk / "systeemanalyse.duckdb")],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert houder.stdout.readline().strip() == "open"
+        assert main(_argv(tmp_path / "landing", werk)) == 1
+    finally:
+        houder.communicate("")
+    err = capsys.readouterr().err
+    assert "Run MISLUKT" in err and "Traceback" not in err
+    redenen = [r for r in err.splitlines() if r.startswith("  levering_")]
+    assert len(redenen) == 5 and all("Could not set lock on file" in r for r in redenen), err
