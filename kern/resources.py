@@ -23,8 +23,6 @@ class Werkomgeving(dg.ConfigurableResource):
     verklaringen: str
     filters: str
     _run_id: str | None = PrivateAttr(default=None)
-    _con: object = PrivateAttr(default=None)
-    _in_run: bool = PrivateAttr(default=False)
 
     @contextmanager
     def yield_for_execution(self, context: dg.InitResourceContext):
@@ -33,28 +31,12 @@ class Werkomgeving(dg.ConfigurableResource):
         peildatum = run.tags.get("dagster/partition") if run else None
         with werkmap_slot(self.werkmap, f"Dagster-run {self._run_id or '?'}", peildatum=peildatum,
                           melding=context.log.warning if context.log else None):
-            # One DuckDB database for the whole run (the jobs run in process), opened by the first step that
-            # needs it (so that a database that cannot be opened fails that step, with its reason): every step
-            # works on a cursor of its own, and the database is checkpointed and closed once, at the end of the
-            # run, instead of once per step (~50 ms each).
-            self._in_run = True
-            try:
-                yield self
-            finally:
-                con, self._con, self._in_run = self._con, None, False
-                if con is not None:
-                    con.close()
+            yield self
 
     @contextmanager
     def verbind(self):
-        """A connection of the step's own: a cursor of the run's database, or (outside a run) the database
-        opened for this use alone."""
-        if self._in_run and self._con is None:
-            self._con = opslag.verbind(self.werkmap)
-        con = self._con.cursor() if self._in_run else opslag.verbind(self.werkmap)
+        con = opslag.verbind(self.werkmap)
         try:
-            if self._in_run:
-                con.execute("SET enable_progress_bar = false")
             yield con
         finally:
             con.close()
