@@ -109,8 +109,7 @@ def bouw(con, peildatum: date, inst: dict | None = None, run: str | None = None)
     inst = inst or instellingen.laad()
     sleutel = None
     if run is not None:
-        database = con.sql("SELECT path FROM duckdb_databases() WHERE database_name = current_database()")
-        sleutel = (database.fetchall()[0][0], peildatum, run, json.dumps(inst, sort_keys=True, default=str))
+        sleutel = (opslag.database_van(con), peildatum, run, json.dumps(inst, sort_keys=True, default=str))
         if sleutel in _VAN_RUN:
             return _VAN_RUN[sleutel]
     for bron in ("gemeente", "brp"):

@@ -300,27 +300,23 @@ def sql_batch(context, con, naam: str, query: str):
     tests/checks/test_gx_sql.py holds the results of this path equal to GX's pandas engine on the same rows: a
     GX upgrade that changes either fails that test."""
     with _Huidig.slot:
-        yield from _sql_batch(context, con, naam, query)
-
-
-def _sql_batch(context, con, naam: str, query: str):
-    _Huidig.con = con  # adding the data source or an asset tests the connection already
-    bron = None
-    try:
-        bron = _sql_bron(context)
-        asset = next((a for a in bron.assets if a.name == naam), None)
-        if asset is not None and asset.query != query:
-            bron.delete_asset(naam)
-            asset = None
-        if asset is None:
-            asset = bron.add_query_asset(naam, query=query)
-        batchdef = next((b for b in asset.batch_definitions if b.name == "alles"), None) \
-            or asset.add_batch_definition_whole_table("alles")
-        yield batchdef.get_batch()
-    finally:
-        if bron is not None:  # the pooled connection wraps a cursor of this step's connection: closed now
-            bron.get_execution_engine().engine.dispose()
-        _Huidig.con = None
+        _Huidig.con = con  # adding the data source or an asset tests the connection already
+        bron = None
+        try:
+            bron = _sql_bron(context)
+            asset = next((a for a in bron.assets if a.name == naam), None)
+            if asset is not None and asset.query != query:
+                bron.delete_asset(naam)
+                asset = None
+            if asset is None:
+                asset = bron.add_query_asset(naam, query=query)
+            batchdef = next((b for b in asset.batch_definitions if b.name == "alles"), None) \
+                or asset.add_batch_definition_whole_table("alles")
+            yield batchdef.get_batch()
+        finally:
+            if bron is not None:  # the pooled connection wraps a cursor of this step's connection: closed now
+                bron.get_execution_engine().engine.dispose()
+            _Huidig.con = None
 
 
 def valideer_pandas(ctx: Context) -> dict:

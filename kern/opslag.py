@@ -39,6 +39,12 @@ def database_pad(werkmap: str | Path) -> Path:
     return Path(werkmap) / DATABASE
 
 
+def database_van(con: duckdb.DuckDBPyConnection) -> Path:
+    """The file of the database a connection works on."""
+    return Path(con.sql("SELECT path FROM duckdb_databases() WHERE database_name = current_database()")
+                .fetchall()[0][0])
+
+
 def verbind(werkmap: str | Path) -> duckdb.DuckDBPyConnection:
     omgeving.maak_werkmap(werkmap)
     con = duckdb.connect(str(database_pad(werkmap)))

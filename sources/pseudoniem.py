@@ -19,6 +19,7 @@ from pathlib import Path
 
 import polars as pl
 
+from kern import opslag
 from kern.omgeving import SLEUTEL, SLEUTELBESTAND, maak_werkmap
 
 BESTAND = "pseudoniem.key"
@@ -99,5 +100,4 @@ def maak_macro(con, key: bytes) -> None:
 
 def werkmap_van(con) -> Path:
     """The werkmap of a connection's database file."""
-    pad = con.sql("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()[0][0]
-    return Path(pad).parent
+    return opslag.database_van(con).parent
