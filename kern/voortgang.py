@@ -15,8 +15,10 @@ class Voortgang:
     def __init__(self, log: Callable[[str], None], naam: str, elk: float = 5.0):
         self.log, self.naam, self.elk = log, naam, elk
 
-    def volg(self, con, sql: str, rijen: int) -> None:
-        """Execute `sql` on `con`, reporting progress over `rijen` rows while it runs."""
+    def volg(self, con, sql: str, rijen: int, fase: str = "") -> None:
+        """Execute `sql` on `con`, reporting progress over `rijen` rows while it runs (`fase`: which part of
+        the step, when a step has more than one long statement)."""
+        naam = f"{self.naam} ({fase})" if fase else self.naam
         klaar = threading.Event()
         start = time.monotonic()
 
@@ -30,7 +32,7 @@ class Voortgang:
                     continue
                 gedaan = int(rijen * min(deel, 100.0) / 100)
                 sec = time.monotonic() - start
-                self.log(f"{self.naam}: {deel:.0f}% — {gedaan:,} van {rijen:,} rijen, "
+                self.log(f"{naam}: {deel:.0f}% — {gedaan:,} van {rijen:,} rijen, "
                          f"{gedaan / sec:,.0f} rijen/s".replace(",", "."))
 
         con.execute("SET enable_progress_bar = true")
@@ -45,4 +47,4 @@ class Voortgang:
             con.execute("SET enable_progress_bar = false")
         sec = time.monotonic() - start
         if sec >= self.elk:
-            self.log(f"{self.naam}: {rijen:,} rijen in {sec:.1f} s ({rijen / sec:,.0f} rijen/s)".replace(",", "."))
+            self.log(f"{naam}: {rijen:,} rijen in {sec:.1f} s ({rijen / sec:,.0f} rijen/s)".replace(",", "."))

@@ -48,6 +48,9 @@ class RijRegel:
     polars: pl.Expr
     sql: str
 
+    def __repr__(self) -> str:  # the expression's text, not its address: rule versions hash this repr
+        return f"RijRegel(reden={self.reden!r}, polars={str(self.polars)!r}, sql={self.sql!r})"
+
 
 def niet_voor(later: str, eerder: str) -> RijRegel:
     """`later` is not before `eerder` (text comparison of the raw values; an empty side passes)."""

@@ -372,6 +372,7 @@ def regelversie(spec: Bestand) -> str:
 
 
 AFGEKEURD = "_afgekeurd"
+GELEZEN = "_gelezen"  # the file's parsable records, numbered (temporary, per connection)
 OORDELEN = "rij_oordelen"  # per file the row-rule verdict of every row content of its latest ingestion  # DuckDB's rejects tables of the scan (temporary, per connection)
 
 
@@ -452,25 +453,33 @@ def lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, v
             con.execute(f"DROP TABLE IF EXISTS temp.{t}")
         # row rules only for rows whose content no earlier delivery of this file had under the same rules
         rij = reden_sql(spec, levering.leverdatum, heel_bestand=False)
+        # the numbered scan first, on its own: the window that numbers the records keeps file order and runs on
+        # one thread, and every operator in its pipeline would run on that thread too; the rules, hashes and
+        # pseudonyms below then run in parallel over the materialised records
+        def uitvoeren(sql: str, fase: str) -> None:  # a long statement reports its progress when asked to
+            if voortgang is not None:
+                voortgang.volg(con, sql, feiten["rijen"], fase)
+            else:
+                con.execute(sql)
+
+        uitvoeren(f"CREATE OR REPLACE TEMP TABLE {GELEZEN} AS {_scan(pad, kolommen, spec)}", "lezen")
         oordelen = opslag.bestaat_tabel(con, OORDELEN) and con.sql(
             f"SELECT 1 FROM {OORDELEN} WHERE bron = ? AND bestand = ? AND regelversie = ? LIMIT 1",
             params=[spec.bron, spec.naam, versie]).fetchall()
         if oordelen:
             bron_sql = (f"SELECT s.*, CASE WHEN o._h IS NULL THEN {rij} ELSE o.reden END AS _rij, "
-                        f"o._h IS NULL AS _nieuw FROM (SELECT *, {ps.MACRO}_inhoud({inhoud_sql(spec)}) AS _h FROM ({_scan(pad, kolommen, spec)})) s "
+                        f"o._h IS NULL AS _nieuw FROM (SELECT *, {ps.MACRO}_inhoud({inhoud_sql(spec)}) AS _h FROM {GELEZEN}) s "
                         f"LEFT JOIN (SELECT inhoud AS _h, reden FROM {OORDELEN} WHERE bron = '{spec.bron}' AND "
                         f"bestand = {sql_tekst(spec.naam)} AND regelversie = '{versie}') o USING (_h)")
         else:
             bron_sql = (f"SELECT *, {ps.MACRO}_inhoud({inhoud_sql(spec)}) AS _h, {rij} AS _rij, true AS _nieuw "
-                        f"FROM ({_scan(pad, kolommen, spec)})")
+                        f"FROM {GELEZEN}")
         # each BSN's pseudonym once per row, in a subquery: the orphan rule and the INSERTs read that column
         met_ph = "".join(f', {ps.MACRO}("{k}") AS {_ph(k)}' for k in bsn_kolommen)
         beoordeel = (f"CREATE OR REPLACE TEMP TABLE _rijen AS SELECT *, "
                      f"{bestand_reden_sql(spec, levering.leverdatum, '_rij')} AS reden FROM (SELECT *{met_ph} FROM ({bron_sql}))")
-        if voortgang is not None:
-            voortgang.volg(con, beoordeel, feiten["rijen"])
-        else:
-            con.execute(beoordeel)
+        uitvoeren(beoordeel, "regels")
+        con.execute(f"DROP TABLE {GELEZEN}")
         regel, afgekeurd = _regel_sql(con)
         if feiten.get("lege_regels"):  # blank lines are no records, but they are lines
             regel = _regelnummer_sql(afgekeurd["regel"].to_list() + feiten["lege_regels"])

@@ -92,3 +92,16 @@ def test_rule_version_change_invalidates_every_carried_verdict(tmp_path):
     personen = [r for b, _, _, r in q if b == "personen.csv"]
     assert len(personen) == 6 and all(r.endswith("(toegestaan: M, O)") for r in personen)
     assert n["personen"].rij_voor_rij == 6 and n["relaties"].rij_voor_rij == 0
+
+
+def test_rule_version_is_the_same_in_every_process():
+    """The next night runs in another process: a rule version that depended on the process (an object's address,
+    the hash seed) would judge every row again, and skip no unchanged file."""
+    import subprocess
+    import sys
+
+    code = ("from sources.register import PER_BRON; from sources.inlezen import regelversie, codeversie; "
+            "print([(regelversie(s), codeversie(s)) for b in PER_BRON.values() for s in b])")
+    uit = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={**__import__("os").environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}
+    assert len(uit) == 1, uit
