@@ -371,9 +371,9 @@ def regelversie(spec: Bestand) -> str:
     return hashlib.sha256(tekst.encode()).hexdigest()[:12]
 
 
-AFGEKEURD = "_afgekeurd"
+AFGEKEURD = "_afgekeurd"  # DuckDB's rejects tables of the scan (temporary, per connection)
 GELEZEN = "_gelezen"  # the file's parsable records, numbered (temporary, per connection)
-OORDELEN = "rij_oordelen"  # per file the row-rule verdict of every row content of its latest ingestion  # DuckDB's rejects tables of the scan (temporary, per connection)
+OORDELEN = "rij_oordelen"  # per file the row-rule verdict and pseudonyms of every row content of its latest ingestion
 
 
 def inhoud_sql(spec: Bestand) -> str:
@@ -463,21 +463,34 @@ def lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, v
                 con.execute(sql)
 
         uitvoeren(f"CREATE OR REPLACE TEMP TABLE {GELEZEN} AS {_scan(pad, kolommen, spec)}", "lezen")
-        oordelen = opslag.bestaat_tabel(con, OORDELEN) and con.sql(
+        con.execute(f"CREATE TABLE IF NOT EXISTS {OORDELEN} (bron VARCHAR, bestand VARCHAR, regelversie VARCHAR, "
+                    "inhoud UHUGEINT, reden VARCHAR, pseudoniemen VARCHAR[])")
+        if not con.sql(f"SELECT 1 FROM information_schema.columns WHERE table_name = '{OORDELEN}' AND "
+                       "column_name = 'pseudoniemen' AND table_catalog = current_database()").fetchall():
+            # a werkmap of before pseudonyms were carried over: its verdicts go, the next delivery is judged in full
+            con.execute(f"DELETE FROM {OORDELEN}")
+            con.execute(f"ALTER TABLE {OORDELEN} ADD COLUMN pseudoniemen VARCHAR[]")
+        oordelen = con.sql(
             f"SELECT 1 FROM {OORDELEN} WHERE bron = ? AND bestand = ? AND regelversie = ? LIMIT 1",
             params=[spec.bron, spec.naam, versie]).fetchall()
+        # each BSN's pseudonym once per row, in a subquery: the orphan rule and the INSERTs read that column. A row
+        # whose content an earlier delivery had carries over its pseudonyms too (the same content, the same key:
+        # the rule version holds the key's fingerprint), so only new and changed rows pay for the HMAC
         if oordelen:
             bron_sql = (f"SELECT s.*, CASE WHEN o._h IS NULL THEN {rij} ELSE o.reden END AS _rij, "
-                        f"o._h IS NULL AS _nieuw FROM (SELECT *, {ps.MACRO}_inhoud({inhoud_sql(spec)}) AS _h FROM {GELEZEN}) s "
-                        f"LEFT JOIN (SELECT inhoud AS _h, reden FROM {OORDELEN} WHERE bron = '{spec.bron}' AND "
-                        f"bestand = {sql_tekst(spec.naam)} AND regelversie = '{versie}') o USING (_h)")
+                        f"o._h IS NULL AS _nieuw, o._oud_ph FROM (SELECT *, {ps.MACRO}_inhoud({inhoud_sql(spec)}) AS _h "
+                        f"FROM {GELEZEN}) s LEFT JOIN (SELECT inhoud AS _h, reden, pseudoniemen AS _oud_ph FROM {OORDELEN} "
+                        f"WHERE bron = '{spec.bron}' AND bestand = {sql_tekst(spec.naam)} AND regelversie = '{versie}') o "
+                        "USING (_h)")
+            met_ph = "".join(f', CASE WHEN _oud_ph IS NULL THEN {ps.MACRO}("{k}") ELSE _oud_ph[{i}] END AS {_ph(k)}'
+                             for i, k in enumerate(bsn_kolommen, start=1))
         else:
-            bron_sql = (f"SELECT *, {ps.MACRO}_inhoud({inhoud_sql(spec)}) AS _h, {rij} AS _rij, true AS _nieuw "
-                        f"FROM {GELEZEN}")
-        # each BSN's pseudonym once per row, in a subquery: the orphan rule and the INSERTs read that column
-        met_ph = "".join(f', {ps.MACRO}("{k}") AS {_ph(k)}' for k in bsn_kolommen)
+            bron_sql = (f"SELECT *, {ps.MACRO}_inhoud({inhoud_sql(spec)}) AS _h, {rij} AS _rij, true AS _nieuw, "
+                        f"NULL::VARCHAR[] AS _oud_ph FROM {GELEZEN}")
+            met_ph = "".join(f', {ps.MACRO}("{k}") AS {_ph(k)}' for k in bsn_kolommen)
         beoordeel = (f"CREATE OR REPLACE TEMP TABLE _rijen AS SELECT *, "
-                     f"{bestand_reden_sql(spec, levering.leverdatum, '_rij')} AS reden FROM (SELECT *{met_ph} FROM ({bron_sql}))")
+                     f"{bestand_reden_sql(spec, levering.leverdatum, '_rij')} AS reden "
+                     f"FROM (SELECT * EXCLUDE (_oud_ph){met_ph} FROM ({bron_sql}))")
         uitvoeren(beoordeel, "regels")
         con.execute(f"DROP TABLE {GELEZEN}")
         regel, afgekeurd = _regel_sql(con)
@@ -499,11 +512,12 @@ def lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, v
                          "reden FROM _rijen WHERE reden IS NOT NULL ORDER BY _k").pl()
         rij_voor_rij = con.sql("SELECT count(*) FILTER (_nieuw) FROM _rijen").fetchall()[0][0]
         # this delivery's row verdicts are what the next delivery of the file carries over
-        con.execute(f"CREATE TABLE IF NOT EXISTS {OORDELEN} (bron VARCHAR, bestand VARCHAR, regelversie VARCHAR, "
-                    "inhoud UHUGEINT, reden VARCHAR)")
-        con.execute(f"DELETE FROM {OORDELEN} WHERE bron = ? AND bestand = ?", [spec.bron, spec.naam])
-        con.execute(f"INSERT INTO {OORDELEN} SELECT DISTINCT '{spec.bron}', {sql_tekst(spec.naam)}, '{versie}', _h, _rij "
-                    "FROM _rijen")
+        # (only the difference is written: the contents this delivery no longer has go, its new contents come in)
+        con.execute(f"DELETE FROM {OORDELEN} WHERE bron = ? AND bestand = ? AND (regelversie <> ? OR inhoud NOT IN "
+                    "(SELECT _h FROM _rijen))", [spec.bron, spec.naam, versie])
+        pseudoniemen = f"[{', '.join(_ph(k) for k in bsn_kolommen)}]" if bsn_kolommen else "NULL::VARCHAR[]"
+        con.execute(f"INSERT INTO {OORDELEN} SELECT '{spec.bron}', {sql_tekst(spec.naam)}, '{versie}', _h, "
+                    f"any_value(_rij), any_value({pseudoniemen}) FROM _rijen WHERE _nieuw GROUP BY _h")
         con.execute("DROP TABLE _rijen")
         slecht = slecht.select("regel", _json_ruw(slecht, spec.kolomnamen), "reden")
         onleesbaar = afgekeurd.select(

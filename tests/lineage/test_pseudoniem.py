@@ -58,8 +58,8 @@ def test_no_table_holds_a_bsn_but_the_clients_table_and_the_quarantine(run):
     for schema, tabel in tabellen:
         if tabel in MET_BSN:
             continue
-        frame = con.sql(f'SELECT * FROM "{schema}"."{tabel}"').pl()
-        tekst = frame.select(pl.all().cast(pl.Utf8)).write_csv()
+        frame = con.sql(f'SELECT COLUMNS(*)::VARCHAR FROM "{schema}"."{tabel}"').pl()  # lists too, as text
+        tekst = frame.write_csv()
         assert not [b for b in bsns if b in tekst], tabel
         if tabel not in BRONTABELLEN and schema == "main":
             assert "bsn" not in {c.lower() for c in frame.columns}, tabel

@@ -94,6 +94,36 @@ def test_rule_version_change_invalidates_every_carried_verdict(tmp_path):
     assert n["personen"].rij_voor_rij == 6 and n["relaties"].rij_voor_rij == 0
 
 
+def test_unchanged_rows_carry_over_their_pseudonyms(tmp_path):
+    """An unchanged row takes its pseudonyms from its earlier verdict instead of computing the HMAC again: a marked
+    stored pseudonym shows up in the staged table (the other cases hold them equal to a full validation)."""
+    landing = Landing(tmp_path / "landing")
+    for datum in ("2026-09-01", "2026-10-01"):
+        landing.levering("brp", datum, **BASIS)
+    con = opslag.verbind(tmp_path / "w")
+    _ingest(con, tmp_path / "landing", P1, brp.BESTANDEN)
+    ph = con.sql("SELECT bsn FROM brp_relaties").fetchall()[0][0]
+    assert con.sql("SELECT pseudoniemen FROM rij_oordelen WHERE bestand = 'relaties.csv'").fetchall() == [
+        ([ph, con.sql("SELECT relatie_bsn FROM brp_relaties").fetchall()[0][0]],)]
+    con.execute("UPDATE rij_oordelen SET pseudoniemen = ['gemerkt', pseudoniemen[2]] WHERE bestand = 'relaties.csv'")
+    n = _ingest(con, tmp_path / "landing", P2, brp.BESTANDEN)
+    assert n["relaties"].rij_voor_rij == 0
+    assert con.sql("SELECT bsn FROM brp_relaties WHERE leverdatum = DATE '2026-10-01'").fetchall() == [("gemerkt",)]
+
+
+def test_verdicts_of_a_werkmap_from_before_pseudonyms_were_kept_are_judged_again(tmp_path):
+    landing = Landing(tmp_path / "landing")
+    for datum in ("2026-09-01", "2026-10-01"):
+        landing.levering("brp", datum, **BASIS)
+    con = opslag.verbind(tmp_path / "w")
+    _ingest(con, tmp_path / "landing", P1, brp.BESTANDEN)
+    con.execute("ALTER TABLE rij_oordelen DROP COLUMN pseudoniemen")
+    n = _ingest(con, tmp_path / "landing", P2, brp.BESTANDEN)
+    assert all(i.rij_voor_rij == i.geleverd for i in n.values())  # judged in full once
+    con.execute("DELETE FROM bestand_tellingen")  # the same delivery ingested again: now everything carries over
+    assert [i.rij_voor_rij for i in _ingest(con, tmp_path / "landing", P2, brp.BESTANDEN).values()] == [0, 0, 0, 0]
+
+
 def test_rule_version_is_the_same_in_every_process():
     """The next night runs in another process: a rule version that depended on the process (an object's address,
     the hash seed) would judge every row again, and skip no unchanged file."""
