@@ -315,11 +315,19 @@ def _klanten_pandera(con: duckdb.DuckDBPyConnection, spec: Bestand, goed: pl.Dat
                                                        "ph": ps.pseudoniemen(bsns, key), "bsn": bsns}))
 
 
-def _regelnummer_sql(overgeslagen: list[int]) -> str:
-    """Line numbers of the parsed records when physical lines were skipped (unparsable or blank lines, their line
-    numbers `overgeslagen`): record k sits on line k + 2 + #{i : s_i - i - 2 <= k}, s sorted."""
-    drempels = ", ".join(str(r - i - 2) for i, r in enumerate(sorted(set(overgeslagen))))
-    return f"_k + 2 + len(list_filter([{drempels}], lambda x: x <= _k))" if drempels else "_k + 2"
+def _drempels(con: duckdb.DuckDBPyConnection, overgeslagen: list[int]) -> str:
+    """The parsed records' line numbers when physical lines were skipped (unparsable or blank lines, their line
+    numbers `overgeslagen`): record k sits on line k + 2 + #{i : s_i - i - 2 <= k}, s sorted. The thresholds go
+    into a temporary table that an ASOF join reads (a list per row would cost rows x skipped lines); returns
+    the SQL of the records with their line number `_regel`."""
+    if not overgeslagen:
+        return f"SELECT *, _k + 2 AS _regel FROM {GELEZEN}"
+    drempel = [r - i - 2 for i, r in enumerate(sorted(set(overgeslagen)))]  # non-decreasing
+    tabel = pl.DataFrame({"d": drempel, "n": range(1, len(drempel) + 1)}, schema={"d": pl.Int64, "n": pl.Int64}) \
+        .group_by("d").agg(pl.col("n").max())  # noqa: F841 - read by name below
+    con.execute("CREATE OR REPLACE TEMP TABLE _drempels AS SELECT d, n FROM tabel")
+    return (f"SELECT g.*, g._k + 2 + coalesce(s.n, 0) AS _regel FROM {GELEZEN} g "
+            "ASOF LEFT JOIN _drempels s ON g._k >= s.d")
 
 
 # --- the engine: the row model compiled to SQL, one pass over the file inside DuckDB ----------------
@@ -388,17 +396,12 @@ def _scan(pad, kolommen: list[str], spec: Bestand) -> str:
             f"store_rejects=true, rejects_table='{AFGEKEURD}', rejects_scan='{AFGEKEURD}_scan')")
 
 
-def _regel_sql(con: duckdb.DuckDBPyConnection) -> tuple[str, pl.DataFrame]:
-    """Line numbers as the contract counts them, and the unparsable lines: record k sits on line
-    k + 2 + #{i : r_i - i - 2 <= k} (r the sorted unparsable lines; header is line 1)."""
-    afgekeurd = con.sql(
+def _onleesbaar(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """The unparsable lines of the scan (its rejects table), one row per line with the raw text and the errors."""
+    return con.sql(
         "SELECT line::BIGINT AS regel, any_value(trim(csv_line, chr(10) || chr(13))) AS ruw, "
         "string_agg(DISTINCT error_type::VARCHAR || ': ' || error_message, '; ') AS fout "
         f"FROM {AFGEKEURD} GROUP BY line ORDER BY line").pl()
-    if afgekeurd.height == 0:
-        return "_k + 2", afgekeurd
-    drempels = ", ".join(str(r - i - 2) for i, r in enumerate(sorted(afgekeurd["regel"].to_list())))
-    return f"_k + 2 + len(list_filter([{drempels}], lambda x: x <= _k))", afgekeurd
 
 
 def _json_ruw(frame: pl.DataFrame, kolommen: list[str]) -> pl.Expr:
@@ -463,6 +466,8 @@ def lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, v
                 con.execute(sql)
 
         uitvoeren(f"CREATE OR REPLACE TEMP TABLE {GELEZEN} AS {_scan(pad, kolommen, spec)}", "lezen")
+        afgekeurd = _onleesbaar(con)  # blank lines are no records, but they are lines
+        gelezen = _drempels(con, afgekeurd["regel"].to_list() + feiten.get("lege_regels", []))
         con.execute(f"CREATE TABLE IF NOT EXISTS {OORDELEN} (bron VARCHAR, bestand VARCHAR, regelversie VARCHAR, "
                     "inhoud UHUGEINT, reden VARCHAR, pseudoniemen VARCHAR[])")
         if not con.sql(f"SELECT 1 FROM information_schema.columns WHERE table_name = '{OORDELEN}' AND "
@@ -479,25 +484,23 @@ def lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, v
         if oordelen:
             bron_sql = (f"SELECT s.*, CASE WHEN o._h IS NULL THEN {rij} ELSE o.reden END AS _rij, "
                         f"o._h IS NULL AS _nieuw, o._oud_ph FROM (SELECT *, {ps.MACRO}_inhoud({inhoud_sql(spec)}) AS _h "
-                        f"FROM {GELEZEN}) s LEFT JOIN (SELECT inhoud AS _h, reden, pseudoniemen AS _oud_ph FROM {OORDELEN} "
+                        f"FROM ({gelezen})) s LEFT JOIN (SELECT inhoud AS _h, reden, pseudoniemen AS _oud_ph FROM {OORDELEN} "
                         f"WHERE bron = '{spec.bron}' AND bestand = {sql_tekst(spec.naam)} AND regelversie = '{versie}') o "
                         "USING (_h)")
             met_ph = "".join(f', CASE WHEN _oud_ph IS NULL THEN {ps.MACRO}("{k}") ELSE _oud_ph[{i}] END AS {_ph(k)}'
                              for i, k in enumerate(bsn_kolommen, start=1))
         else:
             bron_sql = (f"SELECT *, {ps.MACRO}_inhoud({inhoud_sql(spec)}) AS _h, {rij} AS _rij, true AS _nieuw, "
-                        f"NULL::VARCHAR[] AS _oud_ph FROM {GELEZEN}")
+                        f"NULL::VARCHAR[] AS _oud_ph FROM ({gelezen})")
             met_ph = "".join(f', {ps.MACRO}("{k}") AS {_ph(k)}' for k in bsn_kolommen)
         beoordeel = (f"CREATE OR REPLACE TEMP TABLE _rijen AS SELECT *, "
                      f"{bestand_reden_sql(spec, levering.leverdatum, '_rij')} AS reden "
                      f"FROM (SELECT * EXCLUDE (_oud_ph){met_ph} FROM ({bron_sql}))")
         uitvoeren(beoordeel, "regels")
         con.execute(f"DROP TABLE {GELEZEN}")
-        regel, afgekeurd = _regel_sql(con)
-        if feiten.get("lege_regels"):  # blank lines are no records, but they are lines
-            regel = _regelnummer_sql(afgekeurd["regel"].to_list() + feiten["lege_regels"])
+        con.execute("DROP TABLE IF EXISTS _drempels")
         geaccepteerd = con.execute(
-            f"INSERT INTO {spec.tabel} ({namen}) SELECT {', '.join(getypeerd)}, {regel}, {lever} FROM _rijen "
+            f"INSERT INTO {spec.tabel} ({namen}) SELECT {', '.join(getypeerd)}, _regel, {lever} FROM _rijen "
             "WHERE reden IS NULL ORDER BY _k").fetchall()[0][0]
         if spec.tabel in ps.KLANTKOLOMMEN:  # the BSN of the municipality's own clients, by pseudonym
             klant = ps.KLANTKOLOMMEN[spec.tabel]
@@ -508,7 +511,7 @@ def lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, v
             con.execute(f"INSERT INTO {bijzonder_tabel} SELECT {_ph(spec.sleutel[0])}, "
                         f"{', '.join(chr(34) + b + chr(34) for b in bijzonder)}, {lever} FROM _rijen "
                         "WHERE reden IS NULL ORDER BY _k")
-        slecht = con.sql(f"SELECT {regel} AS regel, {', '.join(chr(34) + k + chr(34) for k in spec.kolomnamen)}, "
+        slecht = con.sql(f"SELECT _regel AS regel, {', '.join(chr(34) + k + chr(34) for k in spec.kolomnamen)}, "
                          "reden FROM _rijen WHERE reden IS NOT NULL ORDER BY _k").pl()
         rij_voor_rij = con.sql("SELECT count(*) FILTER (_nieuw) FROM _rijen").fetchall()[0][0]
         # this delivery's row verdicts are what the next delivery of the file carries over

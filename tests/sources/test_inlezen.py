@@ -179,3 +179,24 @@ def test_newest_delivery_is_used_and_a_rejected_one_is_not_replaced(tmp_path):
     lev = levering.kies(tmp_path / "landing", "brp", P)
     assert lev.status == "afgewezen" and lev.leverdatum == date(2026, 10, 1)
     assert levering.kies(tmp_path / "landing", "brp", date(2026, 8, 1)).reden.startswith("geen levering van brp")
+
+
+def test_line_numbers_after_skipped_lines_are_the_reference_count():
+    """Line numbers of records when unparsable or blank lines were skipped: the ASOF join of the engine gives
+    what the reference path counts (sources.inlezen._regelnummers), for many skipped lines, adjacent ones too."""
+    import random
+
+    import duckdb
+    import numpy as np
+
+    from sources import inlezen
+
+    kans = random.Random(3)
+    for _ in range(40):
+        n = kans.randint(1, 300)
+        overgeslagen = kans.sample(range(2, n + 400), kans.randint(0, 60))
+        con = duckdb.connect()
+        con.execute(f"CREATE TEMP TABLE {inlezen.GELEZEN} AS SELECT range AS _k FROM range({n})")
+        sql = inlezen._drempels(con, overgeslagen)
+        regels = [r[0] for r in con.sql(f"SELECT _regel FROM ({sql}) ORDER BY _k").fetchall()]
+        assert regels == inlezen._regelnummers(0, n, np.array(sorted(set(overgeslagen)), dtype=np.int64)).tolist()
