@@ -7,6 +7,7 @@ environment too.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -20,6 +21,25 @@ SLEUTELBESTAND = "SYSTEEMANALYSE_PSEUDONIEM_SLEUTELBESTAND"  # a 0600 key file, 
 # Retention of person-level data (pipelines/opschonen.py explains the choice of 24 months).
 STANDAARD_BEWAARTERMIJN_MAANDEN = 24
 WACHTTIJD = "SYSTEEMANALYSE_WACHTTIJD"  # seconds a run waits for another run on the same werkmap
+# DuckDB's memory limit per connection (e.g. "8GB"); beyond it DuckDB spills to <database>.tmp in the werkmap.
+# Without it DuckDB may take 80% of the machine's memory, and at national scale a step's temporary tables did.
+GEHEUGEN = "SYSTEEMANALYSE_DUCKDB_GEHEUGEN"
+STANDAARD_GEHEUGEN_AANDEEL = 0.4  # of the machine's memory, when GEHEUGEN is not set
+_GEHEUGEN = re.compile(r"^\s*\d+(\.\d+)?\s*(KB|MB|GB|TB|KIB|MIB|GIB|TIB)\s*$", re.IGNORECASE)
+
+
+class OngeldigeInstelling(ValueError):
+    """An environment setting has a value that cannot be used; the message names it and says why."""
+
+
+def duckdb_geheugen() -> str:
+    """DuckDB's memory limit: SYSTEEMANALYSE_DUCKDB_GEHEUGEN, or 40% of the machine's memory."""
+    if waarde := os.environ.get(GEHEUGEN):
+        if not _GEHEUGEN.match(waarde):
+            raise OngeldigeInstelling(f"{GEHEUGEN}={waarde!r} is geen geheugengrootte (voorbeeld: 8GB of 512MB)")
+        return waarde.strip()
+    totaal = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return f"{int(totaal * STANDAARD_GEHEUGEN_AANDEEL / 2**20)}MiB"
 
 VOORBEELD_VERKLARINGEN = PROJECT / "bias_audit" / "verklaringen.yaml"  # a documented example only
 STANDAARD_FILTERS = PROJECT / "assets" / "themas" / "parameters.yaml"

@@ -47,7 +47,7 @@ def database_van(con: duckdb.DuckDBPyConnection) -> Path:
 
 def verbind(werkmap: str | Path) -> duckdb.DuckDBPyConnection:
     omgeving.maak_werkmap(werkmap)
-    con = duckdb.connect(str(database_pad(werkmap)))
+    con = duckdb.connect(str(database_pad(werkmap)), config={"memory_limit": omgeving.duckdb_geheugen()})
     con.execute("SET enable_progress_bar = false")
     con.execute(DDL)
     return con

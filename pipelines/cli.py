@@ -182,6 +182,10 @@ def run(args) -> int:
             laad()
         except ConfiguratieFout as fout:
             return _fout(str(fout))
+    try:
+        omgeving.duckdb_geheugen()
+    except omgeving.OngeldigeInstelling as fout:
+        return _fout(str(fout))
     if args.peildatum.isoformat() not in PEILDATUM.get_partition_keys():
         return _fout(f"peildatum {args.peildatum} ligt buiten het bereik 2015-01-01 tot en met morgen")
     werkmap = args.werkmap.resolve()

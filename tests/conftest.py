@@ -17,7 +17,7 @@ import pytest
 from hypothesis import settings
 
 OMGEVING = ("DAGSTER_HOME", "SYSTEEMANALYSE_LANDING", "SYSTEEMANALYSE_WERKMAP", "SYSTEEMANALYSE_VERKLARINGEN",
-            "SYSTEEMANALYSE_FILTERS")
+            "SYSTEEMANALYSE_FILTERS", "SYSTEEMANALYSE_DUCKDB_GEHEUGEN")
 
 # Deterministic in CI: the same examples every run (derandomize), nothing read from or written to a local example
 # database, no deadline (a loaded CI machine must not turn a slow example into a failure).

@@ -45,6 +45,16 @@ def test_missing_landing_exits_2_and_writes_nothing(tmp_path, capsys):
     assert "bestaat niet" in capsys.readouterr().err and not (tmp_path / "w").exists()
 
 
+def test_a_memory_setting_that_is_no_size_exits_2_before_anything_runs(tmp_path, capsys, monkeypatch):
+    kleine_landing(tmp_path / "landing")
+    monkeypatch.setenv("SYSTEEMANALYSE_DUCKDB_GEHEUGEN", "veel")
+    assert main(["run", "--landing", str(tmp_path / "landing"), "--werkmap", str(tmp_path / "w"),
+                 "--peildatum", P]) == 2
+    err = capsys.readouterr().err
+    assert "SYSTEEMANALYSE_DUCKDB_GEHEUGEN='veel' is geen geheugengrootte" in err and "Traceback" not in err
+    assert not (tmp_path / "w").exists()
+
+
 @pytest.mark.traag
 def test_full_run_reconciles_and_rerun_changes_nothing(tmp_path, capsys):
     kleine_landing(tmp_path / "landing")

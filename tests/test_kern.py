@@ -38,3 +38,28 @@ def test_accepted_deliveries_only(tmp_path):
                 "('2026-10-31', 'brp', '2026-10-28', 'geaccepteerd'), ('2026-10-31', 'rdw', '2026-10-29', 'afgewezen'),"
                 "('2026-10-30', 'ib', '2026-01-15', 'geaccepteerd')")
     assert opslag.geaccepteerde_leveringen(con, date(2026, 10, 31)) == {"brp": date(2026, 10, 28)}
+
+
+def test_duckdb_memory_is_bounded_by_the_setting(tmp_path, monkeypatch):
+    """DuckDB takes at most the configured memory (it spills beyond it); without a setting 40% of the machine's."""
+    from kern import omgeving
+
+    monkeypatch.setenv(omgeving.GEHEUGEN, "512MB")
+    con = opslag.verbind(tmp_path / "a")
+    assert con.sql("SELECT current_setting('memory_limit')").fetchall() == [("488.2 MiB",)]
+    con.close()
+    monkeypatch.delenv(omgeving.GEHEUGEN)
+    con = opslag.verbind(tmp_path / "b")
+    limiet = con.sql("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    con.close()
+    import os
+    totaal_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    assert limiet.endswith("GiB") and abs(float(limiet.split()[0]) - 0.4 * totaal_gib) < 0.1
+
+
+def test_a_memory_setting_that_is_no_size_is_refused_with_its_name(monkeypatch):
+    from kern import omgeving
+
+    monkeypatch.setenv(omgeving.GEHEUGEN, "veel")
+    with pytest.raises(omgeving.OngeldigeInstelling, match="SYSTEEMANALYSE_DUCKDB_GEHEUGEN='veel'"):
+        omgeving.duckdb_geheugen()
