@@ -30,8 +30,12 @@ class Voortgang:
                     continue
                 if deel is None or deel < 0:
                     continue
-                gedaan = int(rijen * min(deel, 100.0) / 100)
                 sec = time.monotonic() - start
+                if deel >= 100.0:  # DuckDB counts its source scanned, not the work after it (a temporary table's
+                    # scan is at 100% at once): say that it runs, not a rate that falls with every line
+                    self.log(f"{naam}: bezig, {rijen:,} rijen, {sec:.0f} s".replace(",", "."))
+                    continue
+                gedaan = int(rijen * deel / 100)
                 self.log(f"{naam}: {deel:.0f}% — {gedaan:,} van {rijen:,} rijen, "
                          f"{gedaan / sec:,.0f} rijen/s".replace(",", "."))
 
