@@ -519,8 +519,13 @@ def lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, v
         con.execute(f"DELETE FROM {OORDELEN} WHERE bron = ? AND bestand = ? AND (regelversie <> ? OR inhoud NOT IN "
                     "(SELECT _h FROM _rijen))", [spec.bron, spec.naam, versie])
         pseudoniemen = f"[{', '.join(_ph(k) for k in bsn_kolommen)}]" if bsn_kolommen else "NULL::VARCHAR[]"
-        con.execute(f"INSERT INTO {OORDELEN} SELECT '{spec.bron}', {sql_tekst(spec.naam)}, '{versie}', _h, "
-                    f"any_value(_rij), any_value({pseudoniemen}) FROM _rijen WHERE _nieuw GROUP BY _h")
+        # one verdict per content: only contents that occur more than once (identical rows) are grouped, the
+        # others go in as they are (half the cost of grouping every row with its verdict)
+        vast = f"'{spec.bron}', {sql_tekst(spec.naam)}, '{versie}', _h"
+        con.execute(f"INSERT INTO {OORDELEN} WITH meer AS (SELECT _h FROM _rijen WHERE _nieuw GROUP BY _h "
+                    f"HAVING count(*) > 1) SELECT {vast}, _rij, {pseudoniemen} FROM _rijen WHERE _nieuw AND _h NOT IN "
+                    f"(SELECT _h FROM meer) UNION ALL SELECT {vast}, any_value(_rij), any_value({pseudoniemen}) "
+                    "FROM _rijen WHERE _nieuw AND _h IN (SELECT _h FROM meer) GROUP BY _h")
         con.execute("DROP TABLE _rijen")
         slecht = slecht.select("regel", _json_ruw(slecht, spec.kolomnamen), "reden")
         onleesbaar = afgekeurd.select(

@@ -94,6 +94,18 @@ def test_rule_version_change_invalidates_every_carried_verdict(tmp_path):
     assert n["personen"].rij_voor_rij == 6 and n["relaties"].rij_voor_rij == 0
 
 
+def test_identical_rows_keep_one_verdict_and_carry_it_over(tmp_path):
+    personen = [persoon(i) for i in range(1, 7)] + [persoon(3)]  # row 8 is row 4 again, byte for byte
+    n, q = nacht(tmp_path, {"personen": personen}, eerste={"personen": personen})
+    assert [(b, r, reden) for b, r, _, reden in q] == [
+        ("personen.csv", 4, "duplicaat"), ("personen.csv", 8, "duplicaat"),
+        ("verblijfplaatsen.csv", 4, "bsn: komt niet voor in personen.csv")]  # no accepted person 3 left
+    assert n["personen"].rij_voor_rij == 0
+    con = opslag.verbind(tmp_path / "incrementeel")
+    assert con.sql("SELECT count(*), count(DISTINCT inhoud) FROM rij_oordelen WHERE bestand = 'personen.csv'"
+                   ).fetchall() == [(6, 6)]
+
+
 def test_unchanged_rows_carry_over_their_pseudonyms(tmp_path):
     """An unchanged row takes its pseudonyms from its earlier verdict instead of computing the HMAC again: a marked
     stored pseudonym shows up in the staged table (the other cases hold them equal to a full validation)."""
