@@ -120,6 +120,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _voer_uit(args) -> int:
+    try:  # DuckDB's memory setting, before any command opens a database
+        omgeving.duckdb_geheugen()
+    except omgeving.OngeldigeInstelling as fout:
+        return _fout(str(fout), args.opdracht)
     if args.opdracht == "logboek":
         from pipelines.logboek import main as logboek_main
 
@@ -182,10 +186,6 @@ def run(args) -> int:
             laad()
         except ConfiguratieFout as fout:
             return _fout(str(fout))
-    try:
-        omgeving.duckdb_geheugen()
-    except omgeving.OngeldigeInstelling as fout:
-        return _fout(str(fout))
     if args.peildatum.isoformat() not in PEILDATUM.get_partition_keys():
         return _fout(f"peildatum {args.peildatum} ligt buiten het bereik 2015-01-01 tot en met morgen")
     werkmap = args.werkmap.resolve()

@@ -142,10 +142,7 @@ def _voorronde(hoofd: duckdb.DuckDBPyConnection, spec: Bestand, pad, kolommen: l
         else:
             con.sql(f"SELECT count(*) FROM {_csv(pad, kolommen)}").fetchall()
             dubbel = pl.DataFrame()
-        afgekeurd = con.sql(
-            "SELECT line::BIGINT AS regel, any_value(trim(csv_line, chr(10) || chr(13))) AS ruw, "
-            "string_agg(DISTINCT error_type::VARCHAR || ': ' || error_message, '; ') AS fout "
-            "FROM reject_errors GROUP BY line ORDER BY line").pl()
+        afgekeurd = _onleesbaar(con, "reject_errors")
     finally:
         con.close()
     return dubbel, afgekeurd, wezen
@@ -396,12 +393,12 @@ def _scan(pad, kolommen: list[str], spec: Bestand) -> str:
             f"store_rejects=true, rejects_table='{AFGEKEURD}', rejects_scan='{AFGEKEURD}_scan')")
 
 
-def _onleesbaar(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """The unparsable lines of the scan (its rejects table), one row per line with the raw text and the errors."""
+def _onleesbaar(con: duckdb.DuckDBPyConnection, tabel: str = AFGEKEURD) -> pl.DataFrame:
+    """The unparsable lines of a scan (its rejects table), one row per line with the raw text and the errors."""
     return con.sql(
         "SELECT line::BIGINT AS regel, any_value(trim(csv_line, chr(10) || chr(13))) AS ruw, "
         "string_agg(DISTINCT error_type::VARCHAR || ': ' || error_message, '; ') AS fout "
-        f"FROM {AFGEKEURD} GROUP BY line ORDER BY line").pl()
+        f"FROM {tabel} GROUP BY line ORDER BY line").pl()
 
 
 def _json_ruw(frame: pl.DataFrame, kolommen: list[str]) -> pl.Expr:
@@ -456,15 +453,15 @@ def lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, v
             con.execute(f"DROP TABLE IF EXISTS temp.{t}")
         # row rules only for rows whose content no earlier delivery of this file had under the same rules
         rij = reden_sql(spec, levering.leverdatum, heel_bestand=False)
-        # the numbered scan first, on its own: the window that numbers the records keeps file order and runs on
-        # one thread, and every operator in its pipeline would run on that thread too; the rules, hashes and
-        # pseudonyms below then run in parallel over the materialised records
         def uitvoeren(sql: str, fase: str) -> None:  # a long statement reports its progress when asked to
             if voortgang is not None:
                 voortgang.volg(con, sql, feiten["rijen"], fase)
             else:
                 con.execute(sql)
 
+        # the numbered scan first, on its own: the window that numbers the records keeps file order and runs on
+        # one thread, and every operator in its pipeline would run on that thread too; the rules, hashes and
+        # pseudonyms below then run in parallel over the materialised records
         uitvoeren(f"CREATE OR REPLACE TEMP TABLE {GELEZEN} AS {_scan(pad, kolommen, spec)}", "lezen")
         afgekeurd = _onleesbaar(con)  # blank lines are no records, but they are lines
         gelezen = _drempels(con, afgekeurd["regel"].to_list() + feiten.get("lege_regels", []))
