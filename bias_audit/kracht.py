@@ -74,9 +74,15 @@ def kleinste_ratio(n, X, N, alfa, toets: list, onderscheidend: float = 0.8) -> t
     alfa = np.broadcast_to(np.asarray(alfa, float), n.shape)
     uit = statistiek.kleinste_ratio(n, X, N, alfa, onderscheidend)
     methode = ["normale benadering (chi-kwadraat)"] * len(n)
+    # Cells of one step share X and N, and group sizes repeat across attributes and steps (at landelijk 10,120
+    # Fisher cells have 1,201 distinct (n, X, N)): each distinct cell is computed once.
+    berekend: dict[tuple, float] = {}
     for i, t in enumerate(toets):
         if t == "Fisher (exact)" and min(n[i], X[i]) < MAX_DRAGER:
-            uit[i] = exact(int(n[i]), int(X[i]), int(N[i]), float(alfa[i]), onderscheidend)
+            sleutel = (int(n[i]), int(X[i]), int(N[i]), float(alfa[i]), onderscheidend)
+            if sleutel not in berekend:
+                berekend[sleutel] = exact(*sleutel)
+            uit[i] = berekend[sleutel]
             methode[i] = "exact (Fisher, voorwaardelijk op de stapgrootte)"
     return uit, methode
 
