@@ -21,17 +21,22 @@ WITH lev AS (
     FROM audit.brp_personen_bijzonder
     WHERE leverdatum = (SELECT leverdatum FROM lev WHERE bron = 'brp') AND bsn IN (SELECT bsn FROM aanvrager)
     GROUP BY bsn
-), woon AS (
-    SELECT v.bsn, arg_max(a.wijk_code, v.datum_aanvang_laatst) AS wijk_code,
-           arg_max(v.adres_id, v.datum_aanvang_laatst) AS adres_id
+), woonregels AS MATERIALIZED (
+    -- the applicants' current woonadres rows first (at landelijk ~340 k of 30 M rows), and only those joined
+    -- to the addresses: joined the other way round DuckDB matched all 17 M current rows to 10 M addresses
+    SELECT v.bsn, v.adres_id, v.datum_aanvang_laatst
     FROM brp_verblijfplaatsen v
-    LEFT JOIN brp_adressen a ON a.adres_id = v.adres_id
-        AND a.leverdatum = (SELECT leverdatum FROM lev WHERE bron = 'brp')
     WHERE v.leverdatum = (SELECT leverdatum FROM lev WHERE bron = 'brp')
       AND v.bsn IN (SELECT bsn FROM aanvrager)
       AND v.functie_adres = 'W' AND v.adres_id IS NOT NULL
       AND v.datum_aanvang_laatst <= $peildatum
       AND (v.datum_einde IS NULL OR v.datum_einde_vroegst > $peildatum)
+), woon AS (
+    SELECT v.bsn, arg_max(a.wijk_code, v.datum_aanvang_laatst) AS wijk_code,
+           arg_max(v.adres_id, v.datum_aanvang_laatst) AS adres_id
+    FROM woonregels v
+    LEFT JOIN brp_adressen a ON a.adres_id = v.adres_id
+        AND a.leverdatum = (SELECT leverdatum FROM lev WHERE bron = 'brp')
     GROUP BY v.bsn
 ), bewoners AS (
     -- legitimate factor of the housing themes: persons with a current woonadres at the applicant's address
