@@ -146,6 +146,7 @@ class _Scan:
     lege_aantal: int
 
 
+MAX_KOP = 8 << 20  # bytes of the header line kept (a longer one is no header of this contract)
 MAX_LEGE = 10_000  # blank lines whose line number is kept (the quarantine's line numbers skip over them)
 _LEEG = re.compile(rb"\n(?=(\r?\n))")  # the line end before a blank line
 _BUITEN_LF, _BUITEN_CRLF = re.compile(rb"\r"), re.compile(rb"\r(?!\n)|(?<!\r)\n")
@@ -157,6 +158,7 @@ def _hash_en_tel(bestand: Path) -> _Scan:
     h = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
     nieuwe_regels, staart, kop, positie, quotes = 0, b"", None, 0, False
+    kop_begin = b""  # the header's bytes so far: a header can be longer than a block
     cr = crlf = 0
     crlf_stijl: bool | None = None
     fout_regel: int | None = None
@@ -172,18 +174,26 @@ def _hash_en_tel(bestand: Path) -> _Scan:
     with open(bestand, "rb") as f:
         while blok := f.read(_BLOK):
             h.update(blok)
+            half = decoder.getstate()[0]  # the start of a character the previous block ended in
             try:
-                decoder.decode(blok)
-            except UnicodeDecodeError as fout:
-                raise Afwijzing(f"{bestand.name}: geen geldige UTF-8 (byte {positie + fout.start})") from None
+                if half or not blok.isascii():  # ASCII is UTF-8, and ~3x cheaper to check
+                    decoder.decode(blok)
+            except UnicodeDecodeError as fout:  # the position counts from the half character, if any
+                raise Afwijzing(f"{bestand.name}: geen geldige UTF-8 (byte {positie - len(half) + fout.start})") \
+                    from None
             if kop is None:
-                kop = blok.split(b"\n", 1)[0]
+                kop_begin += blok[:MAX_KOP - len(kop_begin)]
+                if (eind := kop_begin.find(b"\n")) >= 0 or len(kop_begin) >= MAX_KOP:
+                    kop = kop_begin[:eind] if eind >= 0 else kop_begin
             venster = staart + blok  # the last two bytes before: patterns across the block boundary
             if crlf_stijl is None and (eerste := venster.find(b"\n", max(len(staart) - 1, 0))) >= 0:
                 crlf_stijl = venster[eerste - 1:eerste] == b"\r"  # the style of the header's line end
-            cr += blok.count(b"\r")
-            crlf += venster.count(b"\r\n", max(len(staart) - 1, 0))
-            for m in _LEEG.finditer(venster):
+            cr_hier = b"\r" in venster
+            cr += blok.count(b"\r") if cr_hier else 0
+            crlf += venster.count(b"\r\n", max(len(staart) - 1, 0)) if cr_hier else 0
+            # a blank line is "\n\n" or "\n\r\n": without either (the usual block) no search for them
+            leeg_hier = b"\n\n" in venster or (cr_hier and b"\n\r\n" in venster)
+            for m in (_LEEG.finditer(venster) if leeg_hier else ()):
                 if m.end(1) <= len(staart):  # seen in the previous window
                     continue
                 lege_aantal += 1
@@ -214,7 +224,10 @@ def _hash_en_tel(bestand: Path) -> _Scan:
     if fout_regel is None and cr != crlf:  # a lone CR as the very last byte
         fout_regel = nieuwe_regels + 1
     regels = nieuwe_regels + (1 if not staart.endswith(b"\n") else 0)
-    return _Scan(h.hexdigest(), regels - 1, (kop or b"").decode("utf-8"), quotes, fout_regel, lege, lege_aantal)
+    kop = kop if kop is not None else kop_begin  # a file of one line
+    # (a header cut at MAX_KOP may end inside a character: replaced, the header is unusable anyway)
+    return _Scan(h.hexdigest(), regels - 1, kop.decode("utf-8", errors="replace"), quotes, fout_regel, lege,
+                 lege_aantal)
 
 
 def _records(bestand: Path, naam: str, kolommen: list[str], scan: _Scan) -> tuple[int, list[int]]:
