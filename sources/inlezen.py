@@ -317,13 +317,14 @@ def _drempels(con: duckdb.DuckDBPyConnection, overgeslagen: list[int]) -> str:
     numbers `overgeslagen`): record k sits on line k + 2 + #{i : s_i - i - 2 <= k}, s sorted. The thresholds go
     into a temporary table that an ASOF join reads (a list per row would cost rows x skipped lines); returns
     the SQL of the records with their line number `_regel`."""
+    genummerd = f"(SELECT rowid AS _k, * FROM {GELEZEN})"
     if not overgeslagen:
-        return f"SELECT *, _k + 2 AS _regel FROM {GELEZEN}"
+        return f"SELECT *, _k + 2 AS _regel FROM {genummerd}"
     drempel = [r - i - 2 for i, r in enumerate(sorted(set(overgeslagen)))]  # non-decreasing
     tabel = pl.DataFrame({"d": drempel, "n": range(1, len(drempel) + 1)}, schema={"d": pl.Int64, "n": pl.Int64}) \
         .group_by("d").agg(pl.col("n").max())  # noqa: F841 - read by name below
     con.execute("CREATE OR REPLACE TEMP TABLE _drempels AS SELECT d, n FROM tabel")
-    return (f"SELECT g.*, g._k + 2 + coalesce(s.n, 0) AS _regel FROM {GELEZEN} g "
+    return (f"SELECT g.*, g._k + 2 + coalesce(s.n, 0) AS _regel FROM {genummerd} g "
             "ASOF LEFT JOIN _drempels s ON g._k >= s.d")
 
 
@@ -377,7 +378,7 @@ def regelversie(spec: Bestand) -> str:
 
 
 AFGEKEURD = "_afgekeurd"  # DuckDB's rejects tables of the scan (temporary, per connection)
-GELEZEN = "_gelezen"  # the file's parsable records, numbered (temporary, per connection)
+GELEZEN = "_gelezen"  # the file's parsable records in file order (temporary, per connection; rowid = record)
 OORDELEN = "rij_oordelen"  # per file the row-rule verdict and pseudonyms of every row content of its latest ingestion
 
 
@@ -387,8 +388,10 @@ def inhoud_sql(spec: Bestand) -> str:
 
 
 def _scan(pad, kolommen: list[str], spec: Bestand) -> str:
-    """The file's parsable records in file order, numbered from 0 (`_k`), the contract columns as text."""
-    return (f"SELECT row_number() OVER () - 1 AS _k, {', '.join(chr(34) + k + chr(34) for k in spec.kolomnamen)} "
+    """The file's parsable records in file order, the contract columns as text. Materialised into a table, the
+    records keep file order (DuckDB preserves insertion order; the CSV reader's parallel blocks are put back in
+    order), so the table's rowid numbers them from 0 without a window, which would read on one thread."""
+    return (f"SELECT {', '.join(chr(34) + k + chr(34) for k in spec.kolomnamen)} "
             f"FROM read_csv('{str(pad).replace(chr(39), chr(39) * 2)}', {CSV_OPTIES}, columns={kolomtypes(kolommen)}, "
             f"store_rejects=true, rejects_table='{AFGEKEURD}', rejects_scan='{AFGEKEURD}_scan')")
 
@@ -440,6 +443,25 @@ def lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, v
     lever = f"DATE '{levering.leverdatum.isoformat()}'"
     namen = ", ".join(f'"{n}"' for n, _ in types)
 
+    def uitvoeren(sql: str, fase: str) -> None:  # a long statement reports its progress when asked to
+        if voortgang is not None:
+            voortgang.volg(con, sql, feiten["rijen"], fase)
+        else:
+            con.execute(sql)
+
+    # The scan first, on its own and in parallel, into a temporary table whose rowid numbers the records in file
+    # order; the rules, hashes and pseudonyms below then run in parallel over the materialised records. Outside
+    # the transaction, which writes nothing here: a table made inside one numbers its uncommitted rows from
+    # DuckDB's transaction-local row ids instead of 0.
+    for t in (AFGEKEURD, f"{AFGEKEURD}_scan"):
+        con.execute(f"DROP TABLE IF EXISTS temp.{t}")
+    uitvoeren(f"CREATE OR REPLACE TEMP TABLE {GELEZEN} AS {_scan(pad, kolommen, spec)}", "lezen")
+    eerste_k, laatste_k, records = con.sql(f"SELECT min(rowid), max(rowid), count(*) FROM {GELEZEN}").fetchall()[0]
+    if records and (eerste_k, laatste_k) != (0, records - 1):
+        raise RuntimeError(f"{spec.naam}: records genummerd {eerste_k}..{laatste_k}, verwacht 0..{records - 1}")
+    afgekeurd = _onleesbaar(con)  # blank lines are no records, but they are lines
+    gelezen = _drempels(con, afgekeurd["regel"].to_list() + feiten.get("lege_regels", []))
+
     with opslag.transactie(con):
         opslag.maak(con, spec.tabel, types)
         opslag.verwijder(con, spec.tabel, {"leverdatum": levering.leverdatum})
@@ -449,22 +471,8 @@ def lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, v
         opslag.verwijder(con, "quarantaine", sleutel)
         ps.maak_macro(con, key)
         _maak_klanten(con, spec, levering.leverdatum)
-        for t in (AFGEKEURD, f"{AFGEKEURD}_scan"):
-            con.execute(f"DROP TABLE IF EXISTS temp.{t}")
         # row rules only for rows whose content no earlier delivery of this file had under the same rules
         rij = reden_sql(spec, levering.leverdatum, heel_bestand=False)
-        def uitvoeren(sql: str, fase: str) -> None:  # a long statement reports its progress when asked to
-            if voortgang is not None:
-                voortgang.volg(con, sql, feiten["rijen"], fase)
-            else:
-                con.execute(sql)
-
-        # the numbered scan first, on its own: the window that numbers the records keeps file order and runs on
-        # one thread, and every operator in its pipeline would run on that thread too; the rules, hashes and
-        # pseudonyms below then run in parallel over the materialised records
-        uitvoeren(f"CREATE OR REPLACE TEMP TABLE {GELEZEN} AS {_scan(pad, kolommen, spec)}", "lezen")
-        afgekeurd = _onleesbaar(con)  # blank lines are no records, but they are lines
-        gelezen = _drempels(con, afgekeurd["regel"].to_list() + feiten.get("lege_regels", []))
         con.execute(f"CREATE TABLE IF NOT EXISTS {OORDELEN} (bron VARCHAR, bestand VARCHAR, regelversie VARCHAR, "
                     "inhoud UHUGEINT, reden VARCHAR, pseudoniemen VARCHAR[])")
         if not con.sql(f"SELECT 1 FROM information_schema.columns WHERE table_name = '{OORDELEN}' AND "

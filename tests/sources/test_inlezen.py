@@ -196,7 +196,7 @@ def test_line_numbers_after_skipped_lines_are_the_reference_count():
         n = kans.randint(1, 300)
         overgeslagen = kans.sample(range(2, n + 400), kans.randint(0, 60))
         con = duckdb.connect()
-        con.execute(f"CREATE TEMP TABLE {inlezen.GELEZEN} AS SELECT range AS _k FROM range({n})")
+        con.execute(f"CREATE TEMP TABLE {inlezen.GELEZEN} AS SELECT range AS x FROM range({n})")  # records 0..n-1
         sql = inlezen._drempels(con, overgeslagen)
         regels = [r[0] for r in con.sql(f"SELECT _regel FROM ({sql}) ORDER BY _k").fetchall()]
         assert regels == inlezen._regelnummers(0, n, np.array(sorted(set(overgeslagen)), dtype=np.int64)).tolist()
