@@ -10,7 +10,9 @@ import codecs
 import csv
 import hashlib
 import json
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -103,34 +105,47 @@ def verifieer(pad: Path, bron: str, leverdatum: date) -> tuple[dict[str, dict], 
             raise Afwijzing(f"manifest.json: onvolledige regel in 'bestanden': {item!r}")
         opgegeven[item["naam"]] = item
     feiten = {}
-    for spec in PER_BRON[bron]:
-        if spec.naam not in opgegeven:
-            raise Afwijzing(f"{spec.naam} staat niet in manifest.json")
-        bestand = pad / spec.naam
-        if not bestand.is_file():
-            raise Afwijzing(f"{spec.naam} ontbreekt")
-        item = opgegeven[spec.naam]
-        scan = _hash_en_tel(bestand)
-        if scan.sha256 != str(item["sha256"]).lower():
-            raise Afwijzing(f"{spec.naam}: sha256 wijkt af van manifest (bestand gewijzigd of afgekapt)")
-        kolommen = _kolommen(scan.kop, spec.naam)
-        ontbrekend = [k for k in spec.kolomnamen if k not in kolommen]
-        if ontbrekend:
-            raise Afwijzing(f"{spec.naam}: verplichte kolom(men) ontbreken: {', '.join(ontbrekend)}")
-        if len(set(kolommen)) != len(kolommen):
-            raise Afwijzing(f"{spec.naam}: kolomnaam komt dubbel voor in de kopregel")
-        extra = [k for k in kolommen if k not in spec.kolomnamen]
-        if extra:
-            waarschuwingen.append(f"{spec.naam}: onbekende kolom(men) genegeerd: {', '.join(extra)}")
-        rijen, lege = _records(bestand, spec.naam, kolommen, scan)
-        if rijen != item["rijen"]:
-            telling = f"{rijen} rijen" + (f" (lege regels niet meegeteld: {scan.lege_aantal})" if scan.lege_aantal else "")
-            raise Afwijzing(f"{spec.naam}: {telling}, manifest zegt {item['rijen']} (afgekapt of onvolledig?)")
-        feiten[spec.naam] = {"rijen": rijen, "sha256": scan.sha256, "kolommen": kolommen, "extra": extra,
-                             "lege_regels": lege}
+    # The files' passes over their bytes run side by side (hashlib releases the GIL: with two cores the four BRP
+    # files of landelijk take 12 s instead of 22 s); their verdicts are read in contract order as before, so a
+    # delivery is rejected for the same first reason.
+    te_lezen = [s.naam for s in PER_BRON[bron] if s.naam in opgegeven and (pad / s.naam).is_file()]
+    lezers = ThreadPoolExecutor(max_workers=max(1, min(len(te_lezen), os.cpu_count() or 1, 4)))
+    try:
+        scans = {naam: lezers.submit(_hash_en_tel, pad / naam) for naam in te_lezen}
+        for spec in PER_BRON[bron]:
+            feiten[spec.naam] = _feiten(spec, pad, opgegeven, scans, waarschuwingen)
+    finally:
+        lezers.shutdown(wait=True, cancel_futures=True)  # a rejected delivery does not read its other files
     for naam in opgegeven.keys() - feiten.keys():
         waarschuwingen.append(f"{naam}: staat in manifest maar hoort niet bij bron {bron}; genegeerd")
     return feiten, waarschuwingen
+
+
+def _feiten(spec, pad: Path, opgegeven: dict[str, dict], scans: dict, waarschuwingen: list[str]) -> dict:
+    """One contract file checked against its manifest entry (its scan from `scans`): its facts, or Afwijzing."""
+    if spec.naam not in opgegeven:
+        raise Afwijzing(f"{spec.naam} staat niet in manifest.json")
+    bestand = pad / spec.naam
+    if not bestand.is_file():
+        raise Afwijzing(f"{spec.naam} ontbreekt")
+    item = opgegeven[spec.naam]
+    scan = scans[spec.naam].result()
+    if scan.sha256 != str(item["sha256"]).lower():
+        raise Afwijzing(f"{spec.naam}: sha256 wijkt af van manifest (bestand gewijzigd of afgekapt)")
+    kolommen = _kolommen(scan.kop, spec.naam)
+    ontbrekend = [k for k in spec.kolomnamen if k not in kolommen]
+    if ontbrekend:
+        raise Afwijzing(f"{spec.naam}: verplichte kolom(men) ontbreken: {', '.join(ontbrekend)}")
+    if len(set(kolommen)) != len(kolommen):
+        raise Afwijzing(f"{spec.naam}: kolomnaam komt dubbel voor in de kopregel")
+    extra = [k for k in kolommen if k not in spec.kolomnamen]
+    if extra:
+        waarschuwingen.append(f"{spec.naam}: onbekende kolom(men) genegeerd: {', '.join(extra)}")
+    rijen, lege = _records(bestand, spec.naam, kolommen, scan)
+    if rijen != item["rijen"]:
+        telling = f"{rijen} rijen" + (f" (lege regels niet meegeteld: {scan.lege_aantal})" if scan.lege_aantal else "")
+        raise Afwijzing(f"{spec.naam}: {telling}, manifest zegt {item['rijen']} (afgekapt of onvolledig?)")
+    return {"rijen": rijen, "sha256": scan.sha256, "kolommen": kolommen, "extra": extra, "lege_regels": lege}
 
 
 @dataclass

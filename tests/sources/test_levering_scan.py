@@ -59,3 +59,24 @@ def test_blank_lines_and_line_ends_at_a_block_boundary(tmp_path, monkeypatch, da
     for blok in range(1, len(data) + 1):
         scan = _scan(pad, blok, monkeypatch)
         assert (scan.lege_regels, scan.regeleinde_fout) == (lege, fout), blok
+
+
+def test_files_are_read_side_by_side_but_judged_in_contract_order(tmp_path):
+    """The files of a delivery are scanned in parallel; the rejection still names the first file in contract order
+    that fails, whichever scan finishes first."""
+    from datetime import date
+
+    from sources.register import PER_BRON
+    from tests.bouwer import Landing, adres, persoon, woont
+
+    namen = [s.naam for s in PER_BRON["brp"]]
+    for kapot in (namen[::-1], namen[1:], namen[-1:]):  # every file from the first broken one on is broken
+        root = tmp_path / "-".join(n.removesuffix(".csv") for n in kapot)
+        Landing(root).levering("brp", "2026-10-01", personen=[persoon(1)], adressen=[adres(1)],
+                               verblijfplaatsen=[woont(1, 1)])
+        for naam in kapot:
+            pad = root / "brp" / "2026-10-01" / naam
+            pad.write_bytes(pad.read_bytes() + b"\n")  # no longer the manifest's sha256
+        lev = levering.kies(root, "brp", date(2026, 10, 31))
+        eerste = next(n for n in namen if n in kapot)
+        assert not lev.geaccepteerd and f"afgewezen: {eerste}: sha256 wijkt af" in lev.reden, lev.reden
