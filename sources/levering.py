@@ -126,7 +126,7 @@ def _feiten(spec, pad: Path, opgegeven: dict[str, dict], scans: dict, waarschuwi
     if spec.naam not in opgegeven:
         raise Afwijzing(f"{spec.naam} staat niet in manifest.json")
     bestand = pad / spec.naam
-    if not bestand.is_file():
+    if spec.naam not in scans:  # not a file (verifieer scans every contract file that is one)
         raise Afwijzing(f"{spec.naam} ontbreekt")
     item = opgegeven[spec.naam]
     scan = scans[spec.naam].result()
@@ -172,8 +172,8 @@ def _hash_en_tel(bestand: Path) -> _Scan:
     rejects non-UTF-8 bytes."""
     h = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
-    nieuwe_regels, staart, kop, positie, quotes = 0, b"", None, 0, False
-    kop_begin = b""  # the header's bytes so far: a header can be longer than a block
+    nieuwe_regels, staart, positie, quotes = 0, b"", 0, False
+    kop = b""  # the file's first bytes up to the header's line end (a header can be longer than a block)
     cr = crlf = 0
     crlf_stijl: bool | None = None
     fout_regel: int | None = None
@@ -196,10 +196,8 @@ def _hash_en_tel(bestand: Path) -> _Scan:
             except UnicodeDecodeError as fout:  # the position counts from the half character, if any
                 raise Afwijzing(f"{bestand.name}: geen geldige UTF-8 (byte {positie - len(half) + fout.start})") \
                     from None
-            if kop is None:
-                kop_begin += blok[:MAX_KOP - len(kop_begin)]
-                if (eind := kop_begin.find(b"\n")) >= 0 or len(kop_begin) >= MAX_KOP:
-                    kop = kop_begin[:eind] if eind >= 0 else kop_begin
+            if b"\n" not in kop and len(kop) < MAX_KOP:
+                kop += blok[:MAX_KOP - len(kop)]
             venster = staart + blok  # the last two bytes before: patterns across the block boundary
             if crlf_stijl is None and (eerste := venster.find(b"\n", max(len(staart) - 1, 0))) >= 0:
                 crlf_stijl = venster[eerste - 1:eerste] == b"\r"  # the style of the header's line end
@@ -239,10 +237,9 @@ def _hash_en_tel(bestand: Path) -> _Scan:
     if fout_regel is None and cr != crlf:  # a lone CR as the very last byte
         fout_regel = nieuwe_regels + 1
     regels = nieuwe_regels + (1 if not staart.endswith(b"\n") else 0)
-    kop = kop if kop is not None else kop_begin  # a file of one line
     # (a header cut at MAX_KOP may end inside a character: replaced, the header is unusable anyway)
-    return _Scan(h.hexdigest(), regels - 1, kop.decode("utf-8", errors="replace"), quotes, fout_regel, lege,
-                 lege_aantal)
+    return _Scan(h.hexdigest(), regels - 1, kop.split(b"\n", 1)[0].decode("utf-8", errors="replace"), quotes,
+                 fout_regel, lege, lege_aantal)
 
 
 def _records(bestand: Path, naam: str, kolommen: list[str], scan: _Scan) -> tuple[int, list[int]]:
