@@ -1,0 +1,112 @@
+"""The Dagster instance of a werkmap (kern/dagster_opslag.py): Dagster's SQLite storage, files and all, with one
+database engine per SQLite file. What it writes, Dagster's stock storage reads the same; a Dagster upgrade that
+changes what it relies on fails here."""
+from pathlib import Path
+
+import dagster as dg
+from dagster import DagsterInstance
+
+from kern import dagster_opslag
+from kern.omgeving import PROJECT
+
+
+@dg.asset
+def getal() -> int:
+    return 7
+
+
+@dg.asset_check(asset=getal)
+def positief(getal: int) -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(passed=getal > 0)
+
+
+def _home(tmp_path: Path, naam: str = "home", yaml: str | None = None) -> Path:
+    home = tmp_path / naam
+    home.mkdir()
+    (home / "dagster.yaml").write_text(yaml if yaml is not None else (PROJECT / "dagster.yaml").read_text())
+    return home
+
+
+def _tel_engines(monkeypatch) -> list[str]:
+    gemaakt = []
+    echte = dagster_opslag.create_engine
+    monkeypatch.setattr(dagster_opslag, "create_engine", lambda url, **kw: gemaakt.append(url) or echte(url, **kw))
+    return gemaakt
+
+
+def _draai(instance, keer: int = 1) -> list[str]:
+    ids = []
+    for _ in range(keer):
+        r = dg.materialize([getal, positief], instance=instance)
+        assert r.success
+        ids.append(r.run_id)
+    return ids
+
+
+def test_shipped_instance_keeps_dagsters_files_with_one_engine_per_file(tmp_path, monkeypatch):
+    home = _home(tmp_path)
+    gemaakt = _tel_engines(monkeypatch)
+    instance = DagsterInstance.from_config(str(home))
+    assert type(instance) is dagster_opslag.Instantie
+    assert type(instance.event_log_storage) is dagster_opslag.SqliteGebeurtenislog
+    [run_id] = _draai(instance)
+    # Dagster's own layout: runs.db, the index and one file per run under history/
+    assert (home / "history" / "runs.db").is_file() and (home / "history" / "runs" / "index.db").is_file()
+    assert (home / "history" / "runs" / f"{run_id}.db").is_file()
+    # dozens of events and index writes, two engines: the run's file and the index (Dagster makes one per event)
+    assert len(instance.all_logs(run_id)) > 10
+    assert sorted(Path(u.rsplit("/", 1)[-1]).stem for u in gemaakt) == sorted(["index", run_id])
+    instance.dispose()
+
+
+def test_what_it_writes_dagsters_stock_storage_reads_the_same(tmp_path):
+    home = _home(tmp_path)
+    instance = DagsterInstance.from_config(str(home))
+    run_ids = _draai(instance, 2)
+    eigen = [[(e.dagster_event_type, e.step_key) for e in instance.all_logs(r)] for r in run_ids]
+    mat = instance.get_latest_materialization_event(dg.AssetKey("getal"))
+    instance.dispose()
+    # the same folder opened with Dagster's default instance (a dagster.yaml without our instance class)
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    stock = DagsterInstance.from_config(str(home))
+    assert type(stock) is DagsterInstance and type(stock.event_log_storage).__name__ == "SqliteEventLogStorage"
+    assert [[(e.dagster_event_type, e.step_key) for e in stock.all_logs(r)] for r in run_ids] == eigen
+    assert stock.get_latest_materialization_event(dg.AssetKey("getal")).run_id == mat.run_id == run_ids[1]
+    check = stock.event_log_storage.get_asset_check_execution_history(
+        dg.AssetCheckKey(dg.AssetKey("getal"), "positief"), limit=5)
+    assert [c.run_id for c in check] == run_ids[::-1]
+    # and the other way round: a run stored by the stock storage is read by ours
+    [derde] = _draai(stock)
+    stock.dispose()
+    (home / "dagster.yaml").write_text((PROJECT / "dagster.yaml").read_text())
+    weer = DagsterInstance.from_config(str(home))
+    assert weer.get_latest_materialization_event(dg.AssetKey("getal")).run_id == derde
+    assert len(weer.get_runs()) == 3
+    weer.dispose()
+
+
+def test_engines_are_bounded_and_closed_when_the_files_go(tmp_path, monkeypatch):
+    monkeypatch.setattr(dagster_opslag, "MAX_ENGINES", 3)
+    instance = DagsterInstance.from_config(str(_home(tmp_path)))
+    opslag = instance.event_log_storage
+    run_ids = _draai(instance, 4)
+    assert set(opslag._engines) == {"index", *run_ids[-2:]}  # the index and the runs used last
+    instance.wipe()  # deletes the run files: no pooled connection may outlive them (the index stays, emptied)
+    assert list(opslag._engines) == ["index"]
+    assert not [p for p in (Path(opslag._base_dir)).glob("*.db") if p.stem in run_ids]
+    _draai(instance)  # and it goes on working
+    instance.dispose()
+    assert not opslag._engines
+
+
+def test_a_storage_block_takes_precedence(tmp_path):
+    """A municipality that configures its storage (PostgreSQL in production) gets that storage, not ours; here a
+    `storage: sqlite:` block in another folder stands in for it."""
+    elders = tmp_path / "elders"
+    home = _home(tmp_path, yaml=(PROJECT / "dagster.yaml").read_text()
+                 + f"\nstorage:\n  sqlite:\n    base_dir: {elders}\n")
+    instance = DagsterInstance.from_config(str(home))
+    assert type(instance.event_log_storage).__name__ == "SqliteEventLogStorage"
+    [run_id] = _draai(instance)
+    assert (elders / "history" / "runs" / f"{run_id}.db").is_file()
+    instance.dispose()
