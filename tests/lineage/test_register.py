@@ -138,7 +138,9 @@ def test_committee_and_register_outputs_hold_no_bsn_and_no_pseudonym(run):
         tekst = pad.read_bytes().decode("utf-8", errors="replace")
         assert vondsten(tekst, alle_bsns(), pseudoniemen) == [], pad
     # the scanner does find what it looks for
-    een_ph = sorted(pseudoniemen)[0]
+    # (a pseudonym without a run of 9 digits: the key is random per werkmap, and now and then a pseudonym's hex
+    # holds such a run that passes the 11-proef, which the scanner rightly reports too)
+    een_ph = next(p for p in sorted(pseudoniemen) if not re.search(r"(?<!\d)\d{9}(?!\d)", p))
     from tests.bouwer import bsn
     assert vondsten(f"x {bsn(3)} y {een_ph}", alle_bsns(), pseudoniemen) == [bsn(3), een_ph, bsn(3)]
     assert vondsten("onbekend 100000034.", set(), set()) == ["100000034"]
