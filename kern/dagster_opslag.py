@@ -35,7 +35,15 @@ class SqliteGebeurtenislog(SqliteEventLogStorage):
 
     def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None):
         self._engines: OrderedDict[str, object] = OrderedDict()
+        self._tabellen: set[str] = set()
         super().__init__(base_dir, inst_data)
+
+    def has_table(self, table_name: str) -> bool:
+        """Dagster asks this (with an engine of its own) for every asset check event it stores; a table, once
+        there, stays (a wipe empties tables, it does not drop them)."""
+        if table_name not in self._tabellen and super().has_table(table_name):
+            self._tabellen.add(table_name)
+        return table_name in self._tabellen
 
     def _engine(self, shard: str):
         engine = self._engines.pop(shard, None)

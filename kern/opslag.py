@@ -114,10 +114,13 @@ def eerste(relatie) -> tuple | None:
 
 
 def bestaat_tabel(con: duckdb.DuckDBPyConnection, tabel: str) -> bool:
-    schema, _, naam = tabel.rpartition(".")
-    # a prepared statement on the connection: a quarter of the cost of a relation (~260 calls per run)
-    return bool(con.execute("SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ? "
-                            "LIMIT 1", [schema or "main", naam]).fetchall())
+    """Whether the table or view `tabel` ("naam" or "schema.naam") exists, as a query would find it: a catalog
+    lookup (0.2 ms, 0.7 ms when it does not exist), not a query of information_schema (2 ms; ~260 calls a run)."""
+    try:
+        con.table(tabel)
+    except duckdb.CatalogException:
+        return False
+    return True
 
 
 def lees(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:

@@ -27,11 +27,16 @@ def _home(tmp_path: Path, naam: str = "home", yaml: str | None = None) -> Path:
     return home
 
 
-def _tel_engines(monkeypatch) -> list[str]:
-    gemaakt = []
-    echte = dagster_opslag.create_engine
-    monkeypatch.setattr(dagster_opslag, "create_engine", lambda url, **kw: gemaakt.append(url) or echte(url, **kw))
-    return gemaakt
+def _tel_engines(monkeypatch) -> tuple[list[str], list[str]]:
+    """The engines made by our storage and by the Dagster code it inherits."""
+    from dagster._core.storage.event_log.sqlite import sqlite_event_log
+
+    eigen, geerfd = [], []
+    for module, lijst in ((dagster_opslag, eigen), (sqlite_event_log, geerfd)):
+        echte = module.create_engine
+        monkeypatch.setattr(module, "create_engine",
+                            lambda url, _l=lijst, _e=echte, **kw: _l.append(url) or _e(url, **kw))
+    return eigen, geerfd
 
 
 def _draai(instance, keer: int = 1) -> list[str]:
@@ -45,17 +50,19 @@ def _draai(instance, keer: int = 1) -> list[str]:
 
 def test_shipped_instance_keeps_dagsters_files_with_one_engine_per_file(tmp_path, monkeypatch):
     home = _home(tmp_path)
-    gemaakt = _tel_engines(monkeypatch)
     instance = DagsterInstance.from_config(str(home))
     assert type(instance) is dagster_opslag.Instantie
     assert type(instance.event_log_storage) is dagster_opslag.SqliteGebeurtenislog
+    eigen, geerfd = _tel_engines(monkeypatch)
     [run_id] = _draai(instance)
     # Dagster's own layout: runs.db, the index and one file per run under history/
     assert (home / "history" / "runs.db").is_file() and (home / "history" / "runs" / "index.db").is_file()
     assert (home / "history" / "runs" / f"{run_id}.db").is_file()
-    # dozens of events and index writes, two engines: the run's file and the index (Dagster makes one per event)
+    # dozens of events and index writes; two engines of ours, the run's file and the index, and two of Dagster's
+    # (asking once for each of two tables) where Dagster makes one per event
     assert len(instance.all_logs(run_id)) > 10
-    assert sorted(Path(u.rsplit("/", 1)[-1]).stem for u in gemaakt) == sorted(["index", run_id])
+    assert sorted(Path(u.rsplit("/", 1)[-1]).stem for u in eigen) == sorted(["index", run_id])
+    assert [Path(u.rsplit("/", 1)[-1]).stem for u in geerfd] == ["index", "index"]
     instance.dispose()
 
 

@@ -63,3 +63,14 @@ def test_a_memory_setting_that_is_no_size_is_refused_with_its_name(monkeypatch):
     monkeypatch.setenv(omgeving.GEHEUGEN, "veel")
     with pytest.raises(omgeving.OngeldigeInstelling, match="SYSTEEMANALYSE_DUCKDB_GEHEUGEN='veel'"):
         omgeving.duckdb_geheugen()
+
+
+def test_bestaat_tabel_finds_tables_views_and_schemas_as_a_query_would(tmp_path):
+    con = opslag.verbind(tmp_path)
+    con.execute("CREATE TABLE t (a INT); CREATE VIEW v AS SELECT 1 AS a; CREATE TABLE audit.s (a INT); "
+                "CREATE TEMP TABLE tijdelijk (a INT)")
+    gevonden = {n: opslag.bestaat_tabel(con, n) for n in
+                ("t", "v", "audit.s", "tijdelijk", "run_bronnen", "s", "audit.t", "geen", "geen.t")}
+    assert gevonden == {"t": True, "v": True, "audit.s": True, "tijdelijk": True, "run_bronnen": True,
+                        "s": False, "audit.t": False, "geen": False, "geen.t": False}
+    con.close()
