@@ -221,48 +221,55 @@ def test_fuzz_covered_enough(request):
                                                             "kolom_weg", "extra_kolom", "kop_volgorde"))
 
 
-@pytest.mark.parametrize("bestand,mutaties", [
-    ("personen", [b"\xff\xfe", b'"']),           # invalid UTF-8 and a stray quote in the middle
-    ("tenaamstellingen", [b"EXTRA"]),           # an extra column
-    ("uitkeringen", [b"MEGA"]),                 # a field of megabytes
-    ("verblijfplaatsen", [b"AFKAP"]),           # truncated mid-record
-])
-def test_hostile_delivery_through_the_command_line(tmp_path, capsys, bestand, mutaties):
+# One hostile file per source in a run (sources are delivered and judged independently): the BRP's two files
+# in two runs, so that a rejection caused by one cannot hide what the other does.
+@pytest.mark.parametrize("vijandig", [
+    {"personen": [b"\xff\xfe", b'"'],          # invalid UTF-8 and a stray quote in the middle
+     "tenaamstellingen": [b"EXTRA"],            # an extra column
+     "uitkeringen": [b"MEGA"]},                 # a field of megabytes
+    {"verblijfplaatsen": [b"AFKAP"]},           # truncated mid-record
+], ids=lambda v: "+".join(v))
+def test_hostile_delivery_through_the_command_line(tmp_path, capsys, vijandig):
     from pipelines.cli import main
     from tests.test_cli import P as PEIL, kleine_landing
 
     kleine_landing(tmp_path / "landing")
-    [pad] = list((tmp_path / "landing").glob(f"*/*/{bestand}.csv"))
-    data = pad.read_bytes()
-    for m in mutaties:
-        midden = len(data) // 2
-        if m == b"EXTRA":
-            rijen = _records(data)
-            data = _csv([rijen[0] + ["extra"]] + [r + ["x"] for r in rijen[1:]])
-        elif m == b"MEGA":
-            rijen = _records(data)
-            rijen[1][-1] = "A" * 2_000_000
-            data = _csv(rijen)
-        elif m == b"AFKAP":
-            data = data[:midden]
-        else:
-            data = data[:midden] + m + data[midden:]
-    pad.write_bytes(data)
-    manifest = json.loads((pad.parent / "manifest.json").read_text())
-    for item in manifest["bestanden"]:
-        if item["naam"] == pad.name:
-            item["sha256"] = hashlib.sha256(data).hexdigest()
-            item["rijen"] = leverancierstelling(data, item["rijen"], True)
-    (pad.parent / "manifest.json").write_text(json.dumps(manifest))
+    paden = {}
+    for bestand, mutaties in vijandig.items():
+        [pad] = list((tmp_path / "landing").glob(f"*/*/{bestand}.csv"))
+        paden[bestand] = pad
+        data = pad.read_bytes()
+        for m in mutaties:
+            midden = len(data) // 2
+            if m == b"EXTRA":
+                rijen = _records(data)
+                data = _csv([rijen[0] + ["extra"]] + [r + ["x"] for r in rijen[1:]])
+            elif m == b"MEGA":
+                rijen = _records(data)
+                rijen[1][-1] = "A" * 2_000_000
+                data = _csv(rijen)
+            elif m == b"AFKAP":
+                data = data[:midden]
+            else:
+                data = data[:midden] + m + data[midden:]
+        pad.write_bytes(data)
+        manifest = json.loads((pad.parent / "manifest.json").read_text())
+        for item in manifest["bestanden"]:
+            if item["naam"] == pad.name:
+                item["sha256"] = hashlib.sha256(data).hexdigest()
+                item["rijen"] = leverancierstelling(data, item["rijen"], True)
+        (pad.parent / "manifest.json").write_text(json.dumps(manifest))
+    assert len({pad.parent.parent.name for pad in paden.values()}) == len(paden)  # one file per source
     code = main(["run", "--landing", str(tmp_path / "landing"), "--werkmap", str(tmp_path / "werk"),
                  "--peildatum", PEIL])
     err = capsys.readouterr().err
     assert code in (0, 3) and "Traceback" not in err, err
     run = json.loads((tmp_path / "werk" / "output" / PEIL / "run.json").read_text())
-    bron = pad.parent.parent.name
-    b = run["bronnen"][bron]
-    if b["status"] == "afgewezen":
-        assert b["reden"] and f"levering afgewezen: {bron}" in err
-    else:
-        t = b["bestanden"][pad.name]
-        assert t["geleverd"] == t["geaccepteerd"] + t["quarantaine"] > 0
+    for pad in paden.values():
+        bron = pad.parent.parent.name
+        b = run["bronnen"][bron]
+        if b["status"] == "afgewezen":
+            assert b["reden"] and f"levering afgewezen: {bron}" in err
+        else:
+            t = b["bestanden"][pad.name]
+            assert t["geleverd"] == t["geaccepteerd"] + t["quarantaine"] > 0, pad.name

@@ -37,7 +37,31 @@ def _uitkomst(werk: Path) -> dict:
             "bestanden": sorted(b for b in run["publicatie"]["bestanden"] if not b.startswith("kwaliteit/"))}
 
 
-def test_two_runs_started_together_on_a_fresh_werkmap_give_the_result_of_one(tmp_path):
+@pytest.fixture(scope="module")
+def gewacht(tmp_path_factory) -> dict:
+    """A run that waited for another program's hold on the werkmap and went on when it was freed: a real CLI
+    process. Its werkmap is also the reference 'one run alone' for the runs started together below."""
+    tmp = tmp_path_factory.mktemp("gewacht")
+    kleine_landing(tmp / "landing")
+    werk, log = tmp / "werk", tmp / "stderr.txt"
+    with werkmap_slot(werk, "systeemanalyse inzage"):
+        proces = cli.start(*_argv(tmp / "landing", werk, "--wachttijd", "600"), stderr_pad=log)
+        while "wacht tot 600 s" not in log.read_text():  # the child says it waits; no timing involved
+            assert proces.poll() is None, log.read_text()
+            time.sleep(0.05)
+        leeg = not (werk / "systeemanalyse.duckdb").exists()
+    proces.communicate(timeout=900)
+    return {"werk": werk, "code": proces.returncode, "stderr": log.read_text(), "leeg_tijdens_wachten": leeg}
+
+
+def test_a_waiting_run_continues_when_the_werkmap_is_freed(gewacht):
+    assert gewacht["leeg_tijdens_wachten"]  # while it waited, it opened nothing
+    assert gewacht["code"] in (0, 3), gewacht["stderr"]
+    assert "Traceback" not in gewacht["stderr"]
+    assert (gewacht["werk"] / "output" / P / "run.json").is_file()
+
+
+def test_two_runs_started_together_on_a_fresh_werkmap_give_the_result_of_one(tmp_path, gewacht):
     kleine_landing(tmp_path / "landing")
     werk = tmp_path / "werk"
     processen = [cli.start(*_argv(tmp_path / "landing", werk)) for _ in range(2)]
@@ -50,9 +74,9 @@ def test_two_runs_started_together_on_a_fresh_werkmap_give_the_result_of_one(tmp
     # exactly one waited for the other: its stderr names the run it waited for
     wachtten = [err for _, err in uitkomsten if "is in gebruik door systeemanalyse run (peildatum 2026-10-31" in err]
     assert len(wachtten) == 1
-    enkel = tmp_path / "enkel"  # the reference: one run alone (in this process; the same command)
-    assert main(_argv(tmp_path / "landing", enkel)) == codes[0]
-    assert _uitkomst(werk) == _uitkomst(enkel)
+    # the reference: one run alone on the same landing (the same command, in the fixture above)
+    assert gewacht["code"] == codes[0]
+    assert _uitkomst(werk) == _uitkomst(gewacht["werk"])
 
 
 def test_second_run_gives_up_after_its_wait_with_one_line_naming_the_running_run(tmp_path):
@@ -68,20 +92,6 @@ def test_second_run_gives_up_after_its_wait_with_one_line_naming_the_running_run
     assert len(regels) == 2 and "wacht tot 0.3 s" in regels[0]  # the notice, then the verdict
     assert "Traceback" not in r.stderr
     assert not (werk / "systeemanalyse.duckdb").exists() and not (werk / "dagster_home").exists()
-
-
-def test_a_waiting_run_continues_when_the_werkmap_is_freed(tmp_path):
-    kleine_landing(tmp_path / "landing")
-    werk, log = tmp_path / "werk", tmp_path / "stderr.txt"
-    with werkmap_slot(werk, "systeemanalyse inzage"):
-        proces = cli.start(*_argv(tmp_path / "landing", werk, "--wachttijd", "600"), stderr_pad=log)
-        while "wacht tot 600 s" not in log.read_text():  # the child says it waits; no timing involved
-            assert proces.poll() is None, log.read_text()
-            time.sleep(0.05)
-        assert not (werk / "systeemanalyse.duckdb").exists()
-    proces.communicate(timeout=900)
-    assert proces.returncode in (0, 3), log.read_text()
-    assert (werk / "output" / P / "run.json").is_file()
 
 
 def test_a_database_held_by_another_program_fails_with_its_reason(tmp_path, capsys):
