@@ -18,7 +18,23 @@ OUD, NIEUW = date(2024, 6, 30), date(2026, 10, 31)
 VANDAAG = date(2026, 11, 29)  # 24 months back: 2024-11-29
 
 
-def _werkmap(tmp_path):
+@pytest.fixture(scope="module")
+def gebouwd(tmp_path_factory):
+    """A werkmap with an old and a new peildatum (both ingested and run, their outputs published), built once."""
+    return _bouw(tmp_path_factory.mktemp("opschonen"))
+
+
+@pytest.fixture
+def werkmap(gebouwd, tmp_path):
+    """This test's own copy of the built werkmap (retention deletes from it), landing included."""
+    import shutil
+
+    for deel in ("landing", "werk"):
+        shutil.copytree(gebouwd / deel, tmp_path / deel, symlinks=True)
+    return tmp_path / "werk"
+
+
+def _bouw(tmp_path):
     personen = [persoon(i) for i in range(1, 31)]
     personen.append({**persoon(31), "geboortedatum": "1980-13-01"})  # quarantined in both deliveries
     dossiers = [dossier(i, i) for i in range(1, 26)]
@@ -39,7 +55,7 @@ def _werkmap(tmp_path):
             (map_ / naam).parent.mkdir(parents=True, exist_ok=True)
             (map_ / naam).write_text(naam)
         publicatie.publiceer(werk, p, map_, {"peildatum": p.isoformat(), "status": "voltooid"})
-    return werk
+    return tmp_path
 
 
 def _tellingen(werk) -> dict:
@@ -55,8 +71,8 @@ def _tellingen(werk) -> dict:
     return uit
 
 
-def test_retention_deletes_exactly_what_is_older_than_the_term(tmp_path):
-    werk = _werkmap(tmp_path)
+def test_retention_deletes_exactly_what_is_older_than_the_term(werkmap):
+    werk = werkmap
     voor = _tellingen(werk)
     # the population is 25 dossiers in the old run, 20 in the new one; signals are 2 dossiers + 20 sample each
     assert voor["populatie"] == {"2024-06-30": 25, "2026-10-31": 20}
@@ -99,21 +115,21 @@ def test_term_arithmetic():
     assert grens(date(2024, 3, 31), 1) == date(2024, 2, 29)
 
 
-def test_cli_opschonen(tmp_path, capsys):
-    werk = _werkmap(tmp_path)
+def test_cli_opschonen(werkmap, tmp_path, capsys):
+    werk = werkmap
     assert main(["opschonen", "--werkmap", str(werk), "--bewaartermijn-maanden", "1200"]) == 0
     assert "Niets te verwijderen" in capsys.readouterr().out
     assert main(["opschonen", "--werkmap", str(werk), "--bewaartermijn-maanden", "0"]) == 2
     assert main(["opschonen", "--werkmap", str(tmp_path / "nergens")]) == 2
 
 
-def test_dagster_job_and_stopped_schedule(tmp_path):
+def test_dagster_job_and_stopped_schedule(werkmap, tmp_path):
     import dagster as dg
 
     from pipelines.definitions import bouw
     from pipelines.opschonen import maandelijks_opschonen
 
-    werk = _werkmap(tmp_path)
+    werk = werkmap
     defs = bouw({"landing": str(tmp_path / "landing"), "werkmap": str(werk), "verklaringen": "x", "filters": "y"})
     job = defs.resolve_job_def("opschonen")
     r = job.execute_in_process(run_config={"ops": {"opschonen_op": {"config": {"bewaartermijn_maanden": 1200}}}},
