@@ -33,20 +33,23 @@ settings.load_profile(HYPOTHESIS_PROFIEL)
 ZWAAR = (
     "tests/robuust/test_fuzz.py",
     "tests/robuust/test_gelijktijdig.py",
-    "tests/robuust/test_publicatie.py",
     "tests/checks/test_controles.py",
-    "tests/test_cli.py",
-    "lineage",  # the group of tests/lineage/ (one session-scoped end-to-end run, see tests/lineage/conftest.py)
+    "tests/robuust/test_publicatie.py",
     "tests/test_demo_digest.py",
+    "lineage",  # the group of tests/lineage/ (one session-scoped end-to-end run, see tests/lineage/conftest.py)
+    "tests/test_cli.py",
     "tests/bias_audit/test_besluiten.py",
-    "tests/themas/test_onleesbaar_bewijs.py",
     "tests/robuust/test_geen_bsn.py",
     "tests/robuust/test_opschonen.py",
+    "tests/monitoring/test_asset.py",
+    "tests/test_uitvoer_vast.py",
+    "tests/themas/test_onleesbaar_bewijs.py",
+    "tests/themas/test_sql_kruiscontrole.py",
+    "tests/sources/test_incrementeel.py",
     "tests/robuust/test_postgres.py",
     "tests/bias_audit/test_eind_tot_eind.py",
-    "tests/test_uitvoer_vast.py",
-    "tests/themas/test_sql_kruiscontrole.py",
-    "tests/monitoring/test_asset.py",
+    "tests/monitoring/test_eind_tot_eind.py",
+    "tests/checks/test_poort_en_datadocs.py",
     "tests/bias_audit/test_simulatie.py",
 )
 
