@@ -53,6 +53,11 @@ def verbind(werkmap: str | Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def geheugen_mib(con: duckdb.DuckDBPyConnection) -> float:
+    """The memory DuckDB holds for the database instance of `con` (buffers, cached table blocks), in MiB."""
+    return con.sql("SELECT coalesce(sum(memory_usage_bytes), 0) / 1048576 FROM duckdb_memory()").fetchall()[0][0]
+
+
 def verwijder(con: duckdb.DuckDBPyConnection, tabel: str, sleutel: dict[str, object]) -> None:
     """Delete the rows of `tabel` matching `sleutel` (nothing to do when the table does not exist yet)."""
     if bestaat_tabel(con, tabel):

@@ -74,3 +74,52 @@ def test_bestaat_tabel_finds_tables_views_and_schemas_as_a_query_would(tmp_path)
     assert gevonden == {"t": True, "v": True, "audit.s": True, "tijdelijk": True, "run_bronnen": True,
                         "s": False, "audit.t": False, "geen": False, "geen.t": False}
     con.close()
+
+
+def _werkomgeving(tmp_path):
+    from kern.resources import Werkomgeving
+
+    return Werkomgeving(landing=str(tmp_path), werkmap=str(tmp_path / "werk"), verklaringen="x", filters="y")
+
+
+def _open(tmp_path) -> bool:
+    """Whether this process still holds the werkmap's database (a read-only connection cannot then be made)."""
+    import duckdb
+
+    try:
+        duckdb.connect(str(tmp_path / "werk" / opslag.DATABASE), read_only=True).close()
+    except duckdb.ConnectionException:
+        return True
+    return False
+
+
+def test_a_run_keeps_its_database_open_between_steps_while_it_holds_little_memory(tmp_path, monkeypatch):
+    import dagster as dg
+
+    from kern import resources
+
+    werk = _werkomgeving(tmp_path)
+    with werk.yield_for_execution(dg.build_init_resource_context()) as w:
+        with w.verbind() as con:
+            con.execute("CREATE TABLE t AS SELECT 1 AS a; CREATE TEMP TABLE tijdelijk AS SELECT 1 AS a")
+            eerste = w._con
+        assert _open(tmp_path)  # kept open for the next step
+        with w.verbind() as con:  # the same database; a cursor of its own (no temporary tables of another step)
+            assert w._con is eerste and con.sql("SELECT a FROM t").fetchall() == [(1,)]
+            assert not opslag.bestaat_tabel(con, "tijdelijk")
+        with pytest.raises(RuntimeError):
+            with w.verbind() as con:
+                raise RuntimeError("stap mislukt")
+        assert w._con is None and not _open(tmp_path)  # a failed step: the next one opens it afresh
+        monkeypatch.setattr(resources, "BEWAAR_TOT_MIB", -1)  # DuckDB holds more than it may keep
+        with w.verbind() as con:
+            con.sql("SELECT count(*) FROM t").fetchall()
+        assert w._con is None and not _open(tmp_path)
+        monkeypatch.setattr(resources, "BEWAAR_TOT_MIB", 256)
+        with w.verbind():
+            pass
+        assert _open(tmp_path)
+    assert w._con is None and not _open(tmp_path)  # closed with the run
+    with werk.verbind() as con:  # outside a run: closed after each use
+        assert con.sql("SELECT a FROM t").fetchall() == [(1,)]
+    assert not _open(tmp_path)
