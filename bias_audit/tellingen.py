@@ -49,9 +49,9 @@ def tel(leden: pl.DataFrame, km: pl.DataFrame, combos: list[tuple[str, ...]], st
         return pl.DataFrame(schema={k: pl.Utf8 if k in ("kenmerk", "groep") else pl.Int64 for k in KOLOMMEN})
     # Every combination at once, in long form (combination i, step, group): one aggregate of the cube per
     # combination, then a fixed number of joins however many combinations (~90 per theme), instead of ~10 eager
-    # operations per combination. A group is keyed by its values with
-    # nulls spelled out (`sleutel`); its label is null when a value is null, and such a group, as a join on the
-    # attribute columns would leave it, has no selected members (x, x_vorig, x_cond = 0).
+    # operations per combination. A group is keyed by its values with nulls spelled out (`sleutel`); its label
+    # is null when a value is null, and such a group, as a join on the attribute columns would leave it, has no
+    # selected members (x, x_vorig, x_cond = 0).
     def lang(kub: pl.DataFrame, waarde: str) -> pl.LazyFrame:
         delen = []
         for i, combo in enumerate(combos):

@@ -48,7 +48,7 @@ class Werkomgeving(dg.ConfigurableResource):
         """A connection to the werkmap's DuckDB database for one step: a cursor of its own (its own transactions
         and temporary tables) on a database that stays open between the steps of a run (opening it, reading its
         catalog and checkpointing it on close cost ~30 ms a step) as long as DuckDB holds little memory for it.
-        Once it holds more than BEWAAR_TOT (a large municipality's data cached by a step), it is closed after the
+        Once it holds more than BEWAAR_TOT_MIB (a large municipality's data cached by a step), it is closed after the
         step, so that the next step starts with its memory returned, as if each step opened its own."""
         if self._con is None:
             self._con = opslag.verbind(self.werkmap)
