@@ -383,8 +383,9 @@ OORDELEN = "rij_oordelen"  # per file the row-rule verdict and pseudonyms of eve
 
 
 def inhoud_sql(spec: Bestand) -> str:
-    """A row's content hash: 128 bits over its contract columns (NULL distinct from any text)."""
-    return f"md5_number(to_json([{', '.join(chr(34) + k + chr(34) for k in spec.kolomnamen)}]))"
+    """A row's content as one text over its contract columns (a JSON list: NULL distinct from any text, no two
+    rows the same text), which the keyed content hash (`pseudoniem_inhoud`) turns into 128 bits."""
+    return f"to_json([{', '.join(chr(34) + k + chr(34) for k in spec.kolomnamen)}])"
 
 
 def _scan(pad, kolommen: list[str], spec: Bestand) -> str:

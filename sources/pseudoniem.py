@@ -92,10 +92,12 @@ def maak_macro(con, key: bytes) -> None:
     ipad, opad = bytes(b ^ 0x36 for b in blok).hex(), bytes(b ^ 0x5c for b in blok).hex()
     con.execute(f"CREATE OR REPLACE TEMP MACRO {MACRO}(x) AS substr(sha256(unhex('{opad}') || "
                 f"unhex(sha256(unhex('{ipad}') || encode(x)))), 1, {LENGTE})")
-    # a keyed hash of a row's content (incremental validation): an unkeyed hash of a row holding a BSN could be
-    # reversed by trying every BSN
+    # a keyed hash of a row's content (incremental validation), the secret first: an unkeyed hash of a row holding
+    # a BSN could be reversed by trying every BSN, and without the secret nobody can make two rows collide (a
+    # delivered row taking over another row's verdict). One hash over secret and content: a quarter less CPU than
+    # keying an unkeyed hash of the content afterwards (30 M rows: 14 instead of 19 CPU-s)
     zout = hmac.new(key, b"systeemanalyse-rijinhoud", hashlib.sha256).hexdigest()
-    con.execute(f"CREATE OR REPLACE TEMP MACRO {MACRO}_inhoud(h) AS md5_number('{zout}' || to_hex(h))")  # not ::VARCHAR: slow
+    con.execute(f"CREATE OR REPLACE TEMP MACRO {MACRO}_inhoud(t) AS md5_number('{zout}' || t)")
 
 
 def werkmap_van(con) -> Path:
