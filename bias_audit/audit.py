@@ -438,23 +438,37 @@ def bereken(con, peildatum: date, thema: Thema, inst: dict | None = None, parame
     vorige = _drift(con, peildatum, thema.id, inst)
     nu = enkel.filter(pl.col("getoetst")).select(
         pl.col("stap_nr").replace_strict(namen, return_dtype=pl.Utf8).alias("stap"), "kenmerk", "groep", "ratio", "oordeel")
-    if vorige.height:
-        reeksen = vorige.join(nu.select("stap", "kenmerk", "groep"), on=["stap", "kenmerk", "groep"], how="semi")
-        for (stap, km_, groep), deel in reeksen.group_by("stap", "kenmerk", "groep", maintain_order=True):
-            huidig = nu.filter((pl.col("stap") == stap) & (pl.col("kenmerk") == km_) & (pl.col("groep") == groep))
-            doc["drift"].append({"stap": stap, "kenmerk": km_, "groep": groep, "reeks": [
-                {"peildatum": r["peildatum"].isoformat(), "ratio": _rond(r["ratio"]), "oordeel": r["oordeel"]}
-                for r in deel.sort("peildatum").iter_rows(named=True)] + [
-                {"peildatum": peildatum.isoformat(), "ratio": _rond(huidig["ratio"][0]), "oordeel": huidig["oordeel"][0]}]})
-        volgorde = list(namen.values())  # funnel order, then attribute and group: the same every time
-        doc["drift"].sort(key=lambda r: (volgorde.index(r["stap"]) if r["stap"] in volgorde else len(volgorde),
-                                         r["kenmerk"], r["groep"]))
+    doc["drift"] = drift_reeksen(vorige, nu, peildatum, list(namen.values()))
     opslaan = pl.concat([alles.filter(pl.col("getoetst") | (pl.col("soort") == "kenmerk")),
                          drie.filter(pl.col("oordeel").is_in([AFWIJKING, ONDER])).with_columns(
                              pl.col("stap_nr").replace_strict(namen, return_dtype=pl.Utf8).alias("stap")),
                          pool.filter(pl.col("getoetst")) if pool.height else pool],
                         how="diagonal_relaxed")
     return _bewaar(con, peildatum, thema, doc, opslaan)
+
+
+def drift_reeksen(vorige: pl.DataFrame, nu: pl.DataFrame, peildatum: date, volgorde: list[str]) -> list[dict]:
+    """Per (stap, kenmerk, groep) tested now and in earlier audits (`vorige`: peildatum, stap, kenmerk, groep,
+    ratio, oordeel) its series of ratios, oldest first, ending with this peildatum's; in funnel order
+    (`volgorde`), then attribute and group: the same every time. All series in one grouped query and one pass
+    to build them (at landelijk ~10 k series: a filter per series cost ~10 s a theme)."""
+    if not vorige.height:
+        return []
+    sleutel = ["stap", "kenmerk", "groep"]
+    huidig = nu.unique(subset=sleutel, keep="first", maintain_order=True)
+    reeksen = (vorige.join(huidig.select(sleutel), on=sleutel, how="semi")
+               .sort("peildatum", maintain_order=True)
+               .group_by(sleutel, maintain_order=True).agg("peildatum", "ratio", "oordeel")
+               .join(huidig.select(*sleutel, pl.col("ratio").alias("ratio_nu"), pl.col("oordeel").alias("oordeel_nu")),
+                     on=sleutel, how="left", maintain_order="left"))
+    uit = [{"stap": r["stap"], "kenmerk": r["kenmerk"], "groep": r["groep"], "reeks": [
+        {"peildatum": p.isoformat(), "ratio": _rond(q), "oordeel": o}
+        for p, q, o in zip(r["peildatum"], r["ratio"], r["oordeel"], strict=True)] + [
+        {"peildatum": peildatum.isoformat(), "ratio": _rond(r["ratio_nu"]), "oordeel": r["oordeel_nu"]}]}
+        for r in reeksen.iter_rows(named=True)]
+    uit.sort(key=lambda r: (volgorde.index(r["stap"]) if r["stap"] in volgorde else len(volgorde),
+                            r["kenmerk"], r["groep"]))
+    return uit
 
 
 KOLOMMEN = [("peildatum", "DATE"), ("thema", "VARCHAR"), ("soort", "VARCHAR"), ("stap_nr", "BIGINT"),
