@@ -466,8 +466,10 @@ def drift_reeksen(vorige: pl.DataFrame, nu: pl.DataFrame, peildatum: date, volgo
         for p, q, o in zip(r["peildatum"], r["ratio"], r["oordeel"], strict=True)] + [
         {"peildatum": peildatum.isoformat(), "ratio": _rond(r["ratio_nu"]), "oordeel": r["oordeel_nu"]}]}
         for r in reeksen.iter_rows(named=True)]
-    uit.sort(key=lambda r: (volgorde.index(r["stap"]) if r["stap"] in volgorde else len(volgorde),
-                            r["kenmerk"], r["groep"]))
+    rang: dict[str, int] = {}
+    for i, stap in enumerate(volgorde):
+        rang.setdefault(stap, i)  # the first place of a step, as `list.index` gives it
+    uit.sort(key=lambda r: (rang.get(r["stap"], len(volgorde)), r["kenmerk"], r["groep"]))
     return uit
 
 

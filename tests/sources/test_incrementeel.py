@@ -4,10 +4,13 @@ whole delivery. Every case gives exactly the quarantine and staged rows of a ful
 from dataclasses import replace
 from datetime import date
 
+import duckdb
+
 from kern import opslag
 from sources import brp, levering
-from sources.contract import ENUM, Kolom
-from sources.inlezen import lees_in
+from sources import pseudoniem as ps
+from sources.contract import ENUM, TEKST, Bestand, Kolom
+from sources.inlezen import inhoud_sql, lees_in
 from tests.bouwer import Landing, adres, bsn, persoon, woont
 
 P1, P2 = date(2026, 9, 15), date(2026, 10, 31)
@@ -153,13 +156,7 @@ def test_content_hash_is_keyed_and_tells_every_content_apart():
     """A row's content hash depends on the werkmap's key (stored hashes cannot be tested against guessed rows
     without it), is the same for the same content and key, and tells apart contents a plain text join would
     confuse: NULL and the text 'null', a separator inside a value."""
-    import duckdb
-
-    from sources import pseudoniem as ps
-    from sources.contract import Bestand
-    from sources.inlezen import inhoud_sql
-
-    spec = Bestand("brp", "x.csv", (Kolom("a", "tekst"), Kolom("b", "tekst")))
+    spec = Bestand("brp", "x.csv", (Kolom("a", TEKST), Kolom("b", TEKST)))
     rijen = [("1", "2"), ("1", None), ("1", "null"), ("1", ""), ("1,2", None), ("1", ",2"), ("1", "2")]
 
     def hashes(key: bytes) -> list[int]:
