@@ -200,3 +200,40 @@ def test_line_numbers_after_skipped_lines_are_the_reference_count():
         sql = inlezen._drempels(con, overgeslagen)
         regels = [r[0] for r in con.sql(f"SELECT _regel FROM ({sql}) ORDER BY _k").fetchall()]
         assert regels == inlezen._regelnummers(0, n, np.array(sorted(set(overgeslagen)), dtype=np.int64)).tolist()
+
+
+def test_small_file_planning_gives_the_same_rows_and_leaves_the_setting_as_it_was(tmp_path, monkeypatch):
+    """Small files are planned without two optimizer passes (sources.inlezen.KLEIN): the same staged rows and
+    quarantine as with every pass, and the connection's setting is back afterwards, also after a failure."""
+    from sources import inlezen
+
+    personen = [persoon(1), persoon(1), {**persoon(2), "bsn": "123456789"}, persoon(3, geslacht="X"), persoon(4)]
+    vp = [woont(1, 1), woont(99, 1), woont(4, 2)]
+    gezien = []
+
+    def tabellen(con):
+        gezien.append(con.sql("SELECT current_setting('disabled_optimizers')").fetchall()[0][0])
+        return [con.sql(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
+                for t in ("brp_personen", "brp_verblijfplaatsen", "quarantaine", "bestand_tellingen")]
+
+    klein = tabellen(ingest_brp(tmp_path / "klein", personen=personen, adressen=[adres(1), adres(2)],
+                                verblijfplaatsen=vp)[0])
+    monkeypatch.setattr(inlezen, "KLEIN", 0)  # every file planned with every pass
+    groot = tabellen(ingest_brp(tmp_path / "groot", personen=personen, adressen=[adres(1), adres(2)],
+                                verblijfplaatsen=vp)[0])
+    # both copies of 1, the 11-proef, the value set; then the residents 1 (no longer a person) and 99
+    assert klein == groot and len(klein[2]) == 6 and gezien == ["", ""]
+
+    monkeypatch.setattr(inlezen, "KLEIN", 20_000)
+    con = opslag.verbind(tmp_path / "fout")
+
+    def faalt(con, *_):
+        assert con.sql("SELECT current_setting('disabled_optimizers')").fetchall()[0][0] == inlezen.KLEIN_OPTIMALISATIES
+        with opslag.transactie(con):
+            con.execute("SELECT error('kapot')")
+
+    monkeypatch.setattr(inlezen, "_lees_in", faalt)
+    lev = levering.kies(tmp_path / "klein" / "landing", "brp", P)
+    with pytest.raises(Exception, match="kapot"):
+        lees_in(con, lev, PER_BRON["brp"][0])
+    assert con.sql("SELECT current_setting('disabled_optimizers')").fetchall()[0][0] == ""
