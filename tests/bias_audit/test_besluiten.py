@@ -150,3 +150,22 @@ def test_decisions_release_without_recomputing(geblokkeerd, capsys):
     mat = instance.get_latest_materialization_event(dg.AssetKey("biasoordeel_vermogen_voertuigen"))
     toegepast = mat.asset_materialization.metadata["besluiten_toegepast"].value
     assert {t["besluit"] for t in toegepast} == {"EC-2026-17", "EC-2026-18"}
+
+
+def test_registry_kept_before_besluit_existed_still_releases(geblokkeerd, tmp_path, capsys):
+    """outputs.md: `besluit` is optional when reading, so that registries kept before it existed stay valid —
+    also when such an entry is the one that explains a root cause (the report shows it without a decision)."""
+    werk, _ = geblokkeerd
+    oud = tmp_path / "oud.yaml"
+    oud.write_text("verklaringen:\n" + "".join(
+        f"  - {{thema: vermogen_voertuigen, stap: '*', kenmerk: {k}, groep: '{g}', verklaring: Oud besluit., "
+        f"vastgesteld_door: Ethische commissie, datum: 2026-01-05, geldig_tot: {TOT}}}\n"
+        for k, g in (("wijk", "WK001402"), ("leeftijd", "67+"))), encoding="utf-8")
+    assert main(["vrijgeven", "--werkmap", str(werk), "--peildatum", P, "--verklaringen", str(oud)]) == 0
+    assert "Traceback" not in capsys.readouterr().err
+    uit = werk / "output" / P
+    doc = json.loads((uit / "bias" / "vermogen_voertuigen.json").read_text())
+    assert [o["status"] for o in doc["oorzaken"]] == ["verklaard", "verklaard"]
+    assert all("besluit" not in o["verklaring"] for o in doc["oorzaken"])
+    rapport = (uit / "bias" / "rapport.html").read_text(encoding="utf-8")
+    assert "Oud besluit.\n(Ethische commissie,\ngeldig tot " in rapport  # no ", besluit ..." between
