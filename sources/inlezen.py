@@ -33,7 +33,7 @@ from kern import opslag
 from sources import pseudoniem as ps
 from sources.contract import (BSN, Bestand, duckdb_type, getypeerde_kolommen, getypeerde_kolommen_sql, sql_tekst,
                               validiteitsregels, validiteitsregels_sql)
-from sources.levering import CSV_OPTIES, Levering, kolomtypes
+from sources.levering import CSV_OPTIES, Levering, kolomtypes, leesbaar
 
 CODEVERSIE = "1"  # bump when the reading or validation rules change: forces re-ingestion
 
@@ -213,62 +213,63 @@ def lees_in_pandera(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Be
                                "AND bestand = ? GROUP BY reden", params=list(sleutel.values())).fetchall())
         return Inlezing(spec, g, a, q, redenen, [e for e in (extra or "").split(",") if e], hergebruikt=True)
 
-    pad, kolommen = levering.pad / spec.naam, feiten["kolommen"]
-    dubbel, afgekeurd, wezen = _voorronde(con, spec, pad, kolommen, levering.leverdatum, key)
-    afgekeurde_regels = np.array(afgekeurd["regel"].to_list() + feiten.get("lege_regels", []), dtype=np.int64)
-    types = [t for k in spec.kolommen if not k.bijzonder for t in duckdb_type(k)] + [
-        ("regel", "BIGINT"), ("leverdatum", "DATE")]
-    bijzonder = [k.naam for k in spec.kolommen if k.bijzonder]
-    bijzonder_tabel = f"audit.{spec.tabel}_bijzonder"
-    bijzonder_types = [(spec.sleutel[0], "VARCHAR") if spec.sleutel else ("bsn", "VARCHAR"),
-                       *[(b, "VARCHAR") for b in bijzonder], ("leverdatum", "DATE")]
-    quarantaine_kolommen = ["bron", "leverdatum", "bestand", "regel", "ruwe_waarden", "reden"]
+    with leesbaar(levering.pad / spec.naam, feiten) as pad:
+        kolommen = feiten["kolommen"]
+        dubbel, afgekeurd, wezen = _voorronde(con, spec, pad, kolommen, levering.leverdatum, key)
+        afgekeurde_regels = np.array(afgekeurd["regel"].to_list() + feiten.get("lege_regels", []), dtype=np.int64)
+        types = [t for k in spec.kolommen if not k.bijzonder for t in duckdb_type(k)] + [
+            ("regel", "BIGINT"), ("leverdatum", "DATE")]
+        bijzonder = [k.naam for k in spec.kolommen if k.bijzonder]
+        bijzonder_tabel = f"audit.{spec.tabel}_bijzonder"
+        bijzonder_types = [(spec.sleutel[0], "VARCHAR") if spec.sleutel else ("bsn", "VARCHAR"),
+                           *[(b, "VARCHAR") for b in bijzonder], ("leverdatum", "DATE")]
+        quarantaine_kolommen = ["bron", "leverdatum", "bestand", "regel", "ruwe_waarden", "reden"]
 
-    geaccepteerd = 0
-    redenen: dict[str, int] = {}
-    gelezen = 0
-    with opslag.transactie(con):
-        opslag.maak(con, spec.tabel, types)
-        opslag.verwijder(con, spec.tabel, {"leverdatum": levering.leverdatum})
-        if bijzonder:
-            opslag.maak(con, bijzonder_tabel, bijzonder_types)
-            opslag.verwijder(con, bijzonder_tabel, {"leverdatum": levering.leverdatum})
-        opslag.verwijder(con, "quarantaine", sleutel)
-        _maak_klanten(con, spec, levering.leverdatum)
-        for ruw in _batches(pad, kolommen):
-            regels = _regelnummers(gelezen, ruw.height, afgekeurde_regels)
-            gelezen += ruw.height
-            frame = _beoordeel(spec, ruw.select(spec.kolomnamen).with_columns(pl.Series("regel", regels)), dubbel,
-                               wezen)
-            fout = pl.col("reden").is_not_null()
-            goed = frame.filter(~fout)
-            geaccepteerd += goed.height
-            _klanten_pandera(con, spec, goed, levering.leverdatum, key)
-            goed = goed.with_columns(ps.pseudoniemen(goed[k.naam], key).alias(k.naam)
-                                     for k in spec.kolommen if k.type == BSN)  # persons by pseudonym from here on
-            opslag.voeg_toe(con, spec.tabel, goed.select(
-                [e for k in spec.kolommen if not k.bijzonder for e in getypeerde_kolommen(k)]
-                + [pl.col("regel"), pl.lit(levering.leverdatum).alias("leverdatum")]), types)
-            if bijzonder:  # special personal data: a separate table in the audit schema, never a theme input
-                opslag.voeg_toe(con, bijzonder_tabel, goed.select(
-                    spec.sleutel[0], *bijzonder, pl.lit(levering.leverdatum).alias("leverdatum")), bijzonder_types)
-            slecht = frame.filter(fout).select(
-                pl.col("regel"), pl.struct(spec.kolomnamen).struct.json_encode().alias("ruwe_waarden"), "reden")
-            for reden, n in slecht.group_by("reden").len().iter_rows():
+        geaccepteerd = 0
+        redenen: dict[str, int] = {}
+        gelezen = 0
+        with opslag.transactie(con):
+            opslag.maak(con, spec.tabel, types)
+            opslag.verwijder(con, spec.tabel, {"leverdatum": levering.leverdatum})
+            if bijzonder:
+                opslag.maak(con, bijzonder_tabel, bijzonder_types)
+                opslag.verwijder(con, bijzonder_tabel, {"leverdatum": levering.leverdatum})
+            opslag.verwijder(con, "quarantaine", sleutel)
+            _maak_klanten(con, spec, levering.leverdatum)
+            for ruw in _batches(pad, kolommen):
+                regels = _regelnummers(gelezen, ruw.height, afgekeurde_regels)
+                gelezen += ruw.height
+                frame = _beoordeel(spec, ruw.select(spec.kolomnamen).with_columns(pl.Series("regel", regels)), dubbel,
+                                   wezen)
+                fout = pl.col("reden").is_not_null()
+                goed = frame.filter(~fout)
+                geaccepteerd += goed.height
+                _klanten_pandera(con, spec, goed, levering.leverdatum, key)
+                goed = goed.with_columns(ps.pseudoniemen(goed[k.naam], key).alias(k.naam)
+                                         for k in spec.kolommen if k.type == BSN)  # persons by pseudonym from here on
+                opslag.voeg_toe(con, spec.tabel, goed.select(
+                    [e for k in spec.kolommen if not k.bijzonder for e in getypeerde_kolommen(k)]
+                    + [pl.col("regel"), pl.lit(levering.leverdatum).alias("leverdatum")]), types)
+                if bijzonder:  # special personal data: a separate table in the audit schema, never a theme input
+                    opslag.voeg_toe(con, bijzonder_tabel, goed.select(
+                        spec.sleutel[0], *bijzonder, pl.lit(levering.leverdatum).alias("leverdatum")), bijzonder_types)
+                slecht = frame.filter(fout).select(
+                    pl.col("regel"), pl.struct(spec.kolomnamen).struct.json_encode().alias("ruwe_waarden"), "reden")
+                for reden, n in slecht.group_by("reden").len().iter_rows():
+                    redenen[reden] = redenen.get(reden, 0) + n
+                opslag.voeg_toe(con, "quarantaine", slecht.with_columns(
+                    **{k: pl.lit(v) for k, v in sleutel.items()}).select(quarantaine_kolommen))
+            onleesbaar = afgekeurd.select(
+                pl.col("regel"), pl.struct(pl.col("ruw").alias("regel")).struct.json_encode().alias("ruwe_waarden"),
+                (pl.lit("regel niet leesbaar als CSV: ") + pl.col("fout")).alias("reden"))
+            for reden, n in onleesbaar.group_by("reden").len().iter_rows():
                 redenen[reden] = redenen.get(reden, 0) + n
-            opslag.voeg_toe(con, "quarantaine", slecht.with_columns(
+            opslag.voeg_toe(con, "quarantaine", onleesbaar.with_columns(
                 **{k: pl.lit(v) for k, v in sleutel.items()}).select(quarantaine_kolommen))
-        onleesbaar = afgekeurd.select(
-            pl.col("regel"), pl.struct(pl.col("ruw").alias("regel")).struct.json_encode().alias("ruwe_waarden"),
-            (pl.lit("regel niet leesbaar als CSV: ") + pl.col("fout")).alias("reden"))
-        for reden, n in onleesbaar.group_by("reden").len().iter_rows():
-            redenen[reden] = redenen.get(reden, 0) + n
-        opslag.voeg_toe(con, "quarantaine", onleesbaar.with_columns(
-            **{k: pl.lit(v) for k, v in sleutel.items()}).select(quarantaine_kolommen))
-        inlezing = _sluit_af(con, Inlezing(spec, geleverd=feiten["rijen"], geaccepteerd=geaccepteerd,
-                                           quarantaine=sum(redenen.values()), redenen=redenen,
-                                           extra_kolommen=feiten["extra"]), sleutel, feiten["sha256"], versie)
-    return inlezing
+            inlezing = _sluit_af(con, Inlezing(spec, geleverd=feiten["rijen"], geaccepteerd=geaccepteerd,
+                                               quarantaine=sum(redenen.values()), redenen=redenen,
+                                               extra_kolommen=feiten["extra"]), sleutel, feiten["sha256"], versie)
+        return inlezing
 
 
 def _sluit_af(con: duckdb.DuckDBPyConnection, inlezing: Inlezing, sleutel: dict, sha256: str, versie: str
@@ -483,7 +484,8 @@ def _lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, 
     # DuckDB's transaction-local row ids instead of 0.
     for t in (AFGEKEURD, f"{AFGEKEURD}_scan"):
         con.execute(f"DROP TABLE IF EXISTS temp.{t}")
-    uitvoeren(f"CREATE OR REPLACE TEMP TABLE {GELEZEN} AS {_scan(pad, kolommen, spec)}", "lezen")
+    with leesbaar(pad, feiten) as lezen:  # a file with both \n and \r\n line ends: through a copy with one
+        uitvoeren(f"CREATE OR REPLACE TEMP TABLE {GELEZEN} AS {_scan(lezen, kolommen, spec)}", "lezen")
     eerste_k, laatste_k, records = con.sql(f"SELECT min(rowid), max(rowid), count(*) FROM {GELEZEN}").fetchall()[0]
     if records and (eerste_k, laatste_k) != (0, records - 1):
         raise RuntimeError(f"{spec.naam}: records genummerd {eerste_k}..{laatste_k}, verwacht 0..{records - 1}")

@@ -12,7 +12,10 @@ import hashlib
 import json
 import os
 import re
+import shutil
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -141,11 +144,14 @@ def _feiten(spec, pad: Path, opgegeven: dict[str, dict], scans: dict, waarschuwi
     extra = [k for k in kolommen if k not in spec.kolomnamen]
     if extra:
         waarschuwingen.append(f"{spec.naam}: onbekende kolom(men) genegeerd: {', '.join(extra)}")
-    rijen, lege = _records(bestand, spec.naam, kolommen, scan)
+    rijen, lege, normaliseren = _records(bestand, spec.naam, kolommen, scan)
     if rijen != item["rijen"]:
         telling = f"{rijen} rijen" + (f" (lege regels niet meegeteld: {scan.lege_aantal})" if scan.lege_aantal else "")
         raise Afwijzing(f"{spec.naam}: {telling}, manifest zegt {item['rijen']} (afgekapt of onvolledig?)")
-    return {"rijen": rijen, "sha256": scan.sha256, "kolommen": kolommen, "extra": extra, "lege_regels": lege}
+    feiten = {"rijen": rijen, "sha256": scan.sha256, "kolommen": kolommen, "extra": extra, "lege_regels": lege}
+    if normaliseren:
+        feiten["regeleinden"] = GEMENGD
+    return feiten
 
 
 @dataclass
@@ -156,15 +162,16 @@ class _Scan:
     regels: int  # physical data lines (without the header)
     kop: str
     quotes: bool  # a quote occurs: only a CSV parse tells the records
-    regeleinde_fout: int | None  # first line whose line end breaks the file's own style (lone CR, LF and CRLF mixed)
+    regeleinde_fout: int | None  # first line with a lone CR (no line end in the contract's dialect)
     lege_regels: list[int]  # line numbers (header = 1) of blank lines, up to MAX_LEGE
     lege_aantal: int
+    gemengd: bool = False  # both \n and \r\n occur (extracts.md: messy, valid); read through a normalised copy
 
 
 MAX_KOP = 8 << 20  # bytes of the header line kept (a longer one is no header of this contract)
 MAX_LEGE = 10_000  # blank lines whose line number is kept (the quarantine's line numbers skip over them)
 _LEEG = re.compile(rb"\n(?=(\r?\n))")  # the line end before a blank line
-_BUITEN_LF, _BUITEN_CRLF = re.compile(rb"\r"), re.compile(rb"\r(?!\n)|(?<!\r)\n")
+_LOSSE_CR = re.compile(rb"\r(?!\n)")
 
 
 def _hash_en_tel(bestand: Path) -> _Scan:
@@ -175,7 +182,6 @@ def _hash_en_tel(bestand: Path) -> _Scan:
     nieuwe_regels, staart, positie, quotes = 0, b"", 0, False
     kop = b""  # the file's first bytes up to the header's line end (a header can be longer than a block)
     cr = crlf = 0
-    crlf_stijl: bool | None = None
     fout_regel: int | None = None
     lege: list[int] = []
     lege_aantal = 0
@@ -199,8 +205,6 @@ def _hash_en_tel(bestand: Path) -> _Scan:
             if b"\n" not in kop and len(kop) < MAX_KOP:
                 kop += blok[:MAX_KOP - len(kop)]
             venster = staart + blok  # the last two bytes before: patterns across the block boundary
-            if crlf_stijl is None and (eerste := venster.find(b"\n", max(len(staart) - 1, 0))) >= 0:
-                crlf_stijl = venster[eerste - 1:eerste] == b"\r"  # the style of the header's line end
             cr_hier = b"\r" in venster
             cr += blok.count(b"\r") if cr_hier else 0
             crlf += venster.count(b"\r\n", max(len(staart) - 1, 0)) if cr_hier else 0
@@ -212,19 +216,11 @@ def _hash_en_tel(bestand: Path) -> _Scan:
                 lege_aantal += 1
                 if len(lege) < MAX_LEGE:
                     lege.append(regel_na(venster, m.start()))
-            nieuwe_regels_blok = blok.count(b"\n")
-            open_cr = blok.endswith(b"\r")  # its LF may start the next block
-            if crlf_stijl is None:
-                afwijkend = False
-            elif crlf_stijl:
-                afwijkend = cr - open_cr != crlf or nieuwe_regels + nieuwe_regels_blok != crlf
-            else:
-                afwijkend = cr > 0
-            if afwijkend and fout_regel is None:
-                m = (_BUITEN_CRLF if crlf_stijl else _BUITEN_LF).search(venster, max(len(staart) - 1, 0))
-                fout_regel = (regel_na(venster, m.start()) - (venster[m.start():m.start() + 1] == b"\n")
-                              if m else nieuwe_regels + 1)
-            nieuwe_regels += nieuwe_regels_blok
+            # a CR not followed by LF; one as the window's last byte may still get its LF from the next block
+            if cr_hier and fout_regel is None and (m := _LOSSE_CR.search(venster, max(len(staart) - 1, 0))) \
+                    and m.start() < len(venster) - 1:
+                fout_regel = regel_na(venster, m.start())
+            nieuwe_regels += blok.count(b"\n")
             quotes = quotes or b'"' in blok
             staart = venster[-2:]
             positie += len(blok)
@@ -239,27 +235,71 @@ def _hash_en_tel(bestand: Path) -> _Scan:
     regels = nieuwe_regels + (1 if not staart.endswith(b"\n") else 0)
     # (a header cut at MAX_KOP may end inside a character: replaced, the header is unusable anyway)
     return _Scan(h.hexdigest(), regels - 1, kop.split(b"\n", 1)[0].decode("utf-8", errors="replace"), quotes,
-                 fout_regel, lege, lege_aantal)
+                 fout_regel, lege, lege_aantal, gemengd=0 < crlf < nieuwe_regels)
 
 
-def _records(bestand: Path, naam: str, kolommen: list[str], scan: _Scan) -> tuple[int, list[int]]:
-    """The delivered records and the line numbers of blank lines. A blank line holds no field at all (a record of
-    empty fields still has its delimiters): it is no data row, and the reader skips it too. Without quotes a record
-    is a line; quoted fields may hold line ends, so then only a CSV parse (the reader's own) tells the records."""
+def _records(bestand: Path, naam: str, kolommen: list[str], scan: _Scan) -> tuple[int, list[int], bool]:
+    """The delivered records, the line numbers of blank lines, and whether the reader must read the file through a
+    copy with one line end (`leesbaar`). A blank line holds no field at all (a record of empty fields still has its
+    delimiters): it is no data row, and the reader skips it too. Without quotes a record is a line; quoted fields
+    may hold line ends, so then only a CSV parse (the reader's own) tells the records.
+
+    Both \n and \r\n in one file are the contract's own messy case: DuckDB's strict reader takes one line end per
+    file, so such a file is read with every \r\n as \n (line numbers unchanged). When quotes occur, the file is
+    first read as delivered (\r\n only inside quoted fields is read as it is, value for value)."""
     if not scan.quotes:
         if scan.regeleinde_fout is not None:
-            raise Afwijzing(f"{naam}: regel {scan.regeleinde_fout}: losse CR of \\n en \\r\\n door elkaar; het "
-                            "contract staat per bestand regeleinden \\n of \\r\\n toe (een CR in een veld moet tussen \"\")")
-        return scan.regels - scan.lege_aantal, scan.lege_regels
+            raise Afwijzing(f"{naam}: regel {scan.regeleinde_fout}: losse CR; het contract kent als regeleinde alleen "
+                            "\\n en \\r\\n (een CR in een veld moet tussen \"\")")
+        return scan.regels - scan.lege_aantal, scan.lege_regels, scan.gemengd
+    normaliseren = False
     try:
         rijen = _tel_records(bestand, kolommen)
     except duckdb_fout() as fout:
-        plek = f" (vermoedelijk bij regel {scan.regeleinde_fout})" if scan.regeleinde_fout is not None else ""
-        raise Afwijzing(f"{naam}: niet leesbaar als CSV volgens het contract{plek}: "
-                        f"{str(fout).splitlines()[0]}") from None
+        if not scan.gemengd:
+            raise _onleesbaar(naam, scan, fout) from None
+        try:
+            with leesbaar(bestand) as kopie:
+                rijen = _tel_records(kopie, kolommen)
+        except duckdb_fout() as fout:
+            raise _onleesbaar(naam, scan, fout) from None
+        normaliseren = True
     # without multi-line fields the records are the non-blank lines, and the blank lines' numbers are exact
     exact = rijen == scan.regels - scan.lege_aantal
-    return rijen, scan.lege_regels if exact else []
+    return rijen, scan.lege_regels if exact else [], normaliseren
+
+
+def _onleesbaar(naam: str, scan: _Scan, fout: Exception) -> Afwijzing:
+    plek = f" (vermoedelijk bij regel {scan.regeleinde_fout})" if scan.regeleinde_fout is not None else ""
+    return Afwijzing(f"{naam}: niet leesbaar als CSV volgens het contract{plek}: {str(fout).splitlines()[0]}")
+
+
+GEMENGD = "gemengd"  # feiten["regeleinden"] of a file read through a copy with one line end
+
+
+@contextmanager
+def leesbaar(bestand: Path, feiten: dict | None = None):
+    """The path to read a delivered file from: the file itself, or — for a file with both \n and \r\n line ends
+    (`feiten["regeleinden"] == GEMENGD`; always when no facts are given) — a copy with every \r\n as \n, in a
+    private temporary folder (0700: the file holds BSNs), removed afterwards. Lines and their numbers stay those
+    of the delivered file."""
+    if feiten is not None and feiten.get("regeleinden") != GEMENGD:
+        yield bestand
+        return
+    map_ = Path(tempfile.mkdtemp(prefix="systeemanalyse-regeleinden-"))
+    try:
+        kopie = map_ / bestand.name
+        with open(bestand, "rb") as f, open(kopie, "wb") as uit:
+            rest = b""
+            while blok := f.read(_BLOK):
+                blok, rest = rest + blok, b""
+                if blok.endswith(b"\r"):  # its LF may start the next block
+                    blok, rest = blok[:-1], b"\r"
+                uit.write(blok.replace(b"\r\n", b"\n"))
+            uit.write(rest)
+        yield kopie
+    finally:
+        shutil.rmtree(map_, ignore_errors=True)
 
 
 def duckdb_fout() -> type[Exception]:

@@ -50,7 +50,9 @@ def test_the_scan_tells_the_same_facts_at_every_block_size(tmp_path, monkeypatch
 @pytest.mark.parametrize("data,lege,fout", [
     (b"kop\na\n\nb\n", [3], None),
     (b"kop\r\na\r\n\r\nb\r\n", [3], None),
-    (b"kop\na\r\nb\n", [], 2),
+    (b"kop\na\r\nb\n", [], None),  # both line ends: valid (extracts.md), read through a copy
+    (b"kop\na\rb\n", [], 2),  # a lone CR: no line end of the contract
+    (b"kop\r\na\r\r\n", [], 2),
     (b"kop\n\xc3\xa9\n\n", [3], None),
 ])
 def test_blank_lines_and_line_ends_at_a_block_boundary(tmp_path, monkeypatch, data, lege, fout):
@@ -59,6 +61,7 @@ def test_blank_lines_and_line_ends_at_a_block_boundary(tmp_path, monkeypatch, da
     for blok in range(1, len(data) + 1):
         scan = _scan(pad, blok, monkeypatch)
         assert (scan.lege_regels, scan.regeleinde_fout) == (lege, fout), blok
+        assert scan.gemengd == (b"\r\n" in data and b"\n" in data.replace(b"\r\n", b"")), blok
 
 
 def test_files_are_read_side_by_side_but_judged_in_contract_order(tmp_path):
