@@ -189,6 +189,8 @@ def run(args) -> int:
     if args.peildatum.isoformat() not in PEILDATUM.get_partition_keys():
         return _fout(f"peildatum {args.peildatum} ligt buiten het bereik 2015-01-01 tot en met morgen")
     werkmap = args.werkmap.resolve()
+    if (fout := _registerfout(args.verklaringen or omgeving.register_pad(werkmap))) is not None:
+        return _fout(fout)
     try:
         omgeving.maak_werkmap(werkmap)
     except OSError as fout:
@@ -223,6 +225,8 @@ def vrijgeven(args) -> int:
         return _fout(f"voor peildatum {args.peildatum} is in werkmap {werkmap} geen run met een bias-audit "
                      "opgeslagen; draai eerst systeemanalyse run", "vrijgeven")
     vorige = werkmap / "output" / args.peildatum.isoformat() / "run.json"
+    if (fout := _registerfout(register_pad(werkmap, args.verklaringen))) is not None:
+        return _fout(fout, "vrijgeven")
     filters = (json.loads(vorige.read_text(encoding="utf-8")).get("parameters_bestand") if vorige.is_file() else None)
     instellingen = {"landing": str(werkmap), "werkmap": str(werkmap),
                     "filters": filters if filters and Path(filters).is_file() else str(omgeving.STANDAARD_FILTERS),
@@ -238,6 +242,21 @@ def vrijgeven(args) -> int:
         logboek.schrijf(werkmap, "vrijgeven", peildatum=args.peildatum, register=instellingen["verklaringen"],
                         afsluitcode=code)
         return code
+
+
+def _registerfout(pad: Path) -> str | None:
+    """The explanations registry is checked before anything runs, like every configuration file: a registry that
+    cannot be read is a bad argument (exit 2, nothing written), not a run that blocks every theme. A registry that
+    does not exist yet is empty. (The audit itself still fails closed on a registry broken during the run.)"""
+    from bias_audit import verklaringen
+
+    if not Path(pad).is_file():
+        return None
+    try:
+        verklaringen.lees(pad)
+    except verklaringen.VerklaringenFout as fout:  # named with the file it is in
+        return str(fout) if str(fout).startswith("verklaringenregister") else f"verklaringenregister {pad}: {fout}"
+    return None
 
 
 def dagster_instance(werkmap: Path):

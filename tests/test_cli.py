@@ -45,6 +45,31 @@ def test_missing_landing_exits_2_and_writes_nothing(tmp_path, capsys):
     assert "bestaat niet" in capsys.readouterr().err and not (tmp_path / "w").exists()
 
 
+@pytest.mark.parametrize("waar", ["--verklaringen", "werkmap"])
+def test_a_malformed_registry_exits_2_and_writes_nothing(tmp_path, capsys, waar):
+    """outputs.md: exit 2, bad arguments (clear message, nothing written) — for the registry given with
+    --verklaringen and for the werkmap's own one alike."""
+    (tmp_path / "landing").mkdir()
+    werk = tmp_path / "w"
+    kapot = "verklaringen:\n  - thema: vermogen_voertuigen\n    stap: '*'\n"  # no kenmerk, groep, ...
+    extra = []
+    if waar == "werkmap":
+        werk.mkdir(mode=0o700)
+        (werk / "verklaringen.yaml").write_text(kapot, encoding="utf-8")
+    else:
+        (tmp_path / "kapot.yaml").write_text(kapot, encoding="utf-8")
+        extra = ["--verklaringen", str(tmp_path / "kapot.yaml")]
+    assert main(["run", "--landing", str(tmp_path / "landing"), "--werkmap", str(werk), "--peildatum", P,
+                 *extra]) == 2
+    err = capsys.readouterr().err
+    assert "systeemanalyse run: fout: verklaringenregister" in err and "verklaring 1" in err
+    assert "Traceback" not in err
+    if waar == "werkmap":  # only what was there
+        assert [p.name for p in werk.iterdir()] == ["verklaringen.yaml"]
+    else:
+        assert not werk.exists()
+
+
 def test_a_memory_setting_that_is_no_size_exits_2_before_anything_runs(tmp_path, capsys, monkeypatch):
     kleine_landing(tmp_path / "landing")
     monkeypatch.setenv("SYSTEEMANALYSE_DUCKDB_GEHEUGEN", "veel")

@@ -103,6 +103,18 @@ def test_verklaar_refuses_bad_input_and_leaves_the_file_unchanged(geblokkeerd, c
     register.unlink()
 
 
+def test_vrijgeven_with_a_malformed_registry_exits_2_and_changes_nothing(geblokkeerd, tmp_path, capsys):
+    werk, _ = geblokkeerd
+    kapot = tmp_path / "kapot.yaml"
+    kapot.write_text("verklaringen:\n  - thema: vermogen_voertuigen\n", encoding="utf-8")
+    uit = werk / "output" / P
+    voor = {p: p.read_bytes() for p in sorted(uit.rglob("*")) if p.is_file()}
+    assert main(["vrijgeven", "--werkmap", str(werk), "--peildatum", P, "--verklaringen", str(kapot)]) == 2
+    err = capsys.readouterr().err
+    assert "systeemanalyse vrijgeven: fout: verklaringenregister" in err and "Traceback" not in err
+    assert {p: p.read_bytes() for p in sorted(uit.rglob("*")) if p.is_file()} == voor
+
+
 def test_vrijgeven_never_run_peildatum(geblokkeerd, capsys):
     werk, _ = geblokkeerd
     assert main(["vrijgeven", "--werkmap", str(werk), "--peildatum", "2026-09-30"]) == 2
