@@ -37,9 +37,9 @@ def bereken_polars(inv: Invoer, par: dict) -> pl.DataFrame:
                    .filter(pl.col("periode_einde") <= p), on="bsn")
              .with_columns(pl.col("periode_einde").dt.strftime("%Y-%m").alias("periode"))
              .filter(pl.col("periode").is_in(periodes))
-             .group_by("dossier_id", "periode").agg((pl.col("bruto_cent").sum() / 100).alias("inkomen_polis")))
+             .group_by("dossier_id", "periode").agg((pl.col("bruto_cent").sum() / 100).round(2).alias("inkomen_polis")))
     opgegeven = (inv.lees("gemeente", "opgegeven_inkomsten", "dossier_id", "periode", "bruto_cent")
-                 .group_by("dossier_id", "periode").agg((pl.col("bruto_cent").sum() / 100).alias("inkomen_opgegeven")))
+                 .group_by("dossier_id", "periode").agg((pl.col("bruto_cent").sum() / 100).round(2).alias("inkomen_opgegeven")))
     bronnen = ", ".join(VELDEN)
     # persons are staged by pseudonym: the list for the income consultants carries the applicant's BSN
     klanten = inv.con.sql(f"SELECT ph AS bsn, bsn AS klant_bsn FROM {KLANTEN} WHERE leverdatum = ?",
@@ -73,14 +73,14 @@ def bereken(inv: Invoer, par: dict) -> pl.DataFrame:
                UNION ALL SELECT dossier_id, partner_bsn FROM pop WHERE partner_bsn IS NOT NULL),
         -- a polis period counts in the month in which it ends; only periods ended by the peildatum
         polis AS (
-            SELECT hh.dossier_id, strftime(x.periode_einde, '%Y-%m') AS periode, sum(x.bruto_cent)::DOUBLE * (1 / 100::DOUBLE) AS inkomen_polis
+            SELECT hh.dossier_id, strftime(x.periode_einde, '%Y-%m') AS periode, round(sum(x.bruto_cent)::DOUBLE / 100, 2) AS inkomen_polis
             FROM hh JOIN suwi_polis x ON x.bsn = hh.bsn
             WHERE x.leverdatum = $ls AND x.periode_einde <= $p AND list_contains($periodes, strftime(x.periode_einde, '%Y-%m'))
             GROUP BY ALL),
         opgegeven AS (
-            SELECT dossier_id, periode, sum(bruto_cent)::DOUBLE * (1 / 100::DOUBLE) AS inkomen_opgegeven FROM gemeente_opgegeven_inkomsten
+            SELECT dossier_id, periode, round(sum(bruto_cent)::DOUBLE / 100, 2) AS inkomen_opgegeven FROM gemeente_opgegeven_inkomsten
             WHERE leverdatum = $lg GROUP BY ALL)
-        -- cents to euros as Polars divides by a scalar: times the reciprocal (bit for bit the same floats)
+        -- cents to euros, rounded to the cent: the double nearest to the amount (0.95, never 0.9500000000000001)
         SELECT dossier_id, k.bsn, periode, inkomen_polis, coalesce(inkomen_opgegeven, 0.0) AS inkomen_opgegeven,
                round(inkomen_polis - coalesce(inkomen_opgegeven, 0.0), 2) AS verschil, $bronnen AS bronnen
         FROM polis LEFT JOIN opgegeven USING (dossier_id, periode) JOIN pop USING (dossier_id)
