@@ -90,3 +90,19 @@ def open_afwijkingen(doc: dict, v: vk.Verklaring) -> list[dict]:
                         "afgeleid": len(o["afgeleid"]), "volledig": stappen == o["stappen"],
                         "gepoold": bool(o.get("gepoold"))})
     return uit
+
+
+def afgeleid_gedekt(doc: dict, v: vk.Verklaring) -> list[dict]:
+    """The open derived deviations of a judged document that `v` covers while it covers none of their root causes:
+    a derived deviation does not block on its own, so such a decision releases nothing (its root cause does)."""
+    uit = []
+    for o in doc.get("oorzaken", []):
+        if o.get("status") == "verklaard" or any(vk.dekt(v, doc["thema"], s, o["kenmerk"], o["groep"])
+                                                 for s in o["stappen"]):
+            continue
+        for a in o.get("afgeleid", []):
+            if vk.dekt(v, doc["thema"], a["stap"], a["kenmerk"], a["groep"]):
+                uit.append({"peildatum": doc["peildatum"], "thema": doc["thema"], "stap": a["stap"],
+                            "kenmerk": a["kenmerk"], "groep": a["groep"], "ratio": a["ratio"],
+                            "hoofdoorzaak": f"kenmerk {o['kenmerk']}, groep {o['groep']}"})
+    return uit

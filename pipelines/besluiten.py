@@ -127,15 +127,22 @@ def verklaar(args) -> int:
                     **{k: entry[k] for k in ("thema", "stap", "kenmerk", "groep", "besluit", "geldig_tot")})
     print(f"Besluit vastgelegd in {pad} (verklaring {len(alle)}):")
     print(_als_yaml(entry, "  "), end="")
-    gedekt = []
+    gedekt, afgeleid = [], []
     for p, docs in _opgeslagen_audits(werkmap).items():
         if date.fromisoformat(p) > v.geldig_tot:
             continue
         doc = docs.get(v.thema)
         if doc:
             gedekt += oordeel.open_afwijkingen(doc, v)
+            afgeleid += oordeel.afgeleid_gedekt(doc, v)
     if not gedekt:
         print("Dit besluit dekt geen openstaande hoofdoorzaak van een opgeslagen run.")
+        if afgeleid:
+            print("Het dekt wel deze openstaande afgeleide afwijkingen; die blokkeren niet zelf en worden pas "
+                  "vrijgegeven met een besluit over hun hoofdoorzaak:")
+        for a in afgeleid:
+            print(f"  peildatum {a['peildatum']}, {a['thema']}, stap {a['stap']}, kenmerk {a['kenmerk']}, groep "
+                  f"{a['groep']}: ratio {a['ratio']:.2f}; hoofdoorzaak {a['hoofdoorzaak']}")
     else:
         print("Dit besluit dekt deze openstaande hoofdoorzaken:")
         for g in gedekt:

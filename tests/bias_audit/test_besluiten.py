@@ -75,6 +75,23 @@ def test_run_names_each_root_cause_once(geblokkeerd, capfd):
     assert g["ratio"] == pytest.approx(leeftijd["ratio"], rel=1e-3) and leeftijd["voorstel"] is None
 
 
+def test_verklaar_of_a_derived_deviation_says_it_releases_nothing(geblokkeerd, tmp_path, capsys):
+    """outputs.md: verklaar prints which open deviations the entry covers. An intersection that is only derived
+    from a root cause is covered, but does not block on its own: the output says so and names the root cause."""
+    werk, _ = geblokkeerd
+    doc = json.loads((werk / "output" / P / "bias" / "vermogen_voertuigen.json").read_text())
+    oorzaak = next(o for o in doc["oorzaken"] if o["afgeleid"])
+    a = oorzaak["afgeleid"][0]
+    capsys.readouterr()
+    assert verklaar(werk, "--verklaringen", str(tmp_path / "eigen.yaml"), stap=a["stap"], kenmerk=a["kenmerk"],
+                    groep=a["groep"]) == 0
+    uit = capsys.readouterr().out
+    assert "Dit besluit dekt geen openstaande hoofdoorzaak van een opgeslagen run." in uit
+    assert (f"  peildatum {P}, vermogen_voertuigen, stap {a['stap']}, kenmerk {a['kenmerk']}, groep {a['groep']}: "
+            f"ratio {a['ratio']:.2f}; hoofdoorzaak kenmerk {oorzaak['kenmerk']}, groep {oorzaak['groep']}") in uit
+    assert "Vrijgeven:" not in uit
+
+
 def test_verklaar_refuses_bad_input_and_leaves_the_file_unchanged(geblokkeerd, capsys):
     werk, _ = geblokkeerd
     register = werk / "verklaringen.yaml"
