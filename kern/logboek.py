@@ -72,6 +72,8 @@ def lees(werkmap: str | Path, actie: str | None = None) -> list[dict]:
         try:
             regel = json.loads(tekst)
         except ValueError:
+            regel = None
+        if not isinstance(regel, dict) or not isinstance(regel.get("actie"), str):  # JSON, but no entry of ours
             regel = {"tijdstip": None, "gebruiker": None, "actie": "onleesbare_regel", "regel": nr}
         if actie is None or regel.get("actie") == actie:
             regels.append(regel)
@@ -84,5 +86,5 @@ def als_tekst(regels: list[dict]) -> str:
     uit = []
     for r in regels:
         details = ", ".join(f"{k}={v}" for k, v in r.items() if k not in ("tijdstip", "gebruiker", "actie"))
-        uit.append(f"{r.get('tijdstip') or '?'}  {r.get('gebruiker') or '?':<12} {r.get('actie'):<12} {details}")
+        uit.append(f"{r.get('tijdstip') or '?'}  {r.get('gebruiker') or '?':<12} {r.get('actie') or '?':<12} {details}")
     return "\n".join(uit)

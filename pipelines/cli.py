@@ -40,6 +40,13 @@ def _schaal(tekst: str) -> str | int:
     raise argparse.ArgumentTypeError(f"'{tekst}': kies gemeente, g4, landelijk of een aantal personen (>= 500)")
 
 
+def _maanden(tekst: str) -> int:
+    """A retention term: a whole number of months from 1 to 1200 (a hundred years; more reaches before year 1)."""
+    if tekst.strip().isdigit() and 1 <= int(tekst) <= 1200:
+        return int(tekst)
+    raise argparse.ArgumentTypeError(f"'{tekst}' is geen bewaartermijn: een geheel aantal maanden van 1 tot en met 1200")
+
+
 def parser() -> argparse.ArgumentParser:
     p = Parser(prog="systeemanalyse", description="Systeemanalyses Participatiewet: transparant, toetsbaar, eerlijk.")
     sub = p.add_subparsers(dest="opdracht", required=True, parser_class=Parser)
@@ -89,7 +96,7 @@ def parser() -> argparse.ArgumentParser:
 
     o = sub.add_parser("opschonen", help="delete person-level data and lists older than the retention term")
     o.add_argument("--werkmap", required=True, type=Path)
-    o.add_argument("--bewaartermijn-maanden", type=int, default=omgeving.STANDAARD_BEWAARTERMIJN_MAANDEN,
+    o.add_argument("--bewaartermijn-maanden", type=_maanden, default=omgeving.STANDAARD_BEWAARTERMIJN_MAANDEN,
                    help=f"retention term in months (default {omgeving.STANDAARD_BEWAARTERMIJN_MAANDEN})")
     _wachttijd(o)
     return p

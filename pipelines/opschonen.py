@@ -148,9 +148,6 @@ def main(args) -> int:
     if not args.werkmap.is_dir():
         print(f"systeemanalyse opschonen: fout: werkmap {args.werkmap} bestaat niet", file=sys.stderr)
         return 2
-    if args.bewaartermijn_maanden < 1:
-        print("systeemanalyse opschonen: fout: --bewaartermijn-maanden moet 1 of meer zijn", file=sys.stderr)
-        return 2
     with werkmap_slot(args.werkmap, "systeemanalyse opschonen", args.wachttijd):
         print(tekst(schoon_op(args.werkmap, args.bewaartermijn_maanden)))
     return 0

@@ -119,7 +119,11 @@ def test_cli_opschonen(werkmap, tmp_path, capsys):
     werk = werkmap
     assert main(["opschonen", "--werkmap", str(werk), "--bewaartermijn-maanden", "1200"]) == 0
     assert "Niets te verwijderen" in capsys.readouterr().out
-    assert main(["opschonen", "--werkmap", str(werk), "--bewaartermijn-maanden", "0"]) == 2
+    for onzin in ("0", "-1", "abc", "1201", "100000", "999999999999"):  # argument errors, never a traceback
+        with pytest.raises(SystemExit) as e:
+            main(["opschonen", "--werkmap", str(werk), "--bewaartermijn-maanden", onzin])
+        err = capsys.readouterr().err
+        assert e.value.code == 2 and f"'{onzin}' is geen bewaartermijn" in err and "Traceback" not in err, onzin
     assert main(["opschonen", "--werkmap", str(tmp_path / "nergens")]) == 2
 
 
