@@ -228,13 +228,18 @@ def vrijgeven(args) -> int:
     werkmap = args.werkmap.resolve()
     if args.verklaringen is not None and not args.verklaringen.is_file():
         return _fout(f"--verklaringen: bestand {args.verklaringen} bestaat niet", "vrijgeven")
+    vorige = werkmap / "output" / args.peildatum.isoformat() / "run.json"
+    eerder = json.loads(vorige.read_text(encoding="utf-8")) if vorige.is_file() else {}
+    if eerder.get("opgeschoond"):  # its lists and person-level data are gone: nothing left to release
+        return _fout(f"voor peildatum {args.peildatum} zijn de lijsten en de gegevens op persoonsniveau op "
+                     f"{eerder['opgeschoond']} verwijderd (bewaartermijn, systeemanalyse opschonen); er is niets meer "
+                     "om vrij te geven", "vrijgeven")
     if not werkmap.is_dir() or not is_gedraaid(werkmap, args.peildatum):
         return _fout(f"voor peildatum {args.peildatum} is in werkmap {werkmap} geen run met een bias-audit "
                      "opgeslagen; draai eerst systeemanalyse run", "vrijgeven")
-    vorige = werkmap / "output" / args.peildatum.isoformat() / "run.json"
     if (fout := _registerfout(register_pad(werkmap, args.verklaringen))) is not None:
         return _fout(fout, "vrijgeven")
-    filters = (json.loads(vorige.read_text(encoding="utf-8")).get("parameters_bestand") if vorige.is_file() else None)
+    filters = eerder.get("parameters_bestand")
     instellingen = {"landing": str(werkmap), "werkmap": str(werkmap),
                     "filters": filters if filters and Path(filters).is_file() else str(omgeving.STANDAARD_FILTERS),
                     "verklaringen": str(register_pad(werkmap, args.verklaringen))}

@@ -71,7 +71,7 @@ def _tellingen(werk) -> dict:
     return uit
 
 
-def test_retention_deletes_exactly_what_is_older_than_the_term(werkmap):
+def test_retention_deletes_exactly_what_is_older_than_the_term(werkmap, capsys):
     werk = werkmap
     voor = _tellingen(werk)
     # the population is 25 dossiers in the old run, 20 in the new one; signals are 2 dossiers + 20 sample each
@@ -107,6 +107,12 @@ def test_retention_deletes_exactly_what_is_older_than_the_term(werkmap):
     assert regel["tabellen"] == verslag["tabellen"] and regel["uitvoer"] == verslag["uitvoer"]
     # a second pass finds nothing more
     assert schoon_op(werk, 24, vandaag=VANDAAG)["tabellen"] == {}
+    # nothing left to release for the cleaned peildatum: refused, the kept outputs stay as they are
+    bewaard = {p: p.read_bytes() for p in sorted(oud.rglob("*")) if p.is_file()}
+    assert main(["vrijgeven", "--werkmap", str(werk), "--peildatum", o]) == 2
+    err = capsys.readouterr().err
+    assert f"voor peildatum {o} zijn de lijsten en de gegevens op persoonsniveau op " in err
+    assert {p: p.read_bytes() for p in sorted(oud.rglob("*")) if p.is_file()} == bewaard
 
 
 def test_term_arithmetic():
