@@ -1,7 +1,10 @@
 """The analysis graph: population, one funnel per theme, the release gate per theme, income settlement,
 and the run report. Data flows one way: staged tables -> funnels -> release -> outputs."""
 
+from pathlib import Path
+
 import dagster as dg
+import polars as pl
 
 from assets import verrekening as verrekening_mod
 from assets import verslag, vrijgave
@@ -162,6 +165,17 @@ def _verrekening(context: dg.AssetExecutionContext, werkomgeving: Werkomgeving) 
             ("Maanden", ", ".join(verrekening_mod.maanden(p, par["verrekening"]["maanden"])))])
     context.log.info(f"verrekening: {lijst.height} dossiermaanden")
     return dg.MaterializeResult(metadata={"status": "gemaakt", "dagster/row_count": lijst.height})
+
+
+def verrekening_onderdeel(con, p, uitvoer, werkomgeving) -> dict:
+    """run.json's account of the income settlement list, which is no theme: made (with its rows), or withheld with
+    the reasons of its sources (also printed on stderr, assets/verslag.py), so that its absence is never silent."""
+    pad = Path(uitvoer) / "verrekening" / "inkomsten.parquet"
+    if pad.is_file():
+        return {"verrekening": {"status": "gemaakt",
+                                "dossiermaanden": pl.scan_parquet(pad).select(pl.len()).collect().item()}}
+    return {"verrekening": {"status": "niet_gemaakt",
+                            "redenen": vrijgave.bronredenen(con, p, verrekening_mod.BRONNEN)}}
 
 
 def trechters(parameters: dict) -> list[dg.AssetsDefinition]:

@@ -56,4 +56,7 @@ def blokkaderegels(run: dict) -> list[str]:
               if d["status"] != "geaccepteerd"]
     regels += [f"thema geblokkeerd: {t}: {r}" for t, d in run.get("themas", {}).items()
                if d["status"] != "vrijgegeven" for r in d["redenen"]]
+    verrekening = run.get("verrekening") or {}
+    regels += [f"verrekening niet gemaakt: {r}" for r in verrekening.get("redenen", [])
+               if verrekening.get("status") == "niet_gemaakt"]
     return regels

@@ -39,7 +39,7 @@ def bouw(instellingen_: dict[str, str] | None = None) -> dg.Definitions:
     monitoring = monitoring_asset(vrijgaven)
     verslag = analyse.run_verslag_asset([*vrijgaven, *audits.values(), *oordelen.values(), monitoring],
                                         [kwaliteit_onderdeel, monitoring_onderdeel, rapport_onderdeel,
-                                         register_onderdeel, lineage_onderdeel])
+                                         register_onderdeel, lineage_onderdeel, analyse.verrekening_onderdeel])
     assets = [*LEVERINGEN, *BESTANDEN, analyse.populatie, *analyse.trechters(parameters), *audits.values(),
               *oordelen.values(), *vrijgaven, analyse.verrekening_asset(parameters), monitoring, verslag]
     return dg.Definitions(

@@ -131,7 +131,25 @@ def test_tampered_delivery_rejected_whole_exit_3(tmp_path, capsys):
     assert not any("bron rdw" in r for t, d in run["themas"].items() if t != "vermogen_voertuigen"
                    for r in d["redenen"])
     assert not (tmp_path / "werk" / "output" / P / "signalen" / "vermogen_voertuigen.parquet").exists()
+    assert run["verrekening"]["status"] == "gemaakt"  # it reads no rdw data
     assert "Traceback" not in err
+
+
+def test_settlement_list_withheld_is_said_in_run_json_and_on_stderr(tmp_path, capsys):
+    """The income settlement list is no theme, but when its sources may not be used it is withheld visibly."""
+    kleine_landing(tmp_path / "landing")
+    polis = tmp_path / "landing" / "suwi" / "2026-10-01" / "polis.csv"
+    polis.write_bytes(polis.read_bytes() + b"\n")
+    assert main(["run", "--landing", str(tmp_path / "landing"), "--werkmap", str(tmp_path / "werk"),
+                 "--peildatum", P]) == 3
+    err = capsys.readouterr().err
+    reden = "bron suwi: levering suwi/2026-10-01 afgewezen: polis.csv: sha256 wijkt af van manifest"
+    run = json.loads((tmp_path / "werk" / "output" / P / "run.json").read_text())
+    assert run["verrekening"]["status"] == "niet_gemaakt"
+    redenen = run["verrekening"]["redenen"]  # the rejection, then each check that could not pass because of it
+    assert redenen[0].startswith(reden) and all("levering suwi/2026-10-01 afgewezen" in r for r in redenen)
+    assert all(f"verrekening niet gemaakt: {r}" in err for r in redenen)
+    assert not (tmp_path / "werk" / "output" / P / "verrekening" / "inkomsten.parquet").exists()
 
 
 def test_broken_parameter_file_exits_2(tmp_path, capsys):
