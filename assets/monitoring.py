@@ -70,10 +70,18 @@ def venster(peildatum: date, maanden: int) -> tuple[date, date]:
 # --- reading ----------------------------------------------------------------------------------------
 
 def onderzoeken(con, peildatum: date) -> pl.DataFrame:
-    """The investigations of the run's accepted municipal delivery (no BSN: it is never read)."""
-    return Invoer(con, peildatum, VELDEN).lees(
+    """The investigations of the run's accepted municipal delivery (no BSN: it is never read), as they stood on
+    the peildatum: one that starts after it is not counted, and one that ends after it was still running then
+    (no outcome, claim, fine or warning yet), so that no report holds figures of a year still to come."""
+    na = pl.col("datum_einde") > peildatum
+    return (Invoer(con, peildatum, VELDEN).lees(
         "gemeente", "onderzoeken", "dossier_id", "herkomst", "thema", "datum_start", "datum_einde", "uitkomst",
-        "vordering_cent", "boete_cent", "waarschuwing").collect()
+        "vordering_cent", "boete_cent", "waarschuwing")
+        .filter(pl.col("datum_start").is_null() | (pl.col("datum_start") <= peildatum))
+        .with_columns(pl.when(na).then(pl.lit("lopend")).otherwise(pl.col("uitkomst")).alias("uitkomst"),
+                      *[pl.when(na).then(None).otherwise(pl.col(k)).alias(k)
+                        for k in ("vordering_cent", "boete_cent", "waarschuwing", "datum_einde")])
+        .collect())
 
 
 def uitkeringseinde(con, peildatum: date) -> pl.DataFrame:

@@ -152,3 +152,22 @@ def test_overlap_pairs_and_other_origins_suppressed():
                      ("vermogen_bank", "vermogen_voertuigen"): 2,
                      ("huisvesting_bezetting", "vermogen_bank", "vermogen_voertuigen"): 1}
     assert ov.lijsten == {"vermogen_voertuigen": 3, "vermogen_bank": 12, "huisvesting_bezetting": 12}
+
+
+def test_investigations_as_they_stood_on_the_peildatum(tmp_path):
+    """Dates after the peildatum (a delivery's error, or a run for an earlier peildatum): an investigation that
+    starts later does not exist yet, one that ends later was still running — no figures for a year to come."""
+    rijen = [oz(1, 1, "themacontrole", B, "2026-03-01", "2026-04-01", "niet_naleving", 100000),
+             oz(2, 2, "tip", B, "2027-06-01", None, "lopend"),                            # starts after P
+             oz(3, 3, "themacontrole", B, "2026-03-01", "2027-01-15", "niet_naleving", 5000, 2000, "1")]  # ends after P
+    lever_alles(tmp_path / "landing", personen=[persoon(i) for i in range(1, 4)],
+                uitkeringen=[dossier(i, i) for i in range(1, 4)], onderzoeken=rijen)
+    con = ingest(tmp_path / "landing", tmp_path / "werk", P)
+    stand = monitoring.onderzoeken(con, P).sort("dossier_id")
+    assert stand.select("dossier_id", "uitkomst", "datum_einde", "vordering_cent", "boete_cent", "waarschuwing"
+                        ).rows() == [("D00001", "niet_naleving", date(2026, 4, 1), 100000, None, False),
+                                     ("D00003", "lopend", None, None, None, None)]
+    ind = monitoring.indicatoren(stand, monitoring.uitkeringseinde(con, P))
+    assert list(ind) == ["2026"] and ind["2026"]["vorderingen"]["aantal"] == 1
+    assert ind["2026"]["per_herkomst"]["themacontrole"]["gestart"] == 2
+    assert ind["2026"]["per_herkomst"]["themacontrole"]["afgerond"] == 1
