@@ -216,9 +216,10 @@ def _hash_en_tel(bestand: Path) -> _Scan:
                 lege_aantal += 1
                 if len(lege) < MAX_LEGE:
                     lege.append(regel_na(venster, m.start()))
-            # a CR not followed by LF; one as the window's last byte may still get its LF from the next block
-            if cr_hier and fout_regel is None and (m := _LOSSE_CR.search(venster, max(len(staart) - 1, 0))) \
-                    and m.start() < len(venster) - 1:
+            # a CR not followed by LF (cr - crlf: the lone CRs so far, plus a CR ending the block, whose LF may start
+            # the next one); searched for only when there is one, so a CRLF file costs no search
+            if fout_regel is None and cr - crlf > blok.endswith(b"\r") \
+                    and (m := _LOSSE_CR.search(venster, max(len(staart) - 1, 0))):
                 fout_regel = regel_na(venster, m.start())
             nieuwe_regels += blok.count(b"\n")
             quotes = quotes or b'"' in blok
