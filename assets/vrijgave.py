@@ -24,10 +24,12 @@ VRIJGEGEVEN, GEBLOKKEERD = "vrijgegeven", "geblokkeerd"
 
 
 def bronredenen(con, peildatum: date, bronnen: tuple[str, ...]) -> list[str]:
-    """Reasons why these sources may not be used: a rejected delivery or a failed error-severity check."""
+    """Reasons why these sources may not be used: a rejected delivery, or a failed error-severity check of an
+    accepted one (the checks of a rejected delivery all fail because of the rejection: one line says it)."""
     rijen = dict(con.sql("SELECT bron, reden FROM run_bronnen WHERE peildatum = ? AND status <> 'geaccepteerd'",
                          params=[peildatum]).fetchall())
-    return [f"bron {b}: {rijen[b]}" for b in bronnen if b in rijen] + blokkerende_fouten(con, peildatum, list(bronnen))
+    return [f"bron {b}: {rijen[b]}" for b in bronnen if b in rijen] + blokkerende_fouten(
+        con, peildatum, [b for b in bronnen if b not in rijen])
 
 
 def bronpoort(con, peildatum: date, thema: Thema) -> list[str]:
