@@ -23,6 +23,9 @@ def aanwezige_leveringen(landing: Path) -> list[str]:
            description="Start een run met de peildatum van vandaag zodra een nieuwe levering (map met manifest) binnenkomt.")
 def nieuwe_levering(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
     landing = Path(instellingen()["landing"])
+    if not landing.is_dir():  # a wrong setting must not look like a quiet night
+        context.log.warning(f"landingsmap {landing} bestaat niet")
+        return dg.SkipReason(f"landingsmap {landing} bestaat niet: controleer SYSTEEMANALYSE_LANDING")
     gezien = set(json.loads(context.cursor)) if context.cursor else set()
     nu = aanwezige_leveringen(landing)
     nieuw = [l for l in nu if l not in gezien]

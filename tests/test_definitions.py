@@ -72,3 +72,10 @@ def test_sensor_starts_a_run_for_a_new_delivery_only_once(tmp_path, monkeypatch)
     lever_alles(tmp_path, leverdatum="2026-10-03", personen=[persoon(2)])
     derde = nieuwe_levering(dg.build_sensor_context(cursor=eerste.cursor))
     assert len(derde.run_requests) == 1 and "brp/2026-10-03" in derde.run_requests[0].tags["leveringen"]
+
+
+def test_sensor_says_when_the_landing_folder_does_not_exist(tmp_path, monkeypatch):
+    monkeypatch.setenv("SYSTEEMANALYSE_LANDING", str(tmp_path / "nergens"))
+    uit = nieuwe_levering(dg.build_sensor_context(cursor=None))
+    assert isinstance(uit, dg.SkipReason)
+    assert uit.skip_message == f"landingsmap {tmp_path / 'nergens'} bestaat niet: controleer SYSTEEMANALYSE_LANDING"
