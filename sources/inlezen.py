@@ -196,6 +196,30 @@ def _beoordeel(spec: Bestand, frame: pl.DataFrame, dubbel: pl.DataFrame, wezen: 
     return frame
 
 
+def _staged_types(spec: Bestand) -> list[tuple[str, str]]:
+    """The staged table's columns: the typed contract columns (not the special ones), line and leverdatum."""
+    return [t for k in spec.kolommen if not k.bijzonder for t in duckdb_type(k)] + [
+        ("regel", "BIGINT"), ("leverdatum", "DATE")]
+
+
+def _maak_leeg(con: duckdb.DuckDBPyConnection, spec: Bestand, leverdatum: date, types: list[tuple[str, str]]
+               ) -> tuple[list[str], str]:
+    """Inside an ingestion's transaction, for both paths: the staged table, the table of special personal data and
+    the clients' table exist and hold nothing of this delivery of the file, nor does the quarantine (a rerun
+    replaces). Returns the special columns and their table in the audit schema."""
+    bijzonder = [k.naam for k in spec.kolommen if k.bijzonder]
+    bijzonder_tabel = f"audit.{spec.tabel}_bijzonder"
+    opslag.maak(con, spec.tabel, types)
+    opslag.verwijder(con, spec.tabel, {"leverdatum": leverdatum})
+    if bijzonder:
+        opslag.maak(con, bijzonder_tabel, [(spec.sleutel[0], "VARCHAR") if spec.sleutel else ("bsn", "VARCHAR"),
+                                           *[(b, "VARCHAR") for b in bijzonder], ("leverdatum", "DATE")])
+        opslag.verwijder(con, bijzonder_tabel, {"leverdatum": leverdatum})
+    opslag.verwijder(con, "quarantaine", {"bron": spec.bron, "leverdatum": leverdatum, "bestand": spec.naam})
+    _maak_klanten(con, spec, leverdatum)
+    return bijzonder, bijzonder_tabel
+
+
 def lees_in_pandera(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand,
                     sleutel_: bytes | None = None) -> Inlezing:
     """The reference path: the pandera (polars) row model on Python batches. Same outcome as `lees_in`, which
@@ -217,25 +241,14 @@ def lees_in_pandera(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Be
         kolommen = feiten["kolommen"]
         dubbel, afgekeurd, wezen = _voorronde(con, spec, pad, kolommen, levering.leverdatum, key)
         afgekeurde_regels = np.array(afgekeurd["regel"].to_list() + feiten.get("lege_regels", []), dtype=np.int64)
-        types = [t for k in spec.kolommen if not k.bijzonder for t in duckdb_type(k)] + [
-            ("regel", "BIGINT"), ("leverdatum", "DATE")]
-        bijzonder = [k.naam for k in spec.kolommen if k.bijzonder]
-        bijzonder_tabel = f"audit.{spec.tabel}_bijzonder"
-        bijzonder_types = [(spec.sleutel[0], "VARCHAR") if spec.sleutel else ("bsn", "VARCHAR"),
-                           *[(b, "VARCHAR") for b in bijzonder], ("leverdatum", "DATE")]
+        types = _staged_types(spec)
         quarantaine_kolommen = ["bron", "leverdatum", "bestand", "regel", "ruwe_waarden", "reden"]
 
         geaccepteerd = 0
         redenen: dict[str, int] = {}
         gelezen = 0
         with opslag.transactie(con):
-            opslag.maak(con, spec.tabel, types)
-            opslag.verwijder(con, spec.tabel, {"leverdatum": levering.leverdatum})
-            if bijzonder:
-                opslag.maak(con, bijzonder_tabel, bijzonder_types)
-                opslag.verwijder(con, bijzonder_tabel, {"leverdatum": levering.leverdatum})
-            opslag.verwijder(con, "quarantaine", sleutel)
-            _maak_klanten(con, spec, levering.leverdatum)
+            bijzonder, bijzonder_tabel = _maak_leeg(con, spec, levering.leverdatum, types)
             for ruw in _batches(pad, kolommen):
                 regels = _regelnummers(gelezen, ruw.height, afgekeurde_regels)
                 gelezen += ruw.height
@@ -252,7 +265,7 @@ def lees_in_pandera(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Be
                     + [pl.col("regel"), pl.lit(levering.leverdatum).alias("leverdatum")]), types)
                 if bijzonder:  # special personal data: a separate table in the audit schema, never a theme input
                     opslag.voeg_toe(con, bijzonder_tabel, goed.select(
-                        spec.sleutel[0], *bijzonder, pl.lit(levering.leverdatum).alias("leverdatum")), bijzonder_types)
+                        spec.sleutel[0], *bijzonder, pl.lit(levering.leverdatum).alias("leverdatum")))
                 slecht = frame.filter(fout).select(
                     pl.col("regel"), pl.struct(spec.kolomnamen).struct.json_encode().alias("ruwe_waarden"), "reden")
                 for reden, n in slecht.group_by("reden").len().iter_rows():
@@ -458,16 +471,11 @@ def _lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, 
         return Inlezing(spec, g, a, q, redenen, [e for e in (extra or "").split(",") if e], hergebruikt=True)
 
     pad, kolommen = levering.pad / spec.naam, feiten["kolommen"]
-    types = [t for k in spec.kolommen if not k.bijzonder for t in duckdb_type(k)] + [
-        ("regel", "BIGINT"), ("leverdatum", "DATE")]
+    types = _staged_types(spec)
     # persons by pseudonym from ingestion on: a BSN column is staged as the HMAC of the validated BSN
     bsn_kolommen = [k.naam for k in spec.kolommen if k.type == BSN]
     getypeerd = [e for k in spec.kolommen if not k.bijzonder
                  for e in ([_ph(k.naam)] if k.type == BSN else getypeerde_kolommen_sql(k))]
-    bijzonder = [k.naam for k in spec.kolommen if k.bijzonder]
-    bijzonder_tabel = f"audit.{spec.tabel}_bijzonder"
-    bijzonder_types = [(spec.sleutel[0], "VARCHAR") if spec.sleutel else ("bsn", "VARCHAR"),
-                       *[(b, "VARCHAR") for b in bijzonder], ("leverdatum", "DATE")]
     quarantaine_kolommen = ["bron", "leverdatum", "bestand", "regel", "ruwe_waarden", "reden"]
     lever = f"DATE '{levering.leverdatum.isoformat()}'"
     namen = ", ".join(f'"{n}"' for n, _ in types)
@@ -493,14 +501,8 @@ def _lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, 
     gelezen = _drempels(con, afgekeurd["regel"].to_list() + feiten.get("lege_regels", []))
 
     with opslag.transactie(con):
-        opslag.maak(con, spec.tabel, types)
-        opslag.verwijder(con, spec.tabel, {"leverdatum": levering.leverdatum})
-        if bijzonder:
-            opslag.maak(con, bijzonder_tabel, bijzonder_types)
-            opslag.verwijder(con, bijzonder_tabel, {"leverdatum": levering.leverdatum})
-        opslag.verwijder(con, "quarantaine", sleutel)
+        bijzonder, bijzonder_tabel = _maak_leeg(con, spec, levering.leverdatum, types)
         ps.maak_macro(con, key)
-        _maak_klanten(con, spec, levering.leverdatum)
         # row rules only for rows whose content no earlier delivery of this file had under the same rules
         rij = reden_sql(spec, levering.leverdatum, heel_bestand=False)
         con.execute(f"CREATE TABLE IF NOT EXISTS {OORDELEN} (bron VARCHAR, bestand VARCHAR, regelversie VARCHAR, "
