@@ -15,7 +15,8 @@ $(VENV)/.geinstalleerd: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@# setuptools warns about every editable install (a wall of text on a newcomer's screen); errors still show
+	PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
 # Re-resolve the pinned dependencies of pyproject.toml (incl. the test extra) after changing them.

@@ -1,5 +1,8 @@
 """The command line end to end through Dagster: exit codes, run.json, rerun safety, rejected deliveries."""
 import json
+import subprocess
+import sys
+import tomllib
 from datetime import date
 from pathlib import Path
 
@@ -9,6 +12,7 @@ import pytest
 
 from pipelines.cli import main
 from tests.bouwer import adres, bsn, dossier, persoon, woont
+from tests.robuust.cli import PROJECT, omgeving
 from tests.helpers import lever_alles
 from tests.themas.test_vermogen_voertuigen import auto
 
@@ -183,3 +187,32 @@ def test_broken_configuration_file_exits_2_before_the_run(tmp_path, capsys, monk
     err = capsys.readouterr().err
     assert code == 2 and str(pad) in err and melding in err and "Traceback" not in err
     assert not (tmp_path / "w").exists()
+
+
+def _in_eigen_proces(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code], cwd=PROJECT, env=omgeving(), capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_console_script_is_main_in_a_process_of_its_own_with_the_collector_on_while_a_command_works():
+    """`systeemanalyse` is `hoofd`: main's exit code, the cyclic collector off only while modules load, and for
+    a command other than run/vrijgeven on before it starts (pipelines/cli.py, hoofd)."""
+    with open(PROJECT / "pyproject.toml", "rb") as f:
+        assert tomllib.load(f)["project"]["scripts"]["systeemanalyse"] == "pipelines.cli:hoofd"
+    r = _in_eigen_proces(
+        "import gc, sys\nfrom pipelines import cli\n"
+        "def voer_uit(args):\n    print(args.opdracht, gc.isenabled(), gc.get_freeze_count())\n    return 3\n"
+        "cli._voer_uit = voer_uit\nsys.argv = ['systeemanalyse', 'logboek', '--werkmap', 'w']\ncli.hoofd()\n")
+    assert (r.returncode, r.stdout.split()) == (3, ["logboek", "True", "0"]), r.stderr
+
+
+def test_a_run_in_its_own_process_freezes_the_loaded_modules_and_turns_the_collector_on():
+    r = _in_eigen_proces(
+        "import gc, sys\nfrom pipelines import cli\n"
+        "cli._Proces.eigen = True\ngc.disable()\ncli._geladen()\n"
+        "print(gc.isenabled(), gc.get_freeze_count() > 100000, 'great_expectations' in sys.modules)\n")
+    assert r.stdout.split() == ["True", "True", "True"], r.stderr
+    # called by a caller of main (a test, the Dagster sensor's process): nothing frozen, nothing switched
+    r = _in_eigen_proces(
+        "import gc\nfrom pipelines import cli\ncli._geladen()\nprint(gc.isenabled(), gc.get_freeze_count())\n")
+    assert r.stdout.split() == ["True", "0"], r.stderr
