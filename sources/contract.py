@@ -52,16 +52,47 @@ class RijRegel:
         return f"RijRegel(reden={self.reden!r}, polars={str(self.polars)!r}, sql={self.sql!r})"
 
 
+ISO_DATUM, GBA_DATUM = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "^[0-9]{8}$"  # the canonical texts of `datum` and `gbadatum`
+GEHEEL = "^-?[0-9]+$"  # `cent` and `int`: ASCII digits, a minus sign allowed
+
+
+def _gba_bovengrens(c: pl.Expr) -> pl.Expr:
+    """The latest date a gbadatum text can mean, as comparable text: an unknown (00) month or day read as 99."""
+    deel = [pl.when(c.str.slice(a, 2) == "00").then(pl.lit("99")).otherwise(c.str.slice(a, 2)) for a in (4, 6)]
+    return pl.when(c.str.contains(GBA_DATUM)).then(pl.concat_str([c.str.slice(0, 4), *deel])).otherwise(c)
+
+
+def _sql_gba_bovengrens(c: str) -> str:
+    deel = [f"CASE WHEN substr({c}, {a}, 2) = '00' THEN '99' ELSE substr({c}, {a}, 2) END" for a in (5, 7)]
+    return f"CASE WHEN regexp_matches({c}, '{GBA_DATUM}') THEN substr({c}, 1, 4) || {deel[0]} || {deel[1]} ELSE {c} END"
+
+
 def niet_voor(later: str, eerder: str) -> RijRegel:
-    """`later` is not before `eerder` (text comparison of the raw values; an empty side passes)."""
-    return RijRegel(f"{later}: ligt voor {eerder}", pl.col(later).is_null() | (pl.col(later) >= pl.col(eerder)),
-                    f'"{later}" IS NULL OR "{later}" >= "{eerder}"')
+    """`later` is not before `eerder`: compared as canonical texts of the same kind (both `datum` or both
+    `gbadatum`, whose text order is date order); a gbadatum with an unknown month or day is before only when its
+    latest possible date is. An empty side passes, and so does a value that is no valid date: its own validity
+    rule gives the reason."""
+    lp, ep = pl.col(later), pl.col(eerder)
+    vergelijkbaar = ((lp.str.contains(ISO_DATUM) & ep.str.contains(ISO_DATUM))
+                     | (lp.str.contains(GBA_DATUM) & ep.str.contains(GBA_DATUM)))
+    ls, es = f'"{later}"', f'"{eerder}"'
+    vergelijkbaar_sql = (f"((regexp_matches({ls}, '{ISO_DATUM}') AND regexp_matches({es}, '{ISO_DATUM}')) OR "
+                         f"(regexp_matches({ls}, '{GBA_DATUM}') AND regexp_matches({es}, '{GBA_DATUM}')))")
+    return RijRegel(f"{later}: ligt voor {eerder}",
+                    lp.is_null() | ep.is_null() | ~vergelijkbaar | (_gba_bovengrens(lp) >= ep),
+                    f"{ls} IS NULL OR {es} IS NULL OR NOT {vergelijkbaar_sql} OR {_sql_gba_bovengrens(ls)} >= {es}")
 
 
 def past_niet(kolom: str, reden: str, patroon: str) -> RijRegel:
-    """`kolom` does not match `patroon` (an empty value passes)."""
-    return RijRegel(f"{kolom}: {reden}", pl.col(kolom).is_null() | ~pl.col(kolom).str.contains(patroon),
+    """`kolom` does not match `patroon` (an empty value passes; `\\d` is an ASCII digit, see `cijfers`)."""
+    return RijRegel(f"{kolom}: {reden}", pl.col(kolom).is_null() | ~pl.col(kolom).str.contains(cijfers(patroon)),
                     f'"{kolom}" IS NULL OR NOT regexp_matches("{kolom}", {sql_tekst(re2(patroon))})')
+
+
+def cijfers(patroon: str) -> str:
+    """A pattern of the contract with `\\d` as the contract means it: an ASCII digit 0-9. (Rust's `\\d`, polars',
+    is any Unicode digit: '١٢٣' would pass as a number that no cast can read.)"""
+    return patroon.replace(r"\d", "[0-9]")
 
 
 @dataclass(frozen=True)
@@ -97,7 +128,7 @@ class Bestand:
 # Every expression is null-safe: an empty field passes here; `verplicht` is checked separately.
 
 def _digits(c: pl.Expr, n: int) -> pl.Expr:
-    return c.str.contains(rf"^\d{{{n}}}$")
+    return c.str.contains(rf"^[0-9]{{{n}}}$")
 
 
 def elfproef(c: pl.Expr) -> pl.Expr:
@@ -119,7 +150,9 @@ def _bsn_regels(c: pl.Expr) -> list[tuple[str, pl.Expr]]:
 
 
 def _datum_geldig(c: pl.Expr) -> pl.Expr:
-    return c.str.to_date("%Y-%m-%d", strict=False).is_not_null()
+    """JJJJ-MM-DD exactly (no sign, no spaces, no short parts), a real calendar date, year 1 or later."""
+    return (c.str.contains(ISO_DATUM) & (c.str.slice(0, 4) != "0000")
+            & c.str.to_date("%Y-%m-%d", strict=False).is_not_null())
 
 
 def gba_delen(c: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
@@ -146,17 +179,18 @@ def validiteitsregels(k: Kolom) -> list[tuple[str, pl.Expr]]:
     elif t == GBADATUM:
         regels = [("geen geldige gbadatum (JJJJMMDD, 00 = onbekend)", _gba_geldig(c))]
     elif t in (CENT, INT):
-        regels = [("geen geheel getal", c.str.contains(r"^-?\d+$"))]
+        geheel = c.str.contains(GEHEEL)
+        regels = [("geen geheel getal", geheel),
+                  ("getal te groot (meer dan 64 bits)", ~geheel | c.cast(pl.Int64, strict=False).is_not_null())]
         if k.minimum is not None:
-            regels.append((f"kleiner dan {k.minimum}",
-                           ~c.str.contains(r"^-?\d+$") | (c.cast(pl.Int64, strict=False) >= k.minimum)))
+            regels.append((f"kleiner dan {k.minimum}", ~geheel | (c.cast(pl.Int64, strict=False) >= k.minimum)))
     elif t in (ENUM, VLAG):
         waarden = list(k.waarden or ("0", "1"))
         regels = [(f"onbekende waarde (toegestaan: {', '.join(waarden)})", c.is_in(waarden))]
     elif t == REGEX:
-        regels = [(f"onjuist formaat ({k.patroon})", c.str.contains(k.patroon))]
+        regels = [(f"onjuist formaat ({k.patroon})", c.str.contains(cijfers(k.patroon)))]
     elif t == POSTCODE:
-        regels = [("geen geldige postcode (1234AB)", normaliseer_postcode(c).str.contains(r"^[1-9]\d{3}[A-Z]{2}$"))]
+        regels = [("geen geldige postcode (1234AB)", normaliseer_postcode(c).str.contains(r"^[1-9][0-9]{3}[A-Z]{2}$"))]
     elif t == KENTEKEN:
         regels = [("geen geldig kenteken", normaliseer_kenteken(c).str.contains(r"^[A-Z0-9]{6}$"))]
     else:
@@ -229,8 +263,7 @@ CODERING, SCHEIDINGSTEKEN, AANHALINGSTEKEN, LEEG = "utf-8", ";", '"', ""
 # --- the same rules as DuckDB SQL ------------------------------------------------------------------
 # The ingestion engine evaluates the rules inside DuckDB, in one pass over a file. Each SQL form below
 # gives exactly what the polars form above gives on every text, including its quirks: polars' regex
-# `\d` and `\s` are Unicode classes (RE2's are ASCII), its casts read ASCII digits only, its dates
-# follow chrono (leading whitespace and a sign are allowed, trailing text is not), `to_uppercase` maps
+# `\s` is a Unicode class (RE2's is ASCII; digits are ASCII on both sides, `cijfers`), `to_uppercase` maps
 # ß and the Latin ligatures to capitals, and a NULL inside a rule counts as acceptable (fill_null(True)).
 
 WIT = (r"[\t\n\x{0B}\f\r \x{85}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}"
@@ -240,10 +273,11 @@ _HOOFDLETTERS = (("ß", "SS"), ("ﬀ", "FF"), ("ﬁ", "FI"), ("ﬂ", "FL"), ("�
 
 
 def re2(patroon: str) -> str:
-    """A Rust-regex pattern of the contract as RE2 with the same meaning (Unicode \\d and \\s)."""
+    """A Rust-regex pattern of the contract as RE2 with the same meaning (\\d an ASCII digit, `cijfers`; \\s
+    Unicode white space, as Rust's)."""
     if "[" in patroon and "\\s" in patroon:
         raise ValueError(f"\\s inside a character class is not translated: {patroon}")
-    return patroon.replace(r"\d", r"\p{Nd}").replace(r"\s", WIT)
+    return cijfers(patroon).replace(r"\s", WIT)
 
 
 def sql_tekst(tekst: str) -> str:
@@ -251,7 +285,7 @@ def sql_tekst(tekst: str) -> str:
 
 
 def _sql_digits(c: str, n: int) -> str:
-    return f"regexp_matches({c}, '^\\p{{Nd}}{{{n}}}$')"
+    return f"regexp_matches({c}, '^[0-9]{{{n}}}$')"
 
 
 def _sql_hoofdletters(x: str) -> str:
@@ -274,19 +308,15 @@ def sql_int(x: str) -> str:
 
 
 def sql_datum(c: str) -> str:
-    """polars `str.to_date('%Y-%m-%d', strict=False)`: chrono's reading of the text, or NULL. The canonical
-    form takes the short way; any other text is read the way chrono reads it."""
-    delen = f"regexp_extract({c}, '^{WIT}*([+-][0-9]+|[0-9]{{1,4}})-{WIT}*([0-9]{{1,2}})-{WIT}*([0-9]{{1,2}})$', " \
-            "['j', 'm', 'd'])"
-    j, m, d = (f"TRY_CAST(({delen}).{x} AS BIGINT)" for x in "jmd")
-    return (f"CASE WHEN regexp_matches({c}, '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}$') THEN "
-            f"try_strptime({c}, '%Y-%m-%d')::DATE WHEN abs({j}) <= 262143 THEN try(make_date({j}, {m}, {d})) END")
+    """`_datum_geldig`'s date: exactly JJJJ-MM-DD, a real calendar date from year 1 on; else NULL."""
+    return (f"CASE WHEN regexp_matches({c}, '{ISO_DATUM}') AND substr({c}, 1, 4) <> '0000' THEN "
+            f"try_strptime({c}, '%Y-%m-%d')::DATE END")
 
 
 def _sql_cijfers(x: str) -> str:
-    """polars' cast of a run of Unicode digits (\\d) to an integer: ASCII digits only. Used only where the
-    rule already requires digits (elsewhere the value cannot change the verdict), so a plain TRY_CAST,
-    which would also read ' 5' or '1_0', meets only digit runs."""
+    """The integer of a run of ASCII digits. Used only where the rule already requires them (elsewhere the
+    value cannot change the verdict), so a plain TRY_CAST, which would also read ' 5' or '1_0', meets only
+    digit runs."""
     return f"TRY_CAST({x} AS INTEGER)"
 
 
@@ -364,8 +394,9 @@ def validiteitsregels_sql(k: Kolom) -> list[tuple[str, str]]:
     elif t == GBADATUM:
         regels = [("geen geldige gbadatum (JJJJMMDD, 00 = onbekend)", _sql_gba_geldig(c))]
     elif t in (CENT, INT):
-        geheel = r"regexp_matches(" + c + r", '^-?\p{Nd}+$')"
-        regels = [("geen geheel getal", geheel)]
+        geheel = f"regexp_matches({c}, '{GEHEEL}')"
+        regels = [("geen geheel getal", geheel),
+                  ("getal te groot (meer dan 64 bits)", f"NOT {geheel} OR TRY_CAST({c} AS BIGINT) IS NOT NULL")]
         if k.minimum is not None:
             regels.append((f"kleiner dan {k.minimum}", f"NOT {geheel} OR ({sql_int(c)} >= {k.minimum})"))
     elif t in (ENUM, VLAG):
@@ -375,7 +406,7 @@ def validiteitsregels_sql(k: Kolom) -> list[tuple[str, str]]:
     elif t == REGEX:
         regels = [(f"onjuist formaat ({k.patroon})", f"regexp_matches({c}, {sql_tekst(re2(k.patroon))})")]
     elif t == POSTCODE:
-        regels = [("geen geldige postcode (1234AB)", f"regexp_matches({sql_postcode(c)}, '^[1-9]\\p{{Nd}}{{3}}[A-Z]{{2}}$')")]
+        regels = [("geen geldige postcode (1234AB)", f"regexp_matches({sql_postcode(c)}, '^[1-9][0-9]{{3}}[A-Z]{{2}}$')")]
     elif t == KENTEKEN:
         regels = [("geen geldig kenteken", f"regexp_matches({sql_kenteken(c)}, '^[A-Z0-9]{{6}}$')")]
     else:

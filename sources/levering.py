@@ -139,11 +139,15 @@ def _feiten(spec, pad: Path, opgegeven: dict[str, dict], scans: dict, waarschuwi
     ontbrekend = [k for k in spec.kolomnamen if k not in kolommen]
     if ontbrekend:
         raise Afwijzing(f"{spec.naam}: verplichte kolom(men) ontbreken: {', '.join(ontbrekend)}")
-    if len(set(kolommen)) != len(kolommen):
-        raise Afwijzing(f"{spec.naam}: kolomnaam komt dubbel voor in de kopregel")
+    # a contract column twice is ambiguous; an unknown one twice (or a nameless one from a `;` at the end of
+    # every line) is ignored like any unknown column
+    dubbel = [k for k in spec.kolomnamen if kolommen.count(k) > 1]
+    if dubbel:
+        raise Afwijzing(f"{spec.naam}: kolomnaam komt dubbel voor in de kopregel: {', '.join(dubbel)}")
     extra = [k for k in kolommen if k not in spec.kolomnamen]
     if extra:
-        waarschuwingen.append(f"{spec.naam}: onbekende kolom(men) genegeerd: {', '.join(extra)}")
+        waarschuwingen.append(f"{spec.naam}: onbekende kolom(men) genegeerd: "
+                              + ", ".join(k or "(zonder naam)" for k in extra))
     rijen, lege, normaliseren = _records(bestand, spec.naam, kolommen, scan)
     if rijen != item["rijen"]:
         telling = f"{rijen} rijen" + (f" (lege regels niet meegeteld: {scan.lege_aantal})" if scan.lege_aantal else "")
@@ -318,8 +322,11 @@ def _kolommen(kop: str, naam: str) -> list[str]:
 
 
 def kolomtypes(kolommen: list[str]) -> str:
-    """The `columns` option of read_csv: every delivered column as text, in header order."""
-    return "{" + ", ".join("'" + k.replace("'", "''") + "': 'VARCHAR'" for k in kolommen) + "}"
+    """The `columns` option of read_csv: every delivered column as text, in header order. A column without a
+    name or with the name of an earlier one (never a contract column: `_feiten` rejects that) is read under a
+    name of its position, `_kolom_<n>`: DuckDB needs one distinct, non-empty name per column."""
+    namen = [k if k and k not in kolommen[:i] else f"_kolom_{i + 1}" for i, k in enumerate(kolommen)]
+    return "{" + ", ".join("'" + k.replace("'", "''") + "': 'VARCHAR'" for k in namen) + "}"
 
 
 def _tel_records(bestand: Path, kolommen: list[str]) -> int:

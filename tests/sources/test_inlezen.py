@@ -105,6 +105,30 @@ def test_dialect_bom_crlf_column_order_quotes_and_extra_column(tmp_path):
     assert con.sql("SELECT kenteken, merk FROM rdw_tenaamstellingen").fetchall() == [("AB123C", 'Merk; "Speciaal"')]
 
 
+def test_a_semicolon_at_the_end_of_every_line_is_a_nameless_extra_column_and_ignored(tmp_path):
+    """An outside supplier's export: `;` after the last field of the header and of every row. The nameless
+    column (and an unknown column twice) is ignored with a warning, like any unknown column; it used to fail
+    the run (DuckDB cannot read a column without a name)."""
+    kop = PERSONEN_KOP + ["opmerking", "opmerking", ""]
+    rijen = [{**persoon(1), "opmerking": "a"}, {**persoon(2), "bsn": "123"}]
+    tekst = "".join(r + ";\n" for r in csv_tekst(PERSONEN_KOP + ["opmerking", "opmerking"], rijen).splitlines())
+    assert tekst.splitlines()[0] == ";".join(kop)
+    con, uit, lev = ingest_brp(tmp_path, personen=tekst)
+    assert lev.waarschuwingen == ["personen.csv: onbekende kolom(men) genegeerd: opmerking, opmerking, (zonder naam)"]
+    assert (uit["personen"].geleverd, uit["personen"].geaccepteerd, uit["personen"].quarantaine) == (2, 1, 1)
+    assert con.sql("SELECT bsn FROM brp_personen").fetchall() == [(ph(1),)]
+    assert quarantaine(con, "personen.csv") == [(3, "bsn: geen 9 cijfers")]
+
+
+def test_a_contract_column_twice_rejects_the_delivery_and_says_which(tmp_path):
+    tekst = csv_tekst(PERSONEN_KOP + ["geslacht"], [persoon(1)])
+    Landing(tmp_path / "landing").levering("brp", "2026-10-01", personen=tekst, adressen=[], verblijfplaatsen=[],
+                                           relaties=[])
+    lev = levering.kies(tmp_path / "landing", "brp", P)
+    assert not lev.geaccepteerd and lev.reden == (
+        "levering brp/2026-10-01 afgewezen: personen.csv: kolomnaam komt dubbel voor in de kopregel: geslacht")
+
+
 def test_unparsable_line_is_quarantined_with_its_line(tmp_path):
     goed = csv_tekst(PERSONEN_KOP, [persoon(1), persoon(2)])
     kapot = goed.rstrip("\n") + f"\n{bsn(3)};19800101;V;6030\n{bsn(4)};19800101;V;6030;0001;;x\n" + \

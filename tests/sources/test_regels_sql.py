@@ -12,7 +12,7 @@ import pytest
 from sources.contract import duckdb_type, getypeerde_kolommen, getypeerde_kolommen_sql, validiteitsregels
 from sources.inlezen import reden_sql, redenen_per_rij
 from sources.register import ALLE
-from tests.bouwer import bsn
+from tests.bouwer import bsn, dossier, woont
 
 LASTIG = ["", " ", "\u00a0", "\x0b", "\t", "\n", "\u3000", "+", "-", "0", "00", "٣", "ß", "ﬁ", "ı", "ſ", "x", ";", '"']
 VOORBEELDEN = {
@@ -132,3 +132,69 @@ def test_ascii_fast_paths_give_the_rules_verdicts(soort):
     if soort == "gbadatum":
         typed_sql, typed_polars = (f.with_columns(pl.col("w").cast(pl.Int32)) for f in (typed_sql, typed_polars))
     assert typed_sql["w"].to_list() == typed_polars["w"].to_list()
+
+
+def _redenen(spec, rijen: list[dict]) -> list[str | None]:
+    """Each row's reasons from both renderings, which must agree."""
+    frame = pl.DataFrame([{k: None if v is None else str(v) for k, v in r.items()} for r in rijen],
+                         schema={k.naam: pl.Utf8 for k in spec.kolommen})
+    verwacht = redenen_per_rij(spec, frame, uniek=False)
+    polars = dict(zip(verwacht["index"].to_list(), verwacht["reden"].to_list()))
+    t = frame.with_row_index("_k")  # noqa: F841 - read by name below
+    sql = duckdb.connect().sql(
+        f"SELECT {reden_sql(spec, date(2026, 10, 31), heel_bestand=False)} FROM t ORDER BY _k").fetchall()
+    assert [polars.get(i) for i in range(len(rijen))] == [r for (r,) in sql]
+    return [r for (r,) in sql]
+
+
+def test_digits_are_ascii_dates_are_exactly_jjjj_mm_dd_and_integers_fit_64_bits():
+    """What an outside supplier delivered and the rules let through before: digits of other scripts (a BSN of
+    Arabic-Indic zeros passed as valid), dates that are not JJJJ-MM-DD or in year 0 (which crashed a theme),
+    integers that no 64-bit column holds (staged as empty)."""
+    spec = next(s for s in ALLE if s.tabel == "gemeente_uitkeringen")
+    d = dossier(1, 1, kostendelers=2, aanvang="2024-10-01")
+    gevallen = {
+        "٠٠٠٠٠٠٠٠٠": {**d, "bsn": "٠٠٠٠٠٠٠٠٠"},
+        "0000-01-01": {**d, "datum_aanvang": "0000-01-01"},
+        "2026-1-1": {**d, "datum_aanvang": "2026-1-1"},
+        " 2026-01-01": {**d, "datum_aanvang": " 2026-01-01"},
+        "+2026-01-01": {**d, "datum_aanvang": "+2026-01-01"},
+        "26-01-01": {**d, "datum_aanvang": "26-01-01"},
+        "+20000-01-01": {**d, "datum_einde": "+20000-01-01"},
+        "-0005-01-01": {**d, "datum_einde": "-0005-01-01"},
+        "einde 2024-9-30": {**d, "datum_einde": "2024-9-30"},
+        "einde 2024-09-30": {**d, "datum_einde": "2024-09-30"},
+        "20 cijfers": {**d, "kostendelers": "99999999999999999999"},
+        "٣": {**d, "kostendelers": "٣"},
+        "goed": {**d, "datum_einde": "2024-10-01", "kostendelers": "5"},
+    }
+    assert dict(zip(gevallen, _redenen(spec, list(gevallen.values())))) == {
+        "٠٠٠٠٠٠٠٠٠": "bsn: geen 9 cijfers",
+        "0000-01-01": "datum_aanvang: geen geldige datum (JJJJ-MM-DD)",
+        "2026-1-1": "datum_aanvang: geen geldige datum (JJJJ-MM-DD)",
+        " 2026-01-01": "datum_aanvang: geen geldige datum (JJJJ-MM-DD)",
+        "+2026-01-01": "datum_aanvang: geen geldige datum (JJJJ-MM-DD)",
+        "26-01-01": "datum_aanvang: geen geldige datum (JJJJ-MM-DD)",
+        "+20000-01-01": "datum_einde: geen geldige datum (JJJJ-MM-DD)",  # no longer also "ligt voor datum_aanvang"
+        "-0005-01-01": "datum_einde: geen geldige datum (JJJJ-MM-DD)",
+        "einde 2024-9-30": "datum_einde: geen geldige datum (JJJJ-MM-DD)",  # was accepted: '2024-9' > '2024-1'
+        "einde 2024-09-30": "datum_einde: ligt voor datum_aanvang",
+        "20 cijfers": "kostendelers: getal te groot (meer dan 64 bits)",
+        "٣": "kostendelers: geen geheel getal",
+        "goed": None,
+    }
+
+
+def test_an_end_with_an_unknown_month_or_day_is_before_the_start_only_when_its_latest_date_is():
+    spec = next(s for s in ALLE if s.tabel == "brp_verblijfplaatsen")
+    gevallen = {("20240315", einde): woont(1, 1, aanvang="20240315", einde=einde)
+                for einde in ("20240000", "20240300", "20240314", "20240200", "20230000", "20240315", "١٩٧٠٠١٠١")}
+    gevallen[("١٩٧٠٠١٠١", None)] = woont(1, 1, aanvang="١٩٧٠٠١٠١")
+    assert dict(zip(gevallen, _redenen(spec, list(gevallen.values())))) == {
+        ("20240315", "20240000"): None, ("20240315", "20240300"): None, ("20240315", "20240315"): None,
+        ("20240315", "20240314"): "datum_einde: ligt voor datum_aanvang",
+        ("20240315", "20240200"): "datum_einde: ligt voor datum_aanvang",
+        ("20240315", "20230000"): "datum_einde: ligt voor datum_aanvang",
+        ("20240315", "١٩٧٠٠١٠١"): "datum_einde: geen geldige gbadatum (JJJJMMDD, 00 = onbekend)",
+        ("١٩٧٠٠١٠١", None): "datum_aanvang: geen geldige gbadatum (JJJJMMDD, 00 = onbekend)",
+    }
