@@ -235,7 +235,7 @@ def lees_in_pandera(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Be
     feiten = levering.bestanden[spec.naam]
     sleutel = {"bron": spec.bron, "leverdatum": levering.leverdatum, "bestand": spec.naam}
     key = sleutel_ if sleutel_ is not None else ps.sleutel(ps.werkmap_van(con))
-    versie = f"{codeversie(spec)}-{ps.kenmerk(key)}"
+    versie = tellingversie(f"{codeversie(spec)}-{ps.kenmerk(key)}", spec, levering)
     eerder = con.sql("SELECT geleverd, geaccepteerd, quarantaine, extra_kolommen FROM bestand_tellingen "
                      "WHERE bron = ? AND leverdatum = ? AND bestand = ? AND sha256 = ? AND codeversie = ?",
                      params=[spec.bron, levering.leverdatum, spec.naam, feiten["sha256"], versie]).fetchall()
@@ -306,6 +306,17 @@ def _sluit_af(con: duckdb.DuckDBPyConnection, inlezing: Inlezing, sleutel: dict,
         "quarantaine": inlezing.quarantaine, "extra_kolommen": ",".join(inlezing.extra_kolommen),
         "codeversie": versie}]))
     return inlezing
+
+
+def tellingversie(versie: str, spec: Bestand, levering: Levering) -> str:
+    """The version under which a file's outcome is kept in `bestand_tellingen` and taken over by a later
+    ingestion of the same bytes: the rules' version and, when the file has orphan rules, the bytes of every
+    file they read. The same file beside a changed personen.csv (a delivery sent again into its folder) is
+    judged again, since its orphans may have changed; its row verdicts still carry over (`rij_oordelen`)."""
+    if not spec.verwijzingen:
+        return versie
+    doelen = "|".join(f"{v.bestand}:{levering.bestanden[v.bestand]['sha256']}" for v in spec.verwijzingen)
+    return f"{versie}-{hashlib.sha256(doelen.encode()).hexdigest()[:12]}"
 
 
 def _ph(kolom: str) -> str:
@@ -471,7 +482,8 @@ def _lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, 
     versie = f"{regelversie(spec)}-{ps.kenmerk(key)}"
     eerder = con.sql("SELECT geleverd, geaccepteerd, quarantaine, extra_kolommen FROM bestand_tellingen "
                      "WHERE bron = ? AND leverdatum = ? AND bestand = ? AND sha256 = ? AND codeversie = ?",
-                     params=[spec.bron, levering.leverdatum, spec.naam, feiten["sha256"], versie]).fetchall()
+                     params=[spec.bron, levering.leverdatum, spec.naam, feiten["sha256"],
+                             tellingversie(versie, spec, levering)]).fetchall()
     if eerder:
         g, a, q, extra = eerder[0]
         redenen = dict(con.sql("SELECT reden, count(*) FROM quarantaine WHERE bron = ? AND leverdatum = ? "
@@ -585,5 +597,5 @@ def _lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, 
         inlezing = _sluit_af(con, Inlezing(spec, geleverd=feiten["rijen"], geaccepteerd=int(geaccepteerd),
                                            quarantaine=sum(redenen.values()), redenen=redenen,
                                            extra_kolommen=feiten["extra"], rij_voor_rij=int(rij_voor_rij)),
-                             sleutel, feiten["sha256"], versie)
+                             sleutel, feiten["sha256"], tellingversie(versie, spec, levering))
     return inlezing

@@ -139,6 +139,23 @@ def test_unparsable_line_is_quarantined_with_its_line(tmp_path):
     assert (uit["personen"].geleverd, uit["personen"].geaccepteerd, uit["personen"].quarantaine) == (5, 3, 2)
 
 
+def test_a_file_unchanged_beside_a_changed_file_it_refers_to_is_judged_again(tmp_path):
+    """A delivery sent again into its folder with only personen.csv changed: verblijfplaatsen.csv has the same
+    bytes, but its orphans changed (outside supplier's review: they stayed as in the first ingestion)."""
+    verblijf = [woont(1, 1), woont(2, 1)]
+    con, uit, _ = ingest_brp(tmp_path, personen=[persoon(1)], adressen=[adres(1)], verblijfplaatsen=verblijf)
+    assert quarantaine(con, "verblijfplaatsen.csv") == [(3, "bsn: komt niet voor in personen.csv")]
+    for personen, verwacht in (([persoon(1), persoon(2)], []),  # the person is delivered after all
+                               ([persoon(1)], [(3, "bsn: komt niet voor in personen.csv")])):  # and withdrawn again
+        Landing(tmp_path / "landing").levering("brp", "2026-10-01", personen=personen, adressen=[adres(1)],
+                                               verblijfplaatsen=verblijf)
+        lev = levering.kies(tmp_path / "landing", "brp", P)
+        uit = {s.stam: lees_in(con, lev, s) for s in PER_BRON["brp"]}
+        assert not uit["verblijfplaatsen"].hergebruikt and uit["adressen"].hergebruikt
+        assert quarantaine(con, "verblijfplaatsen.csv") == verwacht
+        assert con.sql("SELECT count(*) FROM brp_verblijfplaatsen").fetchall() == [(2 - len(verwacht),)]
+
+
 def test_rerun_of_same_delivery_is_idempotent(tmp_path):
     con, uit, lev = ingest_brp(tmp_path, personen=[persoon(1), persoon(2), {**persoon(3), "bsn": "123"}])
     eerste = con.sql("SELECT * FROM brp_personen ORDER BY bsn").fetchall()
