@@ -213,7 +213,7 @@ def run(args) -> int:
     from kern.partities import PEILDATUM
 
     if not args.landing.is_dir():
-        return _fout(f"landingsmap {args.landing} bestaat niet")
+        return _fout(f"landingsmap {args.landing} " + ("is geen map" if args.landing.exists() else "bestaat niet"))
     for naam, pad in (("--verklaringen", args.verklaringen), ("--filters", args.filters)):
         if pad is not None and not pad.is_file():
             return _fout(f"{naam}: bestand {pad} bestaat niet")

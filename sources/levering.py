@@ -23,7 +23,7 @@ from pathlib import Path
 from sources.register import PER_BRON
 
 GEACCEPTEERD, AFGEWEZEN = "geaccepteerd", "afgewezen"
-_DATUM = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATUM = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _BLOK = 8 << 20
 
 
@@ -54,22 +54,39 @@ def leverdata(landing: Path, bron: str) -> list[date]:
     map_ = Path(landing) / bron
     if not map_.is_dir():
         return []
-    data = []
-    for p in map_.iterdir():
-        if p.is_dir() and _DATUM.match(p.name):
-            try:
-                data.append(date.fromisoformat(p.name))
-            except ValueError:
-                continue
-    return sorted(data)
+    return sorted(d for p in map_.iterdir() if p.is_dir() and (d := _leverdatum(p.name)))
+
+
+def vreemde_namen(landing: Path, bron: str) -> list[str]:
+    """What a source's folder holds besides its delivery folders (YYYY-MM-DD, a real date), hidden entries
+    (.DS_Store) aside: a delivery put in a folder such as `20261030` or `2026-13-01` is no delivery, and
+    must not go unnoticed while an older one is used."""
+    map_ = Path(landing) / bron
+    if not map_.is_dir():
+        return []
+    return sorted(p.name + ("/" if p.is_dir() else "") for p in map_.iterdir()
+                  if not p.name.startswith(".") and not (p.is_dir() and _leverdatum(p.name)))
+
+
+def _leverdatum(naam: str) -> date | None:
+    try:
+        return date.fromisoformat(naam) if _DATUM.match(naam) else None
+    except ValueError:
+        return None
 
 
 def kies(landing: Path, bron: str, peildatum: date) -> Levering:
-    """The newest delivery with leverdatum <= peildatum, verified; rejected with a reason if it fails."""
+    """The newest delivery with leverdatum <= peildatum, verified; rejected with a reason if it fails. What the
+    source's folder holds besides delivery folders is named in a warning (and in the reason when nothing is
+    found)."""
+    vreemd = [f"{bron}/{n}: geen leveringsmap (naam is geen leverdatum JJJJ-MM-DD); genegeerd"
+              for n in vreemde_namen(landing, bron)]
     kandidaten = [d for d in leverdata(landing, bron) if d <= peildatum]
     if not kandidaten:
-        return Levering(bron, None, None, AFGEWEZEN,
-                        f"geen levering van {bron} met leverdatum op of voor {peildatum.isoformat()} in {landing}")
+        reden = f"geen levering van {bron} met leverdatum op of voor {peildatum.isoformat()} in {landing}"
+        if vreemd:
+            reden += f" (wel in {bron}/: {', '.join(vreemde_namen(landing, bron))}; geen leverdatum JJJJ-MM-DD)"
+        return Levering(bron, None, None, AFGEWEZEN, reden, waarschuwingen=vreemd)
     leverdatum = kandidaten[-1]
     pad = Path(landing) / bron / leverdatum.isoformat()
     levering = Levering(bron, leverdatum, pad, GEACCEPTEERD,
@@ -78,6 +95,7 @@ def kies(landing: Path, bron: str, peildatum: date) -> Levering:
         levering.bestanden, levering.waarschuwingen = verifieer(pad, bron, leverdatum)
     except Afwijzing as fout:
         levering.status, levering.reden = AFGEWEZEN, f"levering {bron}/{leverdatum.isoformat()} afgewezen: {fout}"
+    levering.waarschuwingen = vreemd + levering.waarschuwingen
     return levering
 
 
@@ -86,7 +104,7 @@ def lees_manifest(pad: Path) -> dict:
     if not manifest_pad.is_file():
         raise Afwijzing("manifest.json ontbreekt")
     try:
-        manifest = json.loads(manifest_pad.read_text(encoding="utf-8"))
+        manifest = json.loads(manifest_pad.read_text(encoding="utf-8-sig"))  # a BOM, as a CSV file may have
     except (UnicodeDecodeError, json.JSONDecodeError) as fout:
         raise Afwijzing(f"manifest.json is geen geldige JSON ({fout})") from None
     if not isinstance(manifest, dict) or not isinstance(manifest.get("bestanden"), list):
@@ -106,6 +124,10 @@ def verifieer(pad: Path, bron: str, leverdatum: date) -> tuple[dict[str, dict], 
     for item in manifest["bestanden"]:
         if not isinstance(item, dict) or not {"naam", "rijen", "sha256"} <= item.keys():
             raise Afwijzing(f"manifest.json: onvolledige regel in 'bestanden': {item!r}")
+        rijen = item["rijen"]
+        if isinstance(rijen, bool) or not isinstance(rijen, (int, float)) or not float(rijen).is_integer() \
+                or rijen < 0:  # a count: not "40", true, 2.5, NaN or Infinity (which json reads)
+            raise Afwijzing(f"manifest.json: 'rijen' van {item['naam']} is geen aantal (geheel getal >= 0): {rijen!r}")
         opgegeven[item["naam"]] = item
     feiten = {}
     # The files' passes over their bytes run side by side (hashlib releases the GIL: with two cores the four BRP

@@ -47,6 +47,10 @@ def test_missing_landing_exits_2_and_writes_nothing(tmp_path, capsys):
     assert main(["run", "--landing", str(tmp_path / "nergens"), "--werkmap", str(tmp_path / "w"),
                  "--peildatum", P]) == 2
     assert "bestaat niet" in capsys.readouterr().err and not (tmp_path / "w").exists()
+    (tmp_path / "landing.zip").write_bytes(b"PK")
+    assert main(["run", "--landing", str(tmp_path / "landing.zip"), "--werkmap", str(tmp_path / "w"),
+                 "--peildatum", P]) == 2
+    assert f"landingsmap {tmp_path / 'landing.zip'} is geen map" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("waar", ["--verklaringen", "werkmap"])

@@ -190,10 +190,39 @@ def _manifest(pad, **wijziging):
     (lambda p: (p / "personen.csv").write_bytes((p / "personen.csv").read_bytes().replace(b"V", b"M")),
      "personen.csv: sha256 wijkt af van manifest"),
     (lambda p: _manifest(p, **{"personen.csv": {"rijen": 3}}), "personen.csv: 2 rijen, manifest zegt 3"),
+    (lambda p: _manifest(p, **{"personen.csv": {"rijen": "2"}}),
+     "manifest.json: 'rijen' van personen.csv is geen aantal (geheel getal >= 0): '2'"),
+    (lambda p: _manifest(p, **{"personen.csv": {"rijen": 2.5}}), "'rijen' van personen.csv is geen aantal"),
 ])
 def test_rejected_whole(tmp_path, wijzig, reden):
     lev = lever_en_kies(tmp_path, wijzig)
     assert lev.status == "afgewezen" and reden in lev.reden and "brp/2026-10-01" in lev.reden
+
+
+def test_a_manifest_with_a_bom_is_read(tmp_path):
+    lev = lever_en_kies(tmp_path, lambda p: (p / "manifest.json").write_bytes(
+        b"\xef\xbb\xbf" + (p / "manifest.json").read_bytes()))
+    assert lev.geaccepteerd, lev.reden
+
+
+def test_what_is_no_delivery_folder_is_named_not_passed_over_in_silence(tmp_path):
+    """A delivery put in suwi/20261030/ (or 2026-13-01/) is no delivery: the older one is used, with a warning
+    naming the folder; with no delivery at all, the reason names it. Hidden entries (.DS_Store) are no news."""
+    landing = Landing(tmp_path / "landing")
+    landing.levering("brp", "2026-10-01", personen=[persoon(1)])
+    landing.levering("brp", "2026-10-20", personen=[persoon(1)]).rename(tmp_path / "landing" / "brp" / "20261020")
+    (tmp_path / "landing" / "brp" / "2026-13-01").mkdir()
+    (tmp_path / "landing" / "brp" / "LEESMIJ.txt").write_text("x")
+    (tmp_path / "landing" / "brp" / ".DS_Store").write_text("x")
+    lev = levering.kies(tmp_path / "landing", "brp", P)
+    assert lev.geaccepteerd and lev.leverdatum == date(2026, 10, 1)
+    assert lev.waarschuwingen == [
+        f"brp/{n}: geen leveringsmap (naam is geen leverdatum JJJJ-MM-DD); genegeerd"
+        for n in ("2026-13-01/", "20261020/", "LEESMIJ.txt")]
+    (tmp_path / "landing" / "brp" / "2026-10-01").rename(tmp_path / "landing" / "brp" / "oud")
+    lev = levering.kies(tmp_path / "landing", "brp", P)
+    assert not lev.geaccepteerd and lev.reden.endswith(
+        "(wel in brp/: 2026-13-01/, 20261020/, LEESMIJ.txt, oud/; geen leverdatum JJJJ-MM-DD)")
 
 
 def _herschrijf(pad, naam, data: bytes):
