@@ -157,7 +157,12 @@ def _feiten(spec, pad: Path, opgegeven: dict[str, dict], scans: dict, waarschuwi
     scan = scans[spec.naam].result()
     if scan.sha256 != str(item["sha256"]).lower():
         raise Afwijzing(f"{spec.naam}: sha256 wijkt af van manifest (bestand gewijzigd of afgekapt)")
-    kolommen = _kolommen(scan.kop, spec.naam)
+    try:
+        kolommen = _kolommen(scan.kop, spec.naam)
+    except Afwijzing:
+        if scan.regeleinde_fout == 1:  # a file with CR line ends only: its header runs to the end of the block
+            raise _losse_cr(spec.naam, 1) from None
+        raise
     ontbrekend = [k for k in spec.kolomnamen if k not in kolommen]
     if ontbrekend:
         raise Afwijzing(f"{spec.naam}: verplichte kolom(men) ontbreken: {', '.join(ontbrekend)}")
@@ -226,8 +231,9 @@ def _hash_en_tel(bestand: Path) -> _Scan:
                 if half or not blok.isascii():  # ASCII is UTF-8, and ~3x cheaper to check
                     decoder.decode(blok)
             except UnicodeDecodeError as fout:  # the position counts from the half character, if any
-                raise Afwijzing(f"{bestand.name}: geen geldige UTF-8 (byte {positie - len(half) + fout.start})") \
-                    from None
+                regel = nieuwe_regels + blok.count(b"\n", 0, max(fout.start - len(half), 0)) + 1
+                raise Afwijzing(f"{bestand.name}: regel {regel}: geen geldige UTF-8 "
+                                f"(byte {positie - len(half) + fout.start})") from None
             if b"\n" not in kop and len(kop) < MAX_KOP:
                 kop += blok[:MAX_KOP - len(kop)]
             venster = staart + blok  # the last two bytes before: patterns across the block boundary
@@ -276,8 +282,7 @@ def _records(bestand: Path, naam: str, kolommen: list[str], scan: _Scan) -> tupl
     first read as delivered (\r\n only inside quoted fields is read as it is, value for value)."""
     if not scan.quotes:
         if scan.regeleinde_fout is not None:
-            raise Afwijzing(f"{naam}: regel {scan.regeleinde_fout}: losse CR; het contract kent als regeleinde alleen "
-                            "\\n en \\r\\n (een CR in een veld moet tussen \"\")")
+            raise _losse_cr(naam, scan.regeleinde_fout)
         return scan.regels - scan.lege_aantal, scan.lege_regels, scan.gemengd
     normaliseren = False
     try:
@@ -294,6 +299,11 @@ def _records(bestand: Path, naam: str, kolommen: list[str], scan: _Scan) -> tupl
     # without multi-line fields the records are the non-blank lines, and the blank lines' numbers are exact
     exact = rijen == scan.regels - scan.lege_aantal
     return rijen, scan.lege_regels if exact else [], normaliseren
+
+
+def _losse_cr(naam: str, regel: int) -> Afwijzing:
+    return Afwijzing(f"{naam}: regel {regel}: losse CR; het contract kent als regeleinde alleen \\n en \\r\\n "
+                     "(een CR in een veld moet tussen \"\")")
 
 
 def _onleesbaar(naam: str, scan: _Scan, fout: Exception) -> Afwijzing:

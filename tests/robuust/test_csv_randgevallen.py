@@ -65,6 +65,18 @@ def test_lone_carriage_return_rejects_the_delivery_naming_file_and_line(tmp_path
                          "regeleinde alleen \\n en \\r\\n (een CR in een veld moet tussen \"\")")
 
 
+def test_a_file_with_cr_line_ends_only_and_bytes_that_are_no_utf8_are_rejected_naming_the_line(tmp_path):
+    lever_alles(tmp_path / "landing", personen=f"{KOP}\r{_rij(1)}\r{_rij(2)}\r")
+    lev = levering.kies(tmp_path / "landing", "brp", P)
+    assert lev.reden == ("levering brp/2026-10-01 afgewezen: personen.csv: regel 1: losse CR; het contract kent als "
+                         "regeleinde alleen \\n en \\r\\n (een CR in een veld moet tussen \"\")")
+    tekst = f"{KOP}\n{_rij(1)}\n{_rij(2)}\n".encode()
+    fout = tekst.index(b"\n", len(KOP) + 1) + 3  # in line 3
+    lever_alles(tmp_path / "b", personen=tekst[:fout] + b"\xe9" + tekst[fout + 1:])
+    lev = levering.kies(tmp_path / "b", "brp", P)
+    assert lev.reden == f"levering brp/2026-10-01 afgewezen: personen.csv: regel 3: geen geldige UTF-8 (byte {fout})"
+
+
 @pytest.mark.parametrize("quotes", [False, True], ids=["zonder quotes", "met quotes"])
 def test_mixed_line_ends_in_one_file_are_read_with_exact_records_and_line_numbers(tmp_path, quotes):
     """LF and CRLF mixed in one file, and a quarantined row; without quotes a blank line too, with quotes a quoted

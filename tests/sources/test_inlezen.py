@@ -233,7 +233,7 @@ def _herschrijf(pad, naam, data: bytes):
 def test_not_utf8_and_missing_column_reject_the_delivery(tmp_path):
     lev = lever_en_kies(tmp_path, lambda p: _herschrijf(
         p, "personen.csv", (p / "personen.csv").read_bytes().replace(b"V", b"\xe9")))
-    assert lev.status == "afgewezen" and "personen.csv: geen geldige UTF-8" in lev.reden
+    assert lev.status == "afgewezen" and "personen.csv: regel 2: geen geldige UTF-8 (byte " in lev.reden
     lev = lever_en_kies(tmp_path / "b", lambda p: _herschrijf(
         p, "personen.csv", (p / "personen.csv").read_bytes().replace(b";datum_overlijden", b"")))
     assert lev.status == "afgewezen" and "verplichte kolom(men) ontbreken: datum_overlijden" in lev.reden
