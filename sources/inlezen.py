@@ -33,7 +33,7 @@ from kern import opslag
 from sources import pseudoniem as ps
 from sources.contract import (BSN, Bestand, duckdb_type, getypeerde_kolommen, getypeerde_kolommen_sql, sql_tekst,
                               validiteitsregels, validiteitsregels_sql)
-from sources.levering import CSV_OPTIES, Levering, kolomtypes, leesbaar
+from sources.levering import CSV_OPTIES, Levering, fysiek, kolomtypes, leesbaar
 
 if TYPE_CHECKING:
     import pandera.polars as pa
@@ -130,10 +130,11 @@ def _csv(pad, kolommen: list[str]) -> str:
            "store_rejects=true)"
 
 
-def _voorronde(hoofd: duckdb.DuckDBPyConnection, spec: Bestand, pad, kolommen: list[str], leverdatum, key: bytes
+def _voorronde(hoofd: duckdb.DuckDBPyConnection, spec: Bestand, pad, feiten: dict, leverdatum, key: bytes
                ) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, pl.Series]]:
     """Whole-file facts from DuckDB before the batches: the unparsable lines, the keys that occur more than
     once, and per reference the values that do not occur in the referenced file (orphans)."""
+    kolommen = feiten["kolommen"]
     con = hoofd.cursor()  # a session of its own on the same database: sees the staged tables
     try:
         con.execute("SET enable_progress_bar = false")
@@ -151,7 +152,7 @@ def _voorronde(hoofd: duckdb.DuckDBPyConnection, spec: Bestand, pad, kolommen: l
         else:
             con.sql(f"SELECT count(*) FROM {_csv(pad, kolommen)}").fetchall()
             dubbel = pl.DataFrame()
-        afgekeurd = _onleesbaar(con, "reject_errors")
+        afgekeurd = _onleesbaar(con, feiten, "reject_errors")
     finally:
         con.close()
     return dubbel, afgekeurd, wezen
@@ -247,8 +248,8 @@ def lees_in_pandera(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Be
 
     with leesbaar(levering.pad / spec.naam, feiten) as pad:
         kolommen = feiten["kolommen"]
-        dubbel, afgekeurd, wezen = _voorronde(con, spec, pad, kolommen, levering.leverdatum, key)
-        afgekeurde_regels = np.array(afgekeurd["regel"].to_list() + feiten.get("lege_regels", []), dtype=np.int64)
+        dubbel, afgekeurd, wezen = _voorronde(con, spec, pad, feiten, levering.leverdatum, key)
+        afgekeurde_regels = np.array(_overgeslagen(afgekeurd, feiten), dtype=np.int64)
         types = _staged_types(spec)
         quarantaine_kolommen = ["bron", "leverdatum", "bestand", "regel", "ruwe_waarden", "reden"]
 
@@ -436,12 +437,19 @@ def _scan(pad, kolommen: list[str], spec: Bestand) -> str:
             f"store_rejects=true, rejects_table='{AFGEKEURD}', rejects_scan='{AFGEKEURD}_scan')")
 
 
-def _onleesbaar(con: duckdb.DuckDBPyConnection, tabel: str = AFGEKEURD) -> pl.DataFrame:
-    """The unparsable lines of a scan (its rejects table), one row per line with the raw text and the errors."""
-    return con.sql(
+def _onleesbaar(con: duckdb.DuckDBPyConnection, feiten: dict, tabel: str = AFGEKEURD) -> pl.DataFrame:
+    """The unparsable lines of a scan (its rejects table), one row per line with the raw text and the errors, at
+    their line in the file (`fysiek`: DuckDB counts a record that spans lines as one)."""
+    afgekeurd = con.sql(
         "SELECT line::BIGINT AS regel, any_value(trim(csv_line, chr(10) || chr(13))) AS ruw, "
         "string_agg(DISTINCT error_type::VARCHAR || ': ' || error_message, '; ') AS fout "
         f"FROM {tabel} GROUP BY line ORDER BY line").pl()
+    return afgekeurd.with_columns(pl.Series("regel", fysiek(afgekeurd["regel"].to_list(), feiten), dtype=pl.Int64))
+
+
+def _overgeslagen(afgekeurd: pl.DataFrame, feiten: dict) -> list[int]:
+    """The lines on which no parsed record begins: unparsable, blank and continuation lines."""
+    return afgekeurd["regel"].to_list() + feiten.get("lege_regels", []) + feiten.get("vervolgregels", [])
 
 
 def _json_ruw(frame: pl.DataFrame, kolommen: list[str]) -> pl.Expr:
@@ -517,8 +525,8 @@ def _lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, 
     eerste_k, laatste_k, records = con.sql(f"SELECT min(rowid), max(rowid), count(*) FROM {GELEZEN}").fetchall()[0]
     if records and (eerste_k, laatste_k) != (0, records - 1):
         raise RuntimeError(f"{spec.naam}: records genummerd {eerste_k}..{laatste_k}, verwacht 0..{records - 1}")
-    afgekeurd = _onleesbaar(con)  # blank lines are no records, but they are lines
-    gelezen = _drempels(con, afgekeurd["regel"].to_list() + feiten.get("lege_regels", []))
+    afgekeurd = _onleesbaar(con, feiten)  # blank lines are no records, but they are lines
+    gelezen = _drempels(con, _overgeslagen(afgekeurd, feiten))
 
     with opslag.transactie(con):
         bijzonder, bijzonder_tabel = _maak_leeg(con, spec, levering.leverdatum, types)

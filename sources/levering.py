@@ -175,11 +175,13 @@ def _feiten(spec, pad: Path, opgegeven: dict[str, dict], scans: dict, waarschuwi
     if extra:
         waarschuwingen.append(f"{spec.naam}: onbekende kolom(men) genegeerd: "
                               + ", ".join(k or "(zonder naam)" for k in extra))
-    rijen, lege, normaliseren = _records(bestand, spec.naam, kolommen, scan)
+    rijen, lege, vervolg, normaliseren = _records(bestand, spec.naam, kolommen, scan)
     if rijen != item["rijen"]:
         telling = f"{rijen} rijen" + (f" (lege regels niet meegeteld: {scan.lege_aantal})" if scan.lege_aantal else "")
         raise Afwijzing(f"{spec.naam}: {telling}, manifest zegt {item['rijen']} (afgekapt of onvolledig?)")
     feiten = {"rijen": rijen, "sha256": scan.sha256, "kolommen": kolommen, "extra": extra, "lege_regels": lege}
+    if vervolg:
+        feiten["vervolgregels"] = vervolg
     if normaliseren:
         feiten["regeleinden"] = GEMENGD
     return feiten
@@ -271,11 +273,12 @@ def _hash_en_tel(bestand: Path) -> _Scan:
                  fout_regel, lege, lege_aantal, gemengd=0 < crlf < nieuwe_regels)
 
 
-def _records(bestand: Path, naam: str, kolommen: list[str], scan: _Scan) -> tuple[int, list[int], bool]:
-    """The delivered records, the line numbers of blank lines, and whether the reader must read the file through a
-    copy with one line end (`leesbaar`). A blank line holds no field at all (a record of empty fields still has its
-    delimiters): it is no data row, and the reader skips it too. Without quotes a record is a line; quoted fields
-    may hold line ends, so then only a CSV parse (the reader's own) tells the records.
+def _records(bestand: Path, naam: str, kolommen: list[str], scan: _Scan) -> tuple[int, list[int], list[int], bool]:
+    """The delivered records, the line numbers of blank lines and of continuation lines (`_vervolgregels`), and
+    whether the reader must read the file through a copy with one line end (`leesbaar`). A blank line holds no
+    field at all (a record of empty fields still has its delimiters): it is no data row, and the reader skips it
+    too. Without quotes a record is a line; quoted fields may hold line ends, so then only a CSV parse (the
+    reader's own) tells the records.
 
     Both \n and \r\n in one file are the contract's own messy case: DuckDB's strict reader takes one line end per
     file, so such a file is read with every \r\n as \n (line numbers unchanged). When quotes occur, the file is
@@ -283,7 +286,7 @@ def _records(bestand: Path, naam: str, kolommen: list[str], scan: _Scan) -> tupl
     if not scan.quotes:
         if scan.regeleinde_fout is not None:
             raise _losse_cr(naam, scan.regeleinde_fout)
-        return scan.regels - scan.lege_aantal, scan.lege_regels, scan.gemengd
+        return scan.regels - scan.lege_aantal, scan.lege_regels, [], scan.gemengd
     normaliseren = False
     try:
         rijen = _tel_records(bestand, kolommen)
@@ -297,8 +300,52 @@ def _records(bestand: Path, naam: str, kolommen: list[str], scan: _Scan) -> tupl
             raise _onleesbaar(naam, scan, fout) from None
         normaliseren = True
     # without multi-line fields the records are the non-blank lines, and the blank lines' numbers are exact
-    exact = rijen == scan.regels - scan.lege_aantal
-    return rijen, scan.lege_regels if exact else [], normaliseren
+    if rijen == scan.regels - scan.lege_aantal:
+        return rijen, scan.lege_regels, [], normaliseren
+    lege, vervolg = _vervolgregels(bestand, scan, rijen) or ([], [])
+    return rijen, lege, vervolg, normaliseren
+
+
+MAX_VERVOLG = 100_000  # continuation lines whose line number is kept (beyond: line numbers count records)
+
+
+def _vervolgregels(bestand: Path, scan: _Scan, rijen: int) -> tuple[list[int], list[int]] | None:
+    """For a file whose quoted fields hold line ends: its blank lines outside quotes and the lines that begin
+    inside a quoted field (a record's continuation lines), so that every record keeps the line it begins on.
+    A line end is inside a quoted field when an odd number of quotes precedes it (a quote inside a field is
+    doubled and does not change that). None when this does not add up to the records the CSV reader counted
+    (an unterminated quote), or when there are too many to keep: line numbers then count records."""
+    import numpy as np
+
+    if scan.lege_aantal > len(scan.lege_regels):
+        return None
+    binnen, quotes = [], 0
+    with open(bestand, "rb") as f:
+        while blok := f.read(_BLOK):
+            bytes_ = np.frombuffer(blok, dtype=np.uint8)
+            voor = np.cumsum(bytes_ == ord('"'), dtype=np.int64)  # quotes up to each byte of the block
+            binnen.append((voor[bytes_ == ord("\n")] + quotes) % 2 == 1)
+            quotes += int(voor[-1])
+    binnen_ = np.concatenate(binnen) if binnen else np.zeros(0, dtype=bool)
+    # line end i (from 0) ends line i + 1 (the header is line 1): the line after it begins inside quotes
+    vervolg = (np.flatnonzero(binnen_) + 2).tolist()
+    lege = sorted(set(scan.lege_regels) - set(vervolg))  # a blank line inside a quoted field belongs to it
+    if quotes % 2 or len(vervolg) > MAX_VERVOLG or scan.regels - len(vervolg) - len(lege) != rijen:
+        return None
+    return lege, vervolg
+
+
+def fysiek(regels: list[int], feiten: dict) -> list[int]:
+    """The CSV reader's line numbers (a record that spans lines counts as one) as the lines of the file itself:
+    line L comes after every continuation line v_j (sorted, j from 1) with v_j - j < L."""
+    import numpy as np
+
+    vervolg = np.asarray(feiten.get("vervolgregels", []), dtype=np.int64)
+    if not vervolg.size:
+        return regels
+    drempel = vervolg - np.arange(1, vervolg.size + 1)
+    lijn = np.asarray(regels, dtype=np.int64)
+    return (lijn + np.searchsorted(drempel, lijn, side="left")).tolist()
 
 
 def _losse_cr(naam: str, regel: int) -> Afwijzing:

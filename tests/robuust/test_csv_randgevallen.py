@@ -4,7 +4,8 @@ A blank line holds no field at all (a record of empty fields still has its delim
 The contract counts data rows (`rijen`, extracts.md), so the delivery check does not count it, the reader skips
 it, and the quarantine's line numbers still point at the physical lines. Line ends other than the file's own
 \n and \r\n both occur, also within one file (extracts.md: messy): such a file is read through a copy with one
-line end, with the same records and line numbers. A lone CR is no line end of the contract's dialect: the
+line end, with the same records and line numbers; a record whose quoted field holds line ends keeps the line it
+begins on, and so does every record after it. A lone CR is no line end of the contract's dialect: the
 delivery is rejected with one line naming the file and the line — never a parser crash.
 """
 from __future__ import annotations
@@ -81,7 +82,7 @@ def test_a_file_with_cr_line_ends_only_and_bytes_that_are_no_utf8_are_rejected_n
 def test_mixed_line_ends_in_one_file_are_read_with_exact_records_and_line_numbers(tmp_path, quotes):
     """LF and CRLF mixed in one file, and a quarantined row; without quotes a blank line too, with quotes a quoted
     field holding a ';' and, in the last record, one holding a CRLF: every record accepted or quarantined at its
-    line, nothing lost. (The last record, because line numbers after a record spanning lines count records.)"""
+    line, nothing lost."""
     from sources.brp import ADRESSEN
     from tests.bouwer import adres
 
@@ -112,3 +113,34 @@ def test_mixed_line_ends_in_one_file_are_read_with_exact_records_and_line_number
         woonplaatsen = dict(con.sql("SELECT regel, woonplaats FROM brp_adressen").fetchall())
         assert (woonplaatsen[2], woonplaatsen[6]) == ("Gro;ningen", "Groningen\nStad")
     assert not list(tmp_path.glob("systeemanalyse-regeleinden-*"))
+
+
+def test_records_after_a_field_with_line_ends_keep_their_own_line_numbers(tmp_path):
+    """Quoted fields holding line ends (and a blank line inside one) in the middle of the file, a blank line, an
+    unparsable line and a quarantined row after them: every record at the line it begins on (outside supplier's
+    review: they were numbered by record, 2 lines too low after the first two such fields)."""
+    from sources.brp import ADRESSEN
+    from tests.bouwer import adres
+
+    def rij(n: int, **extra) -> str:
+        return ";".join(str({**adres(n), **extra}.get(k) or "") for k in ADRESSEN.kolomnamen)
+
+    tekst = "\n".join([";".join(ADRESSEN.kolomnamen),               # 1
+                        rij(1, woonplaats='"Gro\nningen"'),          # 2-3
+                        rij(2),                                      # 4
+                        "",                                          # 5 blank
+                        rij(3, woonplaats='"a ""b""\n\nc"'),          # 6-8, with a blank line inside
+                        rij(6) + ";x;y",                             # 9 too many fields
+                        rij(4, oppervlakte_m2="0"),                  # 10 quarantined
+                        rij(5)]) + "\n"                              # 11
+    landing = lever_alles(tmp_path / "landing", adressen=tekst)
+    lev = levering.kies(landing.root, "brp", P)
+    assert lev.bestanden["adressen.csv"]["vervolgregels"] == [3, 7, 8]
+    con = ingest(tmp_path / "landing", tmp_path / "werk", P)
+    assert con.sql("SELECT geleverd, geaccepteerd, quarantaine FROM bestand_tellingen "
+                   "WHERE bestand = 'adressen.csv'").fetchall() == [(6, 4, 2)]
+    q = con.sql("SELECT regel, reden FROM quarantaine WHERE bestand = 'adressen.csv' ORDER BY regel").fetchall()
+    assert [r for r, _ in q] == [9, 10] and q[0][1].startswith("regel niet leesbaar als CSV: ")
+    assert q[1][1] == "oppervlakte_m2: kleiner dan 1"
+    assert con.sql("SELECT regel, woonplaats FROM brp_adressen ORDER BY regel").fetchall() == [
+        (2, "Gro\nningen"), (4, "Groningen"), (6, 'a "b"\n\nc'), (11, "Groningen")]
