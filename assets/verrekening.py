@@ -37,9 +37,11 @@ def bereken_polars(inv: Invoer, par: dict) -> pl.DataFrame:
                    .filter(pl.col("periode_einde") <= p), on="bsn")
              .with_columns(pl.col("periode_einde").dt.strftime("%Y-%m").alias("periode"))
              .filter(pl.col("periode").is_in(periodes))
-             .group_by("dossier_id", "periode").agg((pl.col("bruto_cent").sum() / 100).round(2).alias("inkomen_polis")))
+             .group_by("dossier_id", "periode")  # sums in 128 bits, as DuckDB's sum of BIGINT: no wrapping
+             .agg((pl.col("bruto_cent").cast(pl.Int128).sum() / 100).round(2).alias("inkomen_polis")))
     opgegeven = (inv.lees("gemeente", "opgegeven_inkomsten", "dossier_id", "periode", "bruto_cent")
-                 .group_by("dossier_id", "periode").agg((pl.col("bruto_cent").sum() / 100).round(2).alias("inkomen_opgegeven")))
+                 .group_by("dossier_id", "periode")
+                 .agg((pl.col("bruto_cent").cast(pl.Int128).sum() / 100).round(2).alias("inkomen_opgegeven")))
     bronnen = ", ".join(VELDEN)
     # persons are staged by pseudonym: the list for the income consultants carries the applicant's BSN
     klanten = inv.con.sql(f"SELECT ph AS bsn, bsn AS klant_bsn FROM {KLANTEN} WHERE leverdatum = ?",

@@ -53,7 +53,9 @@ def bereken(inv: Invoer, pop: pl.DataFrame, par: dict) -> Uitkomst:
     grenzen = pl.DataFrame({"normcategorie": ["alleenstaande", "alleenstaande_ouder", "gehuwden"],
                             "grens": [float(grens[k]) for k in ("alleenstaande", "alleenstaande_ouder", "gehuwden")]})
     nieuwste = nieuwste.collect()
-    per_dossier = (nieuwste.lazy().group_by("dossier_id").agg((pl.col("saldo_cent").sum() / 100).alias("vermogen"))
+    # summed in 128 bits: two balances near the 64-bit limit of a cent column would wrap around in Int64
+    per_dossier = (nieuwste.lazy().group_by("dossier_id")
+                   .agg((pl.col("saldo_cent").cast(pl.Int128).sum() / 100).alias("vermogen"))
                    .join(pop.lazy().select("dossier_id", "normcategorie"), on="dossier_id")
                    .join(grenzen.lazy(), on="normcategorie")
                    .with_columns((pl.col("vermogen") - pl.col("grens")).alias("overschrijding")))

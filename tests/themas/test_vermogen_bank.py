@@ -78,3 +78,13 @@ def test_parameter_change_changes_filter_versie(con):
     r2, s = draai(con, "vermogen_bank", P, par)
     assert r1.filter_versie != r2.filter_versie
     assert s["dossier_id"].to_list() == ["D00005"]
+
+
+def test_balances_at_the_64_bit_limit_are_summed_without_wrapping_around(tmp_path):
+    """Two balances of 2^63 - 1 cents (the largest a cent column holds) summed in Int64 wrap to -2 cents: no
+    signal. Summed in 128 bits they are what they are (outside supplier's review)."""
+    lever_alles(tmp_path / "landing", personen=[persoon(1)], uitkeringen=[dossier(1, 1)],
+                vermogen=[saldo(1, "R1a", 2**63 - 1), saldo(1, "R1b", 2**63 - 1)])
+    _, s = draai(staged(tmp_path / "landing", tmp_path / "werk", P), "vermogen_bank", P)
+    assert s["dossier_id"].to_list() == ["D00001"]
+    assert json.loads(s["bewijs"][0])["vermogen_euro"] == pytest.approx(2 * (2**63 - 1) / 100)

@@ -26,7 +26,7 @@ def opgave(dossier_nr, n, periode, cent):
 def test_verrekening_known_answers(tmp_path):
     personen = [persoon(i) for i in range(1, 10)]
     dossiers = [dossier(1, 1, partner=2, normcategorie="gehuwden", kostendelers=2),
-                dossier(3, 3, aanvang="2026-06-15"), dossier(4, 4, regeling="IOAW"), dossier(5, 5)]
+                dossier(3, 3, aanvang="2026-06-15"), dossier(4, 4, regeling="IOAW"), dossier(5, 5), dossier(6, 6)]
     pol = [
         polis(1, "2026-09-01", "2026-09-30", 50000), polis(2, "2026-09-01", "2026-09-30", 30000, "IKV2"),  # 800 vs 700
         polis(1, "2026-08-01", "2026-08-31", 50000),                  # 500 vs 490: exactly 10 -> not listed
@@ -37,6 +37,7 @@ def test_verrekening_known_answers(tmp_path):
         polis(3, "2026-06-01", "2026-06-30", 50000),                  # month the dossier started: counts
         polis(4, "2026-09-01", "2026-09-30", 50000),                  # not Participatiewet
         polis(5, "2026-09-01", "2026-09-30", 120862),                 # euros to the cent: 1208.62, not ...01
+        polis(6, "2026-09-01", "2026-09-30", 2**63 - 1), polis(6, "2026-09-01", "2026-09-30", 2**63 - 1, "IKV2"),
     ]
     opg = [opgave(1, 1, "2026-09", 70000), opgave(1, 1, "2026-08", 49000), opgave(3, 3, "2026-06", 10000),
            opgave(5, 5, "2026-09", 95)]
@@ -49,8 +50,9 @@ def test_verrekening_known_answers(tmp_path):
         ("D00001", "2026-09", 800.0, 700.0, 100.0),
         ("D00003", "2026-06", 500.0, 100.0, 400.0),
         ("D00005", "2026-09", 1208.62, 0.95, 1207.67),
+        ("D00006", "2026-09", 2 * (2**63 - 1) / 100, 0.0, 2 * (2**63 - 1) / 100),  # 64-bit sums would wrap
     ]
-    assert lijst["bsn"].to_list() == [bsn(1), bsn(1), bsn(3), bsn(5)]
+    assert lijst["bsn"].to_list() == [bsn(1), bsn(1), bsn(3), bsn(5), bsn(6)]
     assert verrekening.bereken_polars(Invoer(con, P, verrekening.VELDEN),
                                       kader.laad_parameters(PARAMETERS)).rows() == lijst.rows()
     assert "suwi.polis.bruto_cent" in lijst["bronnen"][0]
