@@ -78,9 +78,13 @@ def niet_voor(later: str, eerder: str) -> RijRegel:
     ls, es = f'"{later}"', f'"{eerder}"'
     vergelijkbaar_sql = (f"((regexp_matches({ls}, '{ISO_DATUM}') AND regexp_matches({es}, '{ISO_DATUM}')) OR "
                          f"(regexp_matches({ls}, '{GBA_DATUM}') AND regexp_matches({es}, '{GBA_DATUM}')))")
+    # `later >= eerder` as text first: it passes every row it holds for (a gbadatum's latest date is not before
+    # its text); in SQL a CASE, so that the pattern tests run only for the few rows that are before as text
+    # (DuckDB evaluates both sides of an OR in a projection: 3.7 CPU-s per 10 M rows instead of 0.3)
     return RijRegel(f"{later}: ligt voor {eerder}",
-                    lp.is_null() | ep.is_null() | ~vergelijkbaar | (_gba_bovengrens(lp) >= ep),
-                    f"{ls} IS NULL OR {es} IS NULL OR NOT {vergelijkbaar_sql} OR {_sql_gba_bovengrens(ls)} >= {es}")
+                    lp.is_null() | ep.is_null() | (lp >= ep) | ~vergelijkbaar | (_gba_bovengrens(lp) >= ep),
+                    f"CASE WHEN {ls} IS NULL OR {es} IS NULL OR {ls} >= {es} THEN true "
+                    f"ELSE NOT {vergelijkbaar_sql} OR {_sql_gba_bovengrens(ls)} >= {es} END")
 
 
 def past_niet(kolom: str, reden: str, patroon: str) -> RijRegel:
@@ -396,7 +400,9 @@ def validiteitsregels_sql(k: Kolom) -> list[tuple[str, str]]:
     elif t in (CENT, INT):
         geheel = f"regexp_matches({c}, '{GEHEEL}')"
         regels = [("geen geheel getal", geheel),
-                  ("getal te groot (meer dan 64 bits)", f"NOT {geheel} OR TRY_CAST({c} AS BIGINT) IS NOT NULL")]
+                  # up to 18 characters every integer fits: the pattern and the cast only for longer texts
+                  ("getal te groot (meer dan 64 bits)", f"CASE WHEN length({c}) <= 18 THEN true "
+                                                        f"ELSE NOT {geheel} OR TRY_CAST({c} AS BIGINT) IS NOT NULL END")]
         if k.minimum is not None:
             regels.append((f"kleiner dan {k.minimum}", f"NOT {geheel} OR ({sql_int(c)} >= {k.minimum})"))
     elif t in (ENUM, VLAG):
