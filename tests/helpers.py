@@ -5,6 +5,7 @@ call the theme runner the funnel assets call, so they can vary parameters per te
 """
 from __future__ import annotations
 
+import atexit
 import hashlib
 import shutil
 import tempfile
@@ -39,6 +40,16 @@ def lever_alles(root: Path, leverdatum: str = "2026-10-01", gemeente_leverdatum:
 
 
 _GEINGEST: dict[str, Path] = {}  # landing digest -> a DuckDB file ingested from it in this test session
+_CACHE: list[Path] = []  # the folder of those files: one per test process, removed when it exits
+
+
+def _cachemap() -> Path:
+    """The test process's folder for ingested copies (0700, as mkdtemp makes it: the copies hold pseudonyms and
+    the key that made them), removed at exit — it used to stay behind, a folder per ingestion (13 GB of /tmp)."""
+    if not _CACHE:
+        _CACHE.append(Path(tempfile.mkdtemp(prefix="ingest-")))
+        atexit.register(shutil.rmtree, _CACHE[0], ignore_errors=True)
+    return _CACHE[0]
 
 
 def _digest(landing_root: Path, peildatum: date) -> str:
@@ -71,7 +82,7 @@ def ingest(landing_root: Path, werkmap: Path, peildatum: date):
     resultaat = dg.materialize([*LEVERINGEN, *BESTANDEN], partition_key=peildatum.isoformat(),
                                resources={"werkomgeving": werkomgeving})
     assert resultaat.success
-    kopie = Path(tempfile.mkdtemp(prefix="ingest-")) / opslag.DATABASE
+    kopie = Path(tempfile.mkdtemp(dir=_cachemap())) / opslag.DATABASE
     shutil.copyfile(doel, kopie)
     if (werk_sleutel := Path(werkmap) / pseudoniem.BESTAND).is_file():
         shutil.copyfile(werk_sleutel, kopie.with_name(pseudoniem.BESTAND))
