@@ -37,7 +37,8 @@ def bereken(inv: Invoer, pop: pl.DataFrame, par: dict) -> Uitkomst:
         pl.col("voertuigsoort").first(), pl.col("merk").first(), pl.col("catalogusprijs").max(),
         pl.col("rol").unique().sort().str.join("/").alias("op_naam_van"))
     per_dossier = per_voertuig.group_by("dossier_id").agg(
-        pl.len().alias("aantal"), pl.col("catalogusprijs").sum().alias("som"),
+        pl.len().alias("aantal"),  # the sum in 128 bits: prices near the 64-bit limit would wrap around in Int64
+        pl.col("catalogusprijs").cast(pl.Int128).sum().alias("som"),
         pl.struct("kenteken", "voertuigsoort", "merk", "aanvang", "catalogusprijs", "op_naam_van")
         .sort_by("aanvang", "kenteken").alias("voertuigen"))
     hits = per_dossier.filter(pl.col("aantal") >= q["minimum_voertuigen"]).collect()

@@ -55,3 +55,13 @@ def test_voertuigen_known_answers(tmp_path):
     assert [x["aantal"] for x in r.stappen] == [6, 6, 2, 2]
     assert "rdw.tenaamstellingen.kenteken" in d1["bronnen"]
     assert "geboorteland" not in d1["bronnen"]
+
+
+def test_prices_at_the_64_bit_limit_are_summed_without_wrapping_around(tmp_path):
+    grens = 2**63 - 1  # the largest catalogusprijs an int column holds; three summed in Int64 wrap to a negative
+    lever_alles(tmp_path / "landing", personen=[persoon(1)], uitkeringen=[dossier(1, 1)],
+                tenaamstellingen=[auto(1, k, "20260101", prijs=grens) for k in ("AA-111-A", "BB-222-B", "CC-333-C")])
+    _, s = draai(staged(tmp_path / "landing", tmp_path / "werk", P), "vermogen_voertuigen", P)
+    assert s["dossier_id"].to_list() == ["D00001"]
+    assert json.loads(s["bewijs"][0])["som_catalogusprijs_euro"] == 3 * grens
+    assert s["prioriteit"][0] == pytest.approx(3 + 999_999_999 / 1e9)
