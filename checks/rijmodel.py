@@ -20,7 +20,9 @@ def quarantaine_percentage(ctx: Context) -> Controle:
         drempel=f"<= {d['max_percentage']}% in quarantaine",
         toelichting=f"{i.quarantaine} van {i.geleverd} rijen in quarantaine ({pct:.2f}%)",
         details={"geleverd": i.geleverd, "geaccepteerd": i.geaccepteerd, "quarantaine": i.quarantaine,
-                 "redenen": dict(sorted(redenen.items(), key=lambda kv: -kv[1])),
+                 # most frequent first, equal counts by reason: the same order on every run (the counts of a
+                 # delivery taken over from an earlier ingestion come from a GROUP BY, in no fixed order)
+                 "redenen": dict(sorted(redenen.items(), key=lambda kv: (-kv[1], kv[0]))),
                  "voorbeelden": [f"regel {r}: {x}" for r, x in voorbeelden]})
 
 

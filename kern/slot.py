@@ -33,6 +33,10 @@ class WerkmapBezet(Exception):
     """Another process held the werkmap for longer than we were willing to wait."""
 
 
+class WerkmapOnbruikbaar(Exception):
+    """The werkmap cannot be created or written (a file by that name, a read-only disk): a bad argument."""
+
+
 def wachttijd(opgegeven: float | None = None) -> float:
     """Seconds to wait: the given value, else SYSTEEMANALYSE_WACHTTIJD, else 600."""
     if opgegeven is not None:
@@ -66,7 +70,10 @@ def werkmap_slot(werkmap: str | Path, omschrijving: str, wachttijd_s: float | No
 
     `melding(tekst)` is called once when we have to wait (default: a line on stderr)."""
     werkmap = Path(werkmap)
-    omgeving.maak_werkmap(werkmap)
+    try:
+        omgeving.maak_werkmap(werkmap)
+    except OSError as fout:
+        raise WerkmapOnbruikbaar(f"werkmap {werkmap} is niet aan te maken: {fout.strerror or fout}") from None
     pad = (werkmap / BESTAND).resolve()
     sleutel = str(pad)
     with _mutex:
@@ -82,7 +89,10 @@ def werkmap_slot(werkmap: str | Path, omschrijving: str, wachttijd_s: float | No
             with _mutex:
                 _gehouden[sleutel] -= 1
         return
-    fd = os.open(pad, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fd = os.open(pad, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as fout:
+        raise WerkmapOnbruikbaar(f"werkmap {werkmap} is niet beschrijfbaar: {fout.strerror or fout}") from None
     try:
         _neem(fd, werkmap, wachttijd(wachttijd_s), melding)
         gegevens = {"omschrijving": omschrijving, "peildatum": peildatum, "pid": os.getpid(),

@@ -16,7 +16,7 @@ from assets.themas.register import THEMAS
 from bias_audit import audit, oordeel
 from bias_audit import verklaringen as vk
 from kern import logboek, omgeving, opslag
-from kern.slot import bestandsslot
+from kern.slot import WerkmapBezet, bestandsslot, werkmap_slot
 
 KOP = """# Explanations registry of the bias audit (Actielijn 5): the decisions of the ethics committee.
 # Written by `systeemanalyse verklaar`; entries are only ever added, never rewritten (an audit trail,
@@ -117,6 +117,10 @@ def verklaar(args) -> int:
     pad = register_pad(werkmap, args.verklaringen)
     try:
         entry = _entry(args, date.today())
+        try:  # readable by its owner only, as run makes it: it will hold person-level data
+            omgeving.maak_werkmap(werkmap)
+        except OSError as fout:
+            raise Fout(f"werkmap {werkmap} is niet aan te maken: {fout.strerror or fout}") from None
         with bestandsslot(pad.with_name(f".{pad.name}.slot")):  # two decisions at once: both appended
             alle = voeg_toe(pad, entry)
     except Fout as fout:
@@ -127,8 +131,15 @@ def verklaar(args) -> int:
                     **{k: entry[k] for k in ("thema", "stap", "kenmerk", "groep", "besluit", "geldig_tot")})
     print(f"Besluit vastgelegd in {pad} (verklaring {len(alle)}):")
     print(_als_yaml(entry, "  "), end="")
+    try:  # the stored audits under the werkmap's lock: a run still going holds the database (and is waited for)
+        with werkmap_slot(werkmap, "systeemanalyse verklaar", args.wachttijd):
+            audits = _opgeslagen_audits(werkmap)
+    except WerkmapBezet as fout:
+        print(f"Welke afwijkingen dit besluit dekt, is nu niet na te gaan: {fout}. Het besluit is vastgelegd; "
+              "systeemanalyse vrijgeven na die run past het toe.")
+        return 0
     gedekt, afgeleid = [], []
-    for p, docs in _opgeslagen_audits(werkmap).items():
+    for p, docs in audits.items():
         if date.fromisoformat(p) > v.geldig_tot:
             continue
         doc = docs.get(v.thema)

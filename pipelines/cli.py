@@ -10,6 +10,7 @@ import gc
 import json
 import os
 import shutil
+import signal
 import sys
 import time
 from datetime import date
@@ -55,7 +56,7 @@ def parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo-data", help="write synthetic deliveries of all five sources (landing contract)")
     d.add_argument("--uit", required=True, type=Path, help="landing folder to write to")
     d.add_argument("--schaal", default="gemeente", type=_schaal, help="gemeente (default), g4, landelijk or N persons")
-    d.add_argument("--seed", default=20261031, type=int, help="random seed (deterministic output)")
+    d.add_argument("--seed", default=20261031, type=_niet_negatief, help="random seed (deterministic output)")
     d.add_argument("--peildatum", default=date(2026, 10, 31), type=_datum, help="peildatum the deliveries are for")
 
     r = sub.add_parser("run", help="one complete run for a peildatum through Dagster")
@@ -78,6 +79,7 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--geldig-tot", required=True, type=_datum, help="YYYY-MM-DD, not in the past")
     v.add_argument("--datum", type=_datum, help="date of the decision (default today)")
     v.add_argument("--verklaringen", type=Path, help="registry (default <werkmap>/verklaringen.yaml)")
+    _wachttijd(v)
 
     g = sub.add_parser("vrijgeven", help="judge an earlier run's stored audit again and publish what now passes")
     g.add_argument("--werkmap", required=True, type=Path)
@@ -103,8 +105,25 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _seconden(tekst: str) -> float:
+    """A waiting time: a number of seconds, 0 or more (not nan, inf or negative)."""
+    try:
+        waarde = float(tekst)
+    except ValueError:
+        waarde = float("nan")
+    if not (0 <= waarde < float("inf")):
+        raise argparse.ArgumentTypeError(f"'{tekst}' is geen wachttijd: een aantal seconden, 0 of meer")
+    return waarde
+
+
+def _niet_negatief(tekst: str) -> int:
+    if tekst.strip().isdigit():
+        return int(tekst)
+    raise argparse.ArgumentTypeError(f"'{tekst}' is geen seed: een geheel getal, 0 of meer")
+
+
 def _wachttijd(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--wachttijd", type=float, metavar="SECONDEN", default=None,
+    p.add_argument("--wachttijd", type=_seconden, metavar="SECONDEN", default=None,
                    help="how long to wait for another run on the same werkmap (default 600, env "
                         "SYSTEEMANALYSE_WACHTTIJD); then exit 1 naming that run")
 
@@ -126,6 +145,7 @@ def hoofd() -> None:
       promise anyway. Every database is closed and every file written before `main` returns.
     """
     _Proces.eigen = True
+    signal.signal(signal.SIGTERM, _afbreken)  # a scheduler's or systemd's stop: as Ctrl-C, with its one line
     gc.disable()
     try:
         code = main()
@@ -133,6 +153,15 @@ def hoofd() -> None:
         gc.enable()
     gc.freeze()
     sys.exit(code)
+
+
+def _afbreken(signum, frame) -> None:
+    """SIGTERM as SIGINT: whoever handles Ctrl-C at this moment (Dagster during a run, at its safe points; else
+    Python's KeyboardInterrupt, which main reports in one line). Also when SIGINT is ignored, as it is for a
+    command started in the background by a script: a stop must stop."""
+    if signal.getsignal(signal.SIGINT) in (signal.SIG_IGN, signal.SIG_DFL, None):
+        raise KeyboardInterrupt
+    signal.raise_signal(signal.SIGINT)
 
 
 def _geladen() -> None:
@@ -148,13 +177,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.opdracht not in ("run", "vrijgeven"):
         gc.enable()
-    from kern.slot import WerkmapBezet
+    from kern.slot import WerkmapBezet, WerkmapOnbruikbaar
 
     try:
         return _voer_uit(args)
     except WerkmapBezet as fout:
         print(f"systeemanalyse {args.opdracht}: fout: {fout}", file=sys.stderr)
         return MISLUKT
+    except WerkmapOnbruikbaar as fout:  # a bad argument: nothing was written
+        print(f"systeemanalyse {args.opdracht}: fout: {fout}", file=sys.stderr)
+        return FOUTE_INVOER
     except KeyboardInterrupt:
         print(f"systeemanalyse {args.opdracht}: afgebroken", file=sys.stderr)
         return MISLUKT
@@ -197,6 +229,8 @@ def _voer_uit(args) -> int:
 def demo_data(args) -> int:
     from sources.demo_data import genereer
 
+    if args.uit.exists() and not args.uit.is_dir():
+        return _fout(f"--uit {args.uit} is geen map", "demo-data")
     start = time.monotonic()
     samenvatting = genereer(args.uit, schaal=args.schaal, seed=args.seed, peildatum=args.peildatum)
     print(f"demo-data ({args.schaal}, seed {args.seed}) in {args.uit} — {time.monotonic() - start:.1f}s")
@@ -216,7 +250,7 @@ def run(args) -> int:
         return _fout(f"landingsmap {args.landing} " + ("is geen map" if args.landing.exists() else "bestaat niet"))
     for naam, pad in (("--verklaringen", args.verklaringen), ("--filters", args.filters)):
         if pad is not None and not pad.is_file():
-            return _fout(f"{naam}: bestand {pad} bestaat niet")
+            return _fout(f"{naam}: {pad} " + ("is geen bestand" if pad.exists() else "bestaat niet"))
     from assets.algoritmeregister import laad_organisatie
     from assets.monitoring import laad_instellingen as monitoring_instellingen
     from assets.themas.kader import laad_parameters
@@ -272,19 +306,24 @@ def vrijgeven(args) -> int:
         return _fout(f"voor peildatum {args.peildatum} zijn de lijsten en de gegevens op persoonsniveau op "
                      f"{eerder['opgeschoond']} verwijderd (bewaartermijn, systeemanalyse opschonen); er is niets meer "
                      "om vrij te geven", "vrijgeven")
-    if not werkmap.is_dir() or not is_gedraaid(werkmap, args.peildatum):
+    if not werkmap.is_dir():
         return _fout(f"voor peildatum {args.peildatum} is in werkmap {werkmap} geen run met een bias-audit "
                      "opgeslagen; draai eerst systeemanalyse run", "vrijgeven")
     if (fout := _registerfout(register_pad(werkmap, args.verklaringen))) is not None:
         return _fout(fout, "vrijgeven")
-    filters = eerder.get("parameters_bestand")
-    instellingen = {"landing": str(werkmap), "werkmap": str(werkmap),
-                    "filters": filters if filters and Path(filters).is_file() else str(omgeving.STANDAARD_FILTERS),
-                    "verklaringen": str(register_pad(werkmap, args.verklaringen))}
     from kern import logboek
     from kern.slot import werkmap_slot
 
+    # the lock before the stored audits are read: a run still going holds the database (and is waited for)
     with werkmap_slot(werkmap, "systeemanalyse vrijgeven", args.wachttijd, peildatum=args.peildatum.isoformat()):
+        if not is_gedraaid(werkmap, args.peildatum):
+            return _fout(f"voor peildatum {args.peildatum} is in werkmap {werkmap} geen run met een bias-audit "
+                         "opgeslagen; draai eerst systeemanalyse run", "vrijgeven")
+        eerder = json.loads(vorige.read_text(encoding="utf-8")) if vorige.is_file() else {}
+        filters = eerder.get("parameters_bestand")
+        instellingen = {"landing": str(werkmap), "werkmap": str(werkmap),
+                        "filters": filters if filters and Path(filters).is_file() else str(omgeving.STANDAARD_FILTERS),
+                        "verklaringen": str(register_pad(werkmap, args.verklaringen))}
         instance, home = dagster_instance(werkmap)
         print(f"systeemanalyse vrijgeven — peildatum {args.peildatum}, werkmap {werkmap}, register "
               f"{instellingen['verklaringen']}")
@@ -376,6 +415,8 @@ def _oorzaak(event) -> str:
     fout = event.event_specific_data.error if event.event_specific_data else None
     while fout is not None and fout.cause is not None:
         fout = fout.cause
+    if fout is not None and fout.cls_name == "DagsterExecutionInterruptedError":
+        return "afgebroken (Ctrl-C of SIGTERM)"
     return fout.message.strip().splitlines()[0] if fout else "onbekende fout"
 
 

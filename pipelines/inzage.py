@@ -365,7 +365,7 @@ def _fout(bericht: str, code: int) -> int:
 
 
 def main(args) -> int:
-    bsn = str(args.bsn).strip()
+    bsn = "".join(str(args.bsn).split())  # as people write it: '612 306 732' is 612306732
     if not elfproef(bsn):
         return _fout("het opgegeven BSN is ongeldig: een BSN heeft 9 cijfers en voldoet aan de 11-proef", FOUTE_INVOER)
     werkmap = Path(args.werkmap)

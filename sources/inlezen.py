@@ -243,7 +243,7 @@ def lees_in_pandera(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Be
     if eerder:
         g, a, q, extra = eerder[0]
         redenen = dict(con.sql("SELECT reden, count(*) FROM quarantaine WHERE bron = ? AND leverdatum = ? "
-                               "AND bestand = ? GROUP BY reden", params=list(sleutel.values())).fetchall())
+                               "AND bestand = ? GROUP BY reden ORDER BY count(*) DESC, reden", params=list(sleutel.values())).fetchall())
         return Inlezing(spec, g, a, q, redenen, [e for e in (extra or "").split(",") if e], hergebruikt=True)
 
     with leesbaar(levering.pad / spec.naam, feiten) as pad:
@@ -495,7 +495,7 @@ def _lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, 
     if eerder:
         g, a, q, extra = eerder[0]
         redenen = dict(con.sql("SELECT reden, count(*) FROM quarantaine WHERE bron = ? AND leverdatum = ? "
-                               "AND bestand = ? GROUP BY reden", params=list(sleutel.values())).fetchall())
+                               "AND bestand = ? GROUP BY reden ORDER BY count(*) DESC, reden", params=list(sleutel.values())).fetchall())
         return Inlezing(spec, g, a, q, redenen, [e for e in (extra or "").split(",") if e], hergebruikt=True)
 
     pad, kolommen = levering.pad / spec.naam, feiten["kolommen"]

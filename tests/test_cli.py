@@ -33,7 +33,7 @@ def kleine_landing(root: Path) -> None:
     [], ["run"], ["run", "--landing", "x", "--werkmap", "y"], ["onbekend"],
     ["run", "--landing", ".", "--werkmap", "y", "--peildatum", "31-10-2026"],
     ["run", "--landing", ".", "--werkmap", "y", "--peildatum", "2026-02-30"],
-    ["demo-data", "--uit", "x", "--schaal", "enorm"],
+    ["demo-data", "--uit", "x", "--schaal", "enorm"], ["demo-data", "--uit", "x", "--seed", "-5"],
 ])
 def test_malformed_command_line_exits_2(argv, capsys):
     with pytest.raises(SystemExit) as e:

@@ -198,3 +198,48 @@ def test_registry_kept_before_besluit_existed_still_releases(geblokkeerd, tmp_pa
     assert all("besluit" not in o["verklaring"] for o in doc["oorzaken"])
     rapport = (uit / "bias" / "rapport.html").read_text(encoding="utf-8")
     assert "Oud besluit.\n(Ethische commissie,\ngeldig tot " in rapport  # no ", besluit ..." between
+
+
+def test_verklaar_makes_a_new_werkmap_readable_by_its_owner_only_and_a_file_is_a_bad_argument(tmp_path, capsys):
+    assert verklaar(tmp_path / "nieuw") == 0
+    assert (tmp_path / "nieuw").stat().st_mode & 0o777 == 0o700  # run will put person-level data in it
+    (tmp_path / "bestand").write_text("x")
+    assert verklaar(tmp_path / "bestand") == 2
+    assert f"werkmap {tmp_path / 'bestand'} is niet aan te maken" in capsys.readouterr().err
+
+
+def test_verklaar_and_vrijgeven_wait_for_the_werkmap_instead_of_finding_no_run(geblokkeerd, tmp_path):
+    """While another command holds the werkmap (a run writing its database), vrijgeven waits and then names the
+    holder (exit 1), and verklaar records the decision and says its coverage cannot be told now; both used to
+    read the held database as 'no stored run' (vrijgeven exit 2, verklaar: 'covers nothing')."""
+    from kern.slot import werkmap_slot
+    from tests.robuust import cli
+
+    werk, _ = geblokkeerd
+    register = tmp_path / "register.yaml"
+    with werkmap_slot(werk, "systeemanalyse run", peildatum=P):
+        vrij = cli.draai("vrijgeven", "--werkmap", str(werk), "--peildatum", P, "--wachttijd", "0.2")
+        besluit = cli.draai("verklaar", "--werkmap", str(werk), "--verklaringen", str(register), "--thema",
+                            "vermogen_voertuigen", "--stap", "*", "--kenmerk", "wijk", "--groep", "WK001402",
+                            "--verklaring", "x", "--vastgesteld-door", "EC", "--besluit", "EC-1", "--geldig-tot", TOT,
+                            "--wachttijd", "0.2")
+    assert vrij.returncode == 1 and "in gebruik door systeemanalyse run (peildatum 2026-10-31" in vrij.stderr
+    assert besluit.returncode == 0 and "Traceback" not in besluit.stderr
+    assert "Welke afwijkingen dit besluit dekt, is nu niet na te gaan" in besluit.stdout
+    assert "EC-1" in register.read_text()
+
+
+def test_inzage_reads_a_bsn_written_with_spaces(geblokkeerd, capsys):
+    from tests.bouwer import bsn
+
+    werk, _ = geblokkeerd
+    b = bsn(150)
+    assert main(["inzage", "--werkmap", str(werk), "--bsn", f"{b[:3]} {b[3:6]} {b[6:]}"]) == 0
+    assert "ongeldig" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["--wachttijd", "nan"], ["--wachttijd", "-5"], ["--wachttijd", "inf"]])
+def test_a_waiting_time_that_is_no_number_of_seconds_is_a_bad_argument(argv, tmp_path, capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["vrijgeven", "--werkmap", str(tmp_path), "--peildatum", P, *argv])
+    assert e.value.code == 2 and "is geen wachttijd" in capsys.readouterr().err

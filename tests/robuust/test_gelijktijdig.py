@@ -116,3 +116,28 @@ def test_a_database_held_by_another_program_fails_with_its_reason(tmp_path, caps
     assert "Run MISLUKT" in err and "Traceback" not in err
     redenen = [r for r in err.splitlines() if r.startswith("  levering_")]
     assert len(redenen) == 5 and all("Could not set lock on file" in r for r in redenen), err
+
+
+def test_sigterm_stops_a_waiting_run_with_one_line_and_nothing_written(tmp_path):
+    """A scheduler's stop (SIGTERM) while the run waits for the werkmap: exit 1 and 'afgebroken', as Ctrl-C —
+    before, the process died without a word. The child is started the way a script starts a background job
+    (SIGINT ignored), which is where SIGTERM had no Ctrl-C to fall back on."""
+    import signal
+    import subprocess
+    import sys
+
+    kleine_landing(tmp_path / "landing")
+    werk, log = tmp_path / "werk", tmp_path / "stderr.txt"
+    with werkmap_slot(werk, "systeemanalyse inzage"):
+        with open(log, "w") as err:
+            proces = subprocess.Popen([sys.executable, "-m", "pipelines.cli", *_argv(tmp_path / "landing", werk)],
+                                      cwd=cli.PROJECT, env=cli.omgeving(), stdout=subprocess.PIPE, stderr=err,
+                                      text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+        while "wacht tot" not in log.read_text():  # the child says it waits; no timing involved
+            assert proces.poll() is None, log.read_text()
+            time.sleep(0.05)
+        proces.send_signal(signal.SIGTERM)
+        proces.communicate(timeout=120)
+    assert proces.returncode == 1
+    assert log.read_text().strip().splitlines()[-1] == "systeemanalyse run: afgebroken"
+    assert "Traceback" not in log.read_text() and not (werk / "systeemanalyse.duckdb").exists()
