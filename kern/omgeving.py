@@ -60,8 +60,15 @@ def instellingen() -> dict[str, str]:
     }
 
 
+class WerkmapOnbruikbaar(Exception):
+    """The werkmap cannot be created or written (a file by that name, a read-only disk): a bad argument."""
+
+
 def maak_werkmap(werkmap: str | Path) -> Path:
     """The werkmap, created readable by its owner only (it holds person-level data); an existing one is left as is."""
     pad = Path(werkmap)
-    pad.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        pad.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as fout:
+        raise WerkmapOnbruikbaar(f"werkmap {pad} is niet aan te maken: {fout.strerror or fout}") from None
     return pad

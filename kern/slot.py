@@ -33,10 +33,6 @@ class WerkmapBezet(Exception):
     """Another process held the werkmap for longer than we were willing to wait."""
 
 
-class WerkmapOnbruikbaar(Exception):
-    """The werkmap cannot be created or written (a file by that name, a read-only disk): a bad argument."""
-
-
 def wachttijd(opgegeven: float | None = None) -> float:
     """Seconds to wait: the given value, else SYSTEEMANALYSE_WACHTTIJD, else 600."""
     if opgegeven is not None:
@@ -70,10 +66,7 @@ def werkmap_slot(werkmap: str | Path, omschrijving: str, wachttijd_s: float | No
 
     `melding(tekst)` is called once when we have to wait (default: a line on stderr)."""
     werkmap = Path(werkmap)
-    try:
-        omgeving.maak_werkmap(werkmap)
-    except OSError as fout:
-        raise WerkmapOnbruikbaar(f"werkmap {werkmap} is niet aan te maken: {fout.strerror or fout}") from None
+    omgeving.maak_werkmap(werkmap)  # WerkmapOnbruikbaar when it cannot be made
     pad = (werkmap / BESTAND).resolve()
     sleutel = str(pad)
     with _mutex:
@@ -92,7 +85,7 @@ def werkmap_slot(werkmap: str | Path, omschrijving: str, wachttijd_s: float | No
     try:
         fd = os.open(pad, os.O_RDWR | os.O_CREAT, 0o600)
     except OSError as fout:
-        raise WerkmapOnbruikbaar(f"werkmap {werkmap} is niet beschrijfbaar: {fout.strerror or fout}") from None
+        raise omgeving.WerkmapOnbruikbaar(f"werkmap {werkmap} is niet beschrijfbaar: {fout.strerror or fout}") from None
     try:
         _neem(fd, werkmap, wachttijd(wachttijd_s), melding)
         gegevens = {"omschrijving": omschrijving, "peildatum": peildatum, "pid": os.getpid(),

@@ -119,8 +119,8 @@ def verklaar(args) -> int:
         entry = _entry(args, date.today())
         try:  # readable by its owner only, as run makes it: it will hold person-level data
             omgeving.maak_werkmap(werkmap)
-        except OSError as fout:
-            raise Fout(f"werkmap {werkmap} is niet aan te maken: {fout.strerror or fout}") from None
+        except omgeving.WerkmapOnbruikbaar as fout:
+            raise Fout(str(fout)) from None
         with bestandsslot(pad.with_name(f".{pad.name}.slot")):  # two decisions at once: both appended
             alle = voeg_toe(pad, entry)
     except Fout as fout:

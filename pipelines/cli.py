@@ -177,7 +177,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.opdracht not in ("run", "vrijgeven"):
         gc.enable()
-    from kern.slot import WerkmapBezet, WerkmapOnbruikbaar
+    from kern.omgeving import WerkmapOnbruikbaar
+    from kern.slot import WerkmapBezet
 
     try:
         return _voer_uit(args)
@@ -272,8 +273,8 @@ def run(args) -> int:
         return _fout(fout)
     try:
         omgeving.maak_werkmap(werkmap)
-    except OSError as fout:
-        return _fout(f"werkmap {werkmap} is niet aan te maken: {fout}")
+    except omgeving.WerkmapOnbruikbaar as fout:
+        return _fout(str(fout))
     from sources import pseudoniem
 
     try:  # the pseudonymisation key before anything runs: a key file others may read is refused
