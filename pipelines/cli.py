@@ -301,12 +301,6 @@ def vrijgeven(args) -> int:
     werkmap = args.werkmap.resolve()
     if args.verklaringen is not None and not args.verklaringen.is_file():
         return _fout(f"--verklaringen: bestand {args.verklaringen} bestaat niet", "vrijgeven")
-    vorige = werkmap / "output" / args.peildatum.isoformat() / "run.json"
-    eerder = json.loads(vorige.read_text(encoding="utf-8")) if vorige.is_file() else {}
-    if eerder.get("opgeschoond"):  # its lists and person-level data are gone: nothing left to release
-        return _fout(f"voor peildatum {args.peildatum} zijn de lijsten en de gegevens op persoonsniveau op "
-                     f"{eerder['opgeschoond']} verwijderd (bewaartermijn, systeemanalyse opschonen); er is niets meer "
-                     "om vrij te geven", "vrijgeven")
     if not werkmap.is_dir():
         return _fout(f"voor peildatum {args.peildatum} is in werkmap {werkmap} geen run met een bias-audit "
                      "opgeslagen; draai eerst systeemanalyse run", "vrijgeven")
@@ -317,10 +311,15 @@ def vrijgeven(args) -> int:
 
     # the lock before the stored audits are read: a run still going holds the database (and is waited for)
     with werkmap_slot(werkmap, "systeemanalyse vrijgeven", args.wachttijd, peildatum=args.peildatum.isoformat()):
+        vorige = werkmap / "output" / args.peildatum.isoformat() / "run.json"
+        eerder = json.loads(vorige.read_text(encoding="utf-8")) if vorige.is_file() else {}
+        if eerder.get("opgeschoond"):  # its lists and person-level data are gone: nothing left to release
+            return _fout(f"voor peildatum {args.peildatum} zijn de lijsten en de gegevens op persoonsniveau op "
+                         f"{eerder['opgeschoond']} verwijderd (bewaartermijn, systeemanalyse opschonen); er is niets "
+                         "meer om vrij te geven", "vrijgeven")
         if not is_gedraaid(werkmap, args.peildatum):
             return _fout(f"voor peildatum {args.peildatum} is in werkmap {werkmap} geen run met een bias-audit "
                          "opgeslagen; draai eerst systeemanalyse run", "vrijgeven")
-        eerder = json.loads(vorige.read_text(encoding="utf-8")) if vorige.is_file() else {}
         filters = eerder.get("parameters_bestand")
         instellingen = {"landing": str(werkmap), "werkmap": str(werkmap),
                         "filters": filters if filters and Path(filters).is_file() else str(omgeving.STANDAARD_FILTERS),

@@ -237,14 +237,8 @@ def lees_in_pandera(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Be
     sleutel = {"bron": spec.bron, "leverdatum": levering.leverdatum, "bestand": spec.naam}
     key = sleutel_ if sleutel_ is not None else ps.sleutel(ps.werkmap_van(con))
     versie = tellingversie(f"{codeversie(spec)}-{ps.kenmerk(key)}", spec, levering)
-    eerder = con.sql("SELECT geleverd, geaccepteerd, quarantaine, extra_kolommen FROM bestand_tellingen "
-                     "WHERE bron = ? AND leverdatum = ? AND bestand = ? AND sha256 = ? AND codeversie = ?",
-                     params=[spec.bron, levering.leverdatum, spec.naam, feiten["sha256"], versie]).fetchall()
-    if eerder:
-        g, a, q, extra = eerder[0]
-        redenen = dict(con.sql("SELECT reden, count(*) FROM quarantaine WHERE bron = ? AND leverdatum = ? "
-                               "AND bestand = ? GROUP BY reden ORDER BY count(*) DESC, reden", params=list(sleutel.values())).fetchall())
-        return Inlezing(spec, g, a, q, redenen, [e for e in (extra or "").split(",") if e], hergebruikt=True)
+    if (eerder := _overgenomen(con, spec, levering, versie)) is not None:
+        return eerder
 
     with leesbaar(levering.pad / spec.naam, feiten) as pad:
         kolommen = feiten["kolommen"]
@@ -307,6 +301,21 @@ def _sluit_af(con: duckdb.DuckDBPyConnection, inlezing: Inlezing, sleutel: dict,
         "quarantaine": inlezing.quarantaine, "extra_kolommen": ",".join(inlezing.extra_kolommen),
         "codeversie": versie}]))
     return inlezing
+
+
+def _overgenomen(con: duckdb.DuckDBPyConnection, spec: Bestand, levering: Levering, versie: str) -> Inlezing | None:
+    """The outcome of an earlier ingestion of the same bytes under the same `tellingversie`, or None: both paths
+    take it over instead of reading the file again. Reasons most frequent first, equal counts by reason."""
+    sleutel = [spec.bron, levering.leverdatum, spec.naam]
+    eerder = con.sql("SELECT geleverd, geaccepteerd, quarantaine, extra_kolommen FROM bestand_tellingen "
+                     "WHERE bron = ? AND leverdatum = ? AND bestand = ? AND sha256 = ? AND codeversie = ?",
+                     params=[*sleutel, levering.bestanden[spec.naam]["sha256"], versie]).fetchall()
+    if not eerder:
+        return None
+    g, a, q, extra = eerder[0]
+    redenen = dict(con.sql("SELECT reden, count(*) FROM quarantaine WHERE bron = ? AND leverdatum = ? "
+                           "AND bestand = ? GROUP BY reden ORDER BY count(*) DESC, reden", params=sleutel).fetchall())
+    return Inlezing(spec, g, a, q, redenen, [e for e in (extra or "").split(",") if e], hergebruikt=True)
 
 
 def tellingversie(versie: str, spec: Bestand, levering: Levering) -> str:
@@ -487,16 +496,10 @@ def _lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, 
     sleutel = {"bron": spec.bron, "leverdatum": levering.leverdatum, "bestand": spec.naam}
     # the key of the werkmap unless given: the staged table records which key made its pseudonyms
     key = sleutel_ if sleutel_ is not None else ps.sleutel(ps.werkmap_van(con))
-    versie = f"{regelversie(spec)}-{ps.kenmerk(key)}"
-    eerder = con.sql("SELECT geleverd, geaccepteerd, quarantaine, extra_kolommen FROM bestand_tellingen "
-                     "WHERE bron = ? AND leverdatum = ? AND bestand = ? AND sha256 = ? AND codeversie = ?",
-                     params=[spec.bron, levering.leverdatum, spec.naam, feiten["sha256"],
-                             tellingversie(versie, spec, levering)]).fetchall()
-    if eerder:
-        g, a, q, extra = eerder[0]
-        redenen = dict(con.sql("SELECT reden, count(*) FROM quarantaine WHERE bron = ? AND leverdatum = ? "
-                               "AND bestand = ? GROUP BY reden ORDER BY count(*) DESC, reden", params=list(sleutel.values())).fetchall())
-        return Inlezing(spec, g, a, q, redenen, [e for e in (extra or "").split(",") if e], hergebruikt=True)
+    versie = f"{regelversie(spec)}-{ps.kenmerk(key)}"  # of the row verdicts; of the file's outcome: `telling`
+    telling = tellingversie(versie, spec, levering)
+    if (eerder := _overgenomen(con, spec, levering, telling)) is not None:
+        return eerder
 
     pad, kolommen = levering.pad / spec.naam, feiten["kolommen"]
     types = _staged_types(spec)
@@ -605,5 +608,5 @@ def _lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, 
         inlezing = _sluit_af(con, Inlezing(spec, geleverd=feiten["rijen"], geaccepteerd=int(geaccepteerd),
                                            quarantaine=sum(redenen.values()), redenen=redenen,
                                            extra_kolommen=feiten["extra"], rij_voor_rij=int(rij_voor_rij)),
-                             sleutel, feiten["sha256"], tellingversie(versie, spec, levering))
+                             sleutel, feiten["sha256"], telling)
     return inlezing

@@ -79,13 +79,13 @@ def kies(landing: Path, bron: str, peildatum: date) -> Levering:
     """The newest delivery with leverdatum <= peildatum, verified; rejected with a reason if it fails. What the
     source's folder holds besides delivery folders is named in a warning (and in the reason when nothing is
     found)."""
-    vreemd = [f"{bron}/{n}: geen leveringsmap (naam is geen leverdatum JJJJ-MM-DD); genegeerd"
-              for n in vreemde_namen(landing, bron)]
+    namen = vreemde_namen(landing, bron)
+    vreemd = [f"{bron}/{n}: geen leveringsmap (naam is geen leverdatum JJJJ-MM-DD); genegeerd" for n in namen]
     kandidaten = [d for d in leverdata(landing, bron) if d <= peildatum]
     if not kandidaten:
         reden = f"geen levering van {bron} met leverdatum op of voor {peildatum.isoformat()} in {landing}"
-        if vreemd:
-            reden += f" (wel in {bron}/: {', '.join(vreemde_namen(landing, bron))}; geen leverdatum JJJJ-MM-DD)"
+        if namen:
+            reden += f" (wel in {bron}/: {', '.join(namen)}; geen leverdatum JJJJ-MM-DD)"
         return Levering(bron, None, None, AFGEWEZEN, reden, waarschuwingen=vreemd)
     leverdatum = kandidaten[-1]
     pad = Path(landing) / bron / leverdatum.isoformat()
