@@ -145,6 +145,7 @@ def hoofd() -> None:
       promise anyway. Every database is closed and every file written before `main` returns.
     """
     _Proces.eigen = True
+    sys.stdout = _Pijp(sys.stdout)  # `systeemanalyse verklaar ... | head`: the reader may stop reading
     signal.signal(signal.SIGTERM, _afbreken)  # a scheduler's or systemd's stop: as Ctrl-C, with its one line
     gc.disable()
     try:
@@ -153,6 +154,41 @@ def hoofd() -> None:
         gc.enable()
     gc.freeze()
     sys.exit(code)
+
+
+class _Pijp:
+    """Standard output that a reader may close early (`... | head`): the command goes on and ends as it would
+    have, only what it still prints is dropped, without a traceback or an 'onverwachte fout'. Python ignores
+    SIGPIPE, so a closed pipe surfaces as BrokenPipeError at whichever print comes next, which would abort a run
+    halfway or report a registered decision as failed; restoring SIGPIPE's default instead would kill the
+    process in the middle of its work."""
+
+    def __init__(self, stroom):
+        self._stroom = stroom
+
+    def write(self, tekst: str) -> int:
+        try:
+            return self._stroom.write(tekst)
+        except BrokenPipeError:
+            self._dicht()
+            return len(tekst)
+
+    def flush(self) -> None:
+        try:
+            self._stroom.flush()
+        except BrokenPipeError:
+            self._dicht()
+
+    def _dicht(self) -> None:
+        """From now on to /dev/null, also at the descriptor (the interpreter's last flush at exit)."""
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, self._stroom.fileno())
+        finally:
+            os.close(devnull)
+
+    def __getattr__(self, naam):
+        return getattr(self._stroom, naam)
 
 
 def _afbreken(signum, frame) -> None:

@@ -243,3 +243,20 @@ def test_a_waiting_time_that_is_no_number_of_seconds_is_a_bad_argument(argv, tmp
     with pytest.raises(SystemExit) as e:
         main(["vrijgeven", "--werkmap", str(tmp_path), "--peildatum", P, *argv])
     assert e.value.code == 2 and "is geen wachttijd" in capsys.readouterr().err
+
+
+def test_verklaar_into_a_pipe_closed_early_records_the_decision_without_an_error(geblokkeerd, tmp_path):
+    """`systeemanalyse verklaar ... | head -n 1`: the reader stops reading. The decision is still appended and the
+    command ends as it would have (exit 0), with no 'onverwachte fout: BrokenPipeError' after the entry was
+    written."""
+    from tests.robuust import cli
+
+    werk, _ = geblokkeerd
+    register = tmp_path / "register.yaml"
+    proces = cli.start("verklaar", "--werkmap", str(werk), "--verklaringen", str(register), "--thema",
+                       "vermogen_voertuigen", "--stap", "*", "--kenmerk", "wijk", "--groep", "WK001402",
+                       "--verklaring", "x", "--vastgesteld-door", "EC", "--besluit", "EC-PIJP", "--geldig-tot", TOT)
+    proces.stdout.close()  # the reader is gone before the command prints its first line
+    _, fout = proces.communicate(timeout=300)
+    assert proces.returncode == 0, fout
+    assert fout == "" and "EC-PIJP" in register.read_text()
