@@ -27,7 +27,7 @@ def bereken(inv: Invoer, pop: pl.DataFrame, par: dict) -> Uitkomst:
     q, p = par["huisvesting_kostendelers"], inv.peildatum
     eigen, bewoners = wonen.bewoners(inv, pl.concat([pop["bsn"], pop["partner_bsn"].drop_nulls()]))
     woon = bewoners.lazy()
-    aanvrager_adres = pop.lazy().select("dossier_id", "bsn", "partner_bsn", "kostendelers", "datum_aanvang") \
+    aanvrager_adres = pop.lazy().select("dossier_id", "bsn", "partner_bsn", "kostendelers") \
         .join(eigen.lazy().select("bsn", "adres_id", pl.col("aanvang").alias("aanvang_aanvrager")), on="bsn")
     studie = inv.lees("suwi", "studiefinanciering", "bsn", "soort", "datum_aanvang", "datum_einde",
                       binnen={"bsn": bewoners["bsn"]}) \
@@ -74,10 +74,10 @@ def bereken(inv: Invoer, pop: pl.DataFrame, par: dict) -> Uitkomst:
     hits = per_dossier.filter(pl.col("kostendelers") < pl.col("A")).collect()
     rijen = []
     for t in hits.sort("dossier_id").iter_rows(named=True):
-        # the situation lasts since the latest start among the counted co-residents (else the partner's,
-        # else the applicant's), never before the dossier began
-        sinds = max(d for d in (t["laatste_aanvang"] or t["aanvang_partner"] or t["aanvang_aanvrager"],
-                                t["datum_aanvang"]) if d is not None)
+        # domain.md: the situation lasts since the latest woonadres start among the residents counted in A (the
+        # applicant, the partner, the co-residents counted): since they all live there together. The dossier's own
+        # start plays no part: the rule measures how long the household has been shared, not the benefit
+        sinds = max(d for d in (t["laatste_aanvang"], t["aanvang_partner"], t["aanvang_aanvrager"]) if d is not None)
         maanden = max(1, (p.year - sinds.year) * 12 + p.month - sinds.month - (1 if p.day < sinds.day else 0))
         delen = [f"aanvrager", *(["partner"] if t["partner_bsn"] else []),
                  *([f"{t['medebewoners']} medebewoner(s) van {q['leeftijd_kostendeler']} jaar of ouder"]

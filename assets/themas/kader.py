@@ -317,8 +317,10 @@ def uitsluitingen(inv: Invoer, pop: pl.DataFrame, thema: str, par: dict) -> pl.D
                               & (pl.col("datum_einde") <= p)) \
         .select("dossier_id", pl.lit(f"onderzoek op dit thema zonder afwijking in de laatste {maanden} maanden")
                 .alias("reden"))
-    lopend = onderzoek.filter(((pl.col("uitkomst") == "lopend") | pl.col("datum_einde").is_null())
-                              & (pl.col("datum_start") <= p)) \
+    # running on the peildatum: started by then and not yet ended then (an end date after the peildatum, in a
+    # delivery made later, is still a running investigation on the peildatum, whatever its outcome became)
+    lopend = onderzoek.filter(((pl.col("uitkomst") == "lopend") | pl.col("datum_einde").is_null()
+                               | (pl.col("datum_einde") > p)) & (pl.col("datum_start") <= p)) \
         .select("dossier_id", pl.lit("lopend onderzoek op dit thema").alias("reden"))
     return (pl.concat([overleden, recent, lopend, onleesbare_dossiers(inv, pop).lazy()])
             .join(pop.lazy().select("dossier_id"), on="dossier_id", how="semi")

@@ -55,7 +55,7 @@ def test_kostendelers_known_answers(tmp_path):
                }
     for n, g in geboren.items():
         personen[n - 1]["geboortedatum"] = g
-    adressen = [adres(i) for i in range(1, 10)]
+    adressen = [adres(i) for i in range(1, 12)]
     vp = [
         woont(1, 1), woont(2, 1),                         # D1: co-resident aged 26 -> A=1 -> no signal
         woont(3, 2), woont(4, 2),                         # D2: co-resident 27 on P -> A=2 > 1 -> signal
@@ -67,21 +67,25 @@ def test_kostendelers_known_answers(tmp_path):
         woont(16, 8), woont(17, 8), woont(18, 8),         # D8 and D9: two recipients + 1 more, none applied
         woont(19, 9, functie="B"),                        # briefadres does not count
         woont(20, 9), woont(21, 9, einde="20260101"),     # D10: moved-out co-resident does not count
+        woont(22, 10, aanvang="20100101"), woont(23, 10, aanvang="20150101"),  # D11: shared since 2015, dossier 2024
+        woont(24, 11, aanvang="20220310"), woont(25, 11, aanvang="20150101"),  # D12: applicant moved in 2022
     ]
     studie = [{"bsn": bsn(10), "soort": "WSF", "datum_aanvang": "2024-09-01"},
               {"bsn": bsn(11), "soort": "WTOS", "datum_aanvang": "2023-09-01", "datum_einde": "2026-06-30"}]
     dossiers = [dossier(1, 1), dossier(2, 3), dossier(3, 5), dossier(4, 7), dossier(5, 9),
                 dossier(6, 12, partner=13, normcategorie="gehuwden", kostendelers=2),
                 dossier(7, 14, partner=15, normcategorie="gehuwden", kostendelers=1),
-                dossier(8, 16), dossier(9, 17), dossier(10, 20)]
+                dossier(8, 16), dossier(9, 17), dossier(10, 20), dossier(11, 22, aanvang="2024-06-01"),
+                dossier(12, 24)]
     lever_alles(tmp_path / "landing", personen=personen, adressen=adressen, verblijfplaatsen=vp,
                 uitkeringen=dossiers, studiefinanciering=studie)
     con = staged(tmp_path / "landing", tmp_path / "werk", P)
     r, s = draai(con, "huisvesting_kostendelers", P)
-    assert s["dossier_id"].to_list() == ["D00002", "D00004", "D00005", "D00007", "D00008", "D00009"]
+    assert s["dossier_id"].to_list() == ["D00002", "D00004", "D00005", "D00007", "D00008", "D00009", "D00011",
+                                         "D00012"]
     bewijs = {d: json.loads(b) for d, b in zip(s["dossier_id"], s["bewijs"])}
     assert {d: b["A"] for d, b in bewijs.items()} == {"D00002": 2, "D00004": 2, "D00005": 2, "D00007": 2,
-                                                      "D00008": 3, "D00009": 3}
+                                                      "D00008": 3, "D00009": 3, "D00011": 2, "D00012": 2}
     assert bewijs["D00005"]["studenten_niet_geteld"] == 1
     redenen = dict(zip(s["dossier_id"], s["reden"]))
     assert "geboortedatum onvolledig bekend" in redenen["D00004"]
@@ -91,3 +95,10 @@ def test_kostendelers_known_answers(tmp_path):
     assert bewijs["D00004"]["maanden"] == 16 and dict(zip(s["dossier_id"], s["prioriteit"]))["D00004"] == 16.0
     assert "15 juni 2025" in redenen["D00004"]
     assert dict(zip(s["dossier_id"], s["prioriteit"]))["D00008"] == 2 * bewijs["D00008"]["maanden"]
+    # domain.md: from the latest woonadres start among those counted, not from the dossier's start (D11: shared
+    # since 1 January 2015 though the benefit began in June 2024), and the applicant counts too (D12: moved in
+    # with a co-resident of 2015 on 10 March 2022)
+    assert (bewijs["D00011"]["sinds"], bewijs["D00011"]["maanden"]) == ("2015-01-01", 141)
+    assert "sinds 1 januari 2015 (141 maanden)" in redenen["D00011"]
+    assert (bewijs["D00012"]["sinds"], bewijs["D00012"]["maanden"]) == ("2022-03-10", 55)
+    assert dict(zip(s["dossier_id"], s["prioriteit"]))["D00012"] == 55.0

@@ -33,13 +33,15 @@ def test_exclusions_population_and_routing(tmp_path):
         dossier(8, 8, einde="2026-10-31", kwetsbaar="1"),   # ends on the peildatum: in population, kwetsbaar
         dossier(9, 9, regeling="IOAW"),                     # not Participatiewet: not in population
         dossier(10, 10, aanvang="2026-11-01"),              # starts after the peildatum
+        dossier(11, 11),                                    # investigation ended after the peildatum: running then
     ]
-    tn = [auto(n, f"K{n:02d}-X{i}Y", f"2026050{i}") for n in range(1, 11) for i in range(1, 4)]
+    tn = [auto(n, f"K{n:02d}-X{i}Y", f"2026050{i}") for n in range(1, 12) for i in range(1, 4)]
     onderzoeken = [
         onderzoek(1, 2, 2, "vermogen_voertuigen", "geen_afwijking", "2026-03-01", "2026-05-01"),
         onderzoek(2, 4, 4, "vermogen_voertuigen", "lopend", "2026-09-01"),
         onderzoek(3, 5, 5, "vermogen_voertuigen", "geen_afwijking", "2025-08-01", "2025-09-30"),
         onderzoek(4, 6, 6, "vermogen_bank", "geen_afwijking", "2026-03-01", "2026-05-01"),
+        onderzoek(5, 11, 11, "vermogen_voertuigen", "geen_afwijking", "2026-09-01", "2026-11-15"),
     ]
     lever_alles(tmp_path / "landing", personen=personen, uitkeringen=dossiers, tenaamstellingen=tn,
                 onderzoeken=onderzoeken)
@@ -48,11 +50,12 @@ def test_exclusions_population_and_routing(tmp_path):
     assert s["dossier_id"].to_list() == ["D00001", "D00005", "D00006", "D00008"]
     assert dict(zip(s["dossier_id"], s["kwetsbaar"])) == {"D00001": False, "D00005": False, "D00006": False,
                                                          "D00008": True}
-    assert [x["aantal"] for x in r.stappen] == [7, 7, 7, 4]
+    assert [x["aantal"] for x in r.stappen] == [8, 8, 8, 4]
     redenen = dict(con.sql("SELECT dossier_id, reden FROM uitsluitingen WHERE thema = 'vermogen_voertuigen'")
                    .fetchall())
     assert redenen == {"D00002": "onderzoek op dit thema zonder afwijking in de laatste 12 maanden",
-                       "D00003": "aanvrager overleden", "D00004": "lopend onderzoek op dit thema"}
+                       "D00003": "aanvrager overleden", "D00004": "lopend onderzoek op dit thema",
+                       "D00011": "lopend onderzoek op dit thema"}
     # members of every step are kept per peildatum, keyed by pseudonym, never by BSN
     leden = con.sql("SELECT * FROM funnel_leden WHERE thema = 'vermogen_voertuigen'").pl()
     assert leden.filter(pl.col("stap") == "na_uitsluitingen")["dossier_id"].sort().to_list() == s["dossier_id"].to_list()
