@@ -44,8 +44,8 @@ def bereken_polars(inv: Invoer, par: dict) -> pl.DataFrame:
                  .agg((pl.col("bruto_cent").cast(pl.Int128).sum() / 100).round(2).alias("inkomen_opgegeven")))
     bronnen = ", ".join(VELDEN)
     # persons are staged by pseudonym: the list for the income consultants carries the applicant's BSN
-    klanten = inv.con.sql(f"SELECT ph AS bsn, bsn AS klant_bsn FROM {KLANTEN} WHERE leverdatum = ?",
-                          params=[inv.leverdatum("gemeente")]).pl().lazy()
+    klanten = kader.verbinding_van(inv).sql(f"SELECT ph AS bsn, bsn AS klant_bsn FROM {KLANTEN} WHERE leverdatum = ?",
+                                              params=[inv.leverdatum("gemeente")]).pl().lazy()
     return (polis.join(opgegeven, on=["dossier_id", "periode"], how="left")
             .join(pop.lazy().select("dossier_id", "bsn", "datum_aanvang"), on="dossier_id")
             .join(klanten, on="bsn").with_columns(pl.col("klant_bsn").alias("bsn"))
@@ -67,7 +67,7 @@ def bereken(inv: Invoer, par: dict) -> pl.DataFrame:
     inv.lees("suwi", "polis", "bsn", "periode_einde", "bruto_cent")
     inv.lees("gemeente", "opgegeven_inkomsten", "dossier_id", "periode", "bruto_cent")
     lg, ls = inv.leverdatum("gemeente"), inv.leverdatum("suwi")
-    return inv.con.sql("""
+    return kader.verbinding_van(inv).sql("""
         WITH pop AS (
             SELECT dossier_id, bsn, partner_bsn, datum_aanvang FROM gemeente_uitkeringen
             WHERE leverdatum = $lg AND regeling = 'PW' AND datum_aanvang <= $p AND (datum_einde IS NULL OR datum_einde >= $p)),

@@ -101,32 +101,67 @@ def scan(con: duckdb.DuckDBPyConnection, sql: str, params: list,
     return register_io_source(bron, schema=schema, is_pure=True)
 
 
+def _staged_kolommen(spec) -> frozenset[str]:
+    """The columns of a file's staged table (sources/inlezen.py): never a special column, which is staged apart
+    for the bias audit only."""
+    from sources.contract import duckdb_type
+
+    return frozenset(n for k in spec.kolommen if not k.bijzonder for n, _ in duckdb_type(k)) | {"regel", "leverdatum"}
+
+
+def verbinding_van(inv: "Invoer") -> duckdb.DuckDBPyConnection:
+    """The connection behind an Invoer, for the framework's own code (the exclusions' quarantine lookup, the
+    verrekening's set-based query) — never for a theme module: tests/lineage/test_bijzonder.py fails when a
+    theme uses it or anything else than the Invoer's public methods."""
+    return inv._con
+
+
 class Invoer:
     """The only way theme code reads data: declared fields of the accepted delivery, never special data."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, peildatum: date, velden: tuple[str, ...]):
-        self.con, self.peildatum = con, peildatum
+        # no public connection: theme code reads through `lees` only (domain.md: special data must be impossible
+        # to read for a theme, not just unlikely); tests/lineage/test_bijzonder.py holds theme modules to this
+        self._con, self.peildatum = con, peildatum
         self.velden = frozenset(velden) | frozenset(GEMEENSCHAPPELIJKE_VELDEN)
         self._leverdata: dict[str, date] = {}
 
     def leverdatum(self, bron: str) -> date:
         if bron not in self._leverdata:
-            self._leverdata.update(opslag.geaccepteerde_leveringen(self.con, self.peildatum))
+            self._leverdata.update(opslag.geaccepteerde_leveringen(self._con, self.peildatum))
         if bron not in self._leverdata:
             raise BronNietBeschikbaar(f"bron {bron} heeft geen geaccepteerde levering voor {self.peildatum}")
         return self._leverdata[bron]
 
+    def levering_id(self, bron: str) -> str:
+        """What identifies the run's delivery of a source as staged: the database, the delivery date and each
+        file's content and rule version (a corrected delivery on the same date is another one). A key for what
+        theme code derives once and shares (wonen.bewoners)."""
+        database = opslag.database_van(self._con)
+        staged = self._con.sql("SELECT string_agg(bestand || sha256 || codeversie, ',' ORDER BY bestand) "
+                               "FROM bestand_tellingen WHERE bron = ? AND leverdatum = ?",
+                               params=[bron, self.leverdatum(bron)]).fetchall()[0][0]
+        return "\n".join([str(database), bron, str(self.leverdatum(bron)), str(staged)])
+
     def lees(self, bron: str, bestand: str, *kolommen: str, binnen: dict[str, pl.Series] | None = None
              ) -> pl.LazyFrame:
-        """Declared columns of the run's accepted delivery; `binnen` limits rows to known key values."""
+        """Declared columns of the run's accepted delivery; `binnen` limits rows to known key values. Only
+        files and columns of the contract (sources/), never a special column, whatever a theme declares."""
+        from sources.register import PER_BRON
+
+        spec = next((s for s in PER_BRON.get(bron, ()) if s.stam == bestand), None)
+        if spec is None:
+            raise VerbodenVeld(f"{bron}.{bestand} is geen bestand van het contract")
         for k in [*kolommen, *(binnen or {})]:
             veld = f"{bron}.{bestand}.{k.removesuffix('_vroegst').removesuffix('_laatst')}"
             if veld in BIJZONDERE_VELDEN:
                 raise VerbodenVeld(f"{veld} is een bijzonder persoonsgegeven: alleen de bias-audit mag het lezen")
             if veld not in self.velden:
                 raise VerbodenVeld(f"{veld} is niet gedeclareerd als bronveld van dit thema")
+            if k not in _staged_kolommen(spec):
+                raise VerbodenVeld(f"{veld} is geen kolom van {bron}/{bestand}.csv zoals die klaarstaat")
         cols = ", ".join(f'"{k}"' for k in kolommen)
-        return scan(self.con, f"SELECT {cols} FROM {bron}_{bestand} WHERE leverdatum = ?", [self.leverdatum(bron)],
+        return scan(self._con, f"SELECT {cols} FROM {bron}_{bestand} WHERE leverdatum = ?", [self.leverdatum(bron)],
                     binnen)
 
 
@@ -137,7 +172,7 @@ class Invoer:
         for k in sleutels:
             if f"{bron}.{bestand}.{k}" not in self.velden:
                 raise VerbodenVeld(f"{bron}.{bestand}.{k} is niet gedeclareerd als bronveld van dit thema")
-        rijen = self.con.sql("SELECT regel, ruwe_waarden FROM quarantaine WHERE bron = ? AND leverdatum = ? "
+        rijen = self._con.sql("SELECT regel, ruwe_waarden FROM quarantaine WHERE bron = ? AND leverdatum = ? "
                              "AND bestand = ?", params=[bron, self.leverdatum(bron), f"{bestand}.csv"]).fetchall()
         uit = []
         for regel, ruw in rijen:
@@ -333,7 +368,7 @@ def onleesbare_dossiers(inv: Invoer, pop: pl.DataFrame) -> pl.DataFrame:
     The quarantine keeps raw values; the household is keyed by pseudonym, so a raw value is matched as its
     pseudonym too."""
     hh = huishouden(pop).select("dossier_id", pl.col("bsn").alias("waarde"))
-    sleutel = pseudoniem.sleutel(pseudoniem.werkmap_van(inv.con))
+    sleutel = pseudoniem.sleutel(pseudoniem.werkmap_van(verbinding_van(inv)))
     per_dossier = pop.select("dossier_id", pl.col("dossier_id").alias("waarde"))
     delen = []
     for bron, bestand, sleutels, reden in UITSLUITINGSBRONNEN:

@@ -49,12 +49,8 @@ def bewoners(inv: Invoer, huishoudens: pl.Series) -> tuple[pl.DataFrame, pl.Data
     Derived once per peildatum and BRP delivery for a set of persons and shared by both housing themes,
     which ask it for the same households. Kept in the process's memory, not in DuckDB: analysis tables
     hold no BSN (tests/lineage/test_pseudoniem.py); a run's steps share one process (in-process executor)."""
-    database = inv.con.sql("SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-                           ).fetchall()[0][0]
-    # the BRP files as staged (content and rule version): a corrected delivery on the same date is a new key
-    staged = inv.con.sql("SELECT string_agg(bestand || sha256 || codeversie, ',' ORDER BY bestand) FROM bestand_tellingen "
-                         "WHERE bron = 'brp' AND leverdatum = ?", params=[inv.leverdatum("brp")]).fetchall()[0][0]
-    sleutel = hashlib.sha256("\n".join([str(database), str(staged), inv.peildatum.isoformat(), str(inv.leverdatum("brp")),
+    # the BRP delivery as staged (content and rule version): a corrected delivery on the same date is a new key
+    sleutel = hashlib.sha256("\n".join([inv.levering_id("brp"), inv.peildatum.isoformat(),
                                         *sorted(huishoudens.drop_nulls().unique().to_list())]).encode()).hexdigest()
     if sleutel not in _GEDEELD:
         eigen = woonadressen(inv, personen=huishoudens)
