@@ -36,7 +36,7 @@ SQL = Path(__file__).with_name("kenmerken.sql").read_text(encoding="utf-8")
 # assets/themas/parameters.yaml (`legitieme_factoren`); the audit stratifies every root cause by them.
 FACTOREN: dict[str, dict] = {
     "personen_in_dossier": {"omschrijving": "het aantal personen in het dossier (1 of 2)", "banden": None},
-    "bewoners_op_adres": {"omschrijving": "het aantal bewoners met een actueel woonadres op het adres "
+    "bewoners_op_adres": {"omschrijving": "het aantal levende bewoners met een actueel woonadres op het adres "
                                           "(1, 2, 3-4, 5-7, 8+)",
                           "banden": [[1, "1"], [2, "2"], [3, "3-4"], [5, "5-7"], [8, "8+"]]},
 }

@@ -39,7 +39,8 @@ WITH lev AS (
         AND a.leverdatum = (SELECT leverdatum FROM lev WHERE bron = 'brp')
     GROUP BY v.bsn
 ), bewoners AS (
-    -- legitimate factor of the housing themes: persons with a current woonadres at the applicant's address
+    -- legitimate factor of the housing themes: persons with a current woonadres at the applicant's address,
+    -- counted as those themes count them (assets/themas/wonen.py): a person who may have died by then does not
     SELECT v.adres_id, count(DISTINCT v.bsn) AS bewoners
     FROM brp_verblijfplaatsen v
     WHERE v.leverdatum = (SELECT leverdatum FROM lev WHERE bron = 'brp')
@@ -47,6 +48,8 @@ WITH lev AS (
       AND v.functie_adres = 'W'
       AND v.datum_aanvang_laatst <= $peildatum
       AND (v.datum_einde IS NULL OR v.datum_einde_vroegst > $peildatum)
+      AND v.bsn NOT IN (SELECT bsn FROM brp_personen WHERE leverdatum = (SELECT leverdatum FROM lev WHERE bron = 'brp')
+                        AND datum_overlijden_vroegst <= $peildatum)
     GROUP BY v.adres_id
 )
 SELECT pop.dossier_id, pop.aanvrager_ph, pop.normcategorie,
