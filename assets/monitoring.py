@@ -85,7 +85,13 @@ def onderzoeken(con, peildatum: date) -> pl.DataFrame:
 
 
 def uitkeringseinde(con, peildatum: date) -> pl.DataFrame:
-    return Invoer(con, peildatum, ()).lees("gemeente", "uitkeringen", "dossier_id", "datum_einde").collect()
+    """dossier_id, datum_einde of every benefit as it stood on the peildatum, like the investigations: an end date
+    on or before the peildatum has happened; one after it is a planned end, so the benefit was still running then
+    (datum_einde null) and no claim counts as 'bij beëindiging' for an end that has not come yet."""
+    return (Invoer(con, peildatum, ()).lees("gemeente", "uitkeringen", "dossier_id", "datum_einde")
+            .with_columns(pl.when(pl.col("datum_einde") > peildatum).then(None).otherwise(pl.col("datum_einde"))
+                          .alias("datum_einde"))
+            .collect())
 
 
 def vrijgegeven_lijsten(con, peildatum: date) -> pl.DataFrame:
@@ -167,7 +173,8 @@ def overlap(lijsten: pl.DataFrame, oz: pl.DataFrame, peildatum: date, inst: Inst
 
 def indicatoren(oz: pl.DataFrame, uitkeringen: pl.DataFrame) -> dict[str, dict]:
     """Per calendar year: claims, fines and warnings by closing year; started by start year; closed,
-    share niet_naleving and median lead time per origin by closing year (outputs.md)."""
+    share niet_naleving and median lead time per origin by closing year (outputs.md). Both frames must be as
+    they stood on the peildatum (`onderzoeken`, `uitkeringseinde`): nothing here looks at dates after it."""
     afgerond = oz.filter((pl.col("uitkomst") != "lopend") & pl.col("datum_einde").is_not_null()).with_columns(
         pl.col("datum_einde").dt.year().alias("jaar"),
         (pl.col("datum_einde") - pl.col("datum_start")).dt.total_days().alias("dagen"))

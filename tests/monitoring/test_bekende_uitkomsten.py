@@ -171,3 +171,49 @@ def test_investigations_as_they_stood_on_the_peildatum(tmp_path):
     assert list(ind) == ["2026"] and ind["2026"]["vorderingen"]["aantal"] == 1
     assert ind["2026"]["per_herkomst"]["themacontrole"]["gestart"] == 2
     assert ind["2026"]["per_herkomst"]["themacontrole"]["afgerond"] == 1
+
+
+def test_reviewers_case_a_planned_end_is_no_end(tmp_path):
+    """The reviewer's reproduction: D1's benefit ends 2026-12-31 (after the peildatum), D2's ended 2026-06-30;
+    each has a claim closed in 2026. Only D2's benefit had ended on the peildatum: bij_beeindiging is 1, not 2."""
+    rijen = [oz(1, 1, "tip", None, "2026-02-01", "2026-03-01", "niet_naleving", 10000),
+             oz(2, 2, "tip", None, "2026-02-01", "2026-03-01", "niet_naleving", 20000)]
+    lever_alles(tmp_path / "landing", personen=[persoon(i) for i in (1, 2)],
+                uitkeringen=[dossier(1, 1, einde="2026-12-31"), dossier(2, 2, einde="2026-06-30")], onderzoeken=rijen)
+    con = ingest(tmp_path / "landing", tmp_path / "werk", P)
+    ind = monitoring.bereken(con, P, monitoring.Instellingen()).rapport["indicatoren"]
+    assert list(ind) == ["2026"]
+    assert (ind["2026"]["vorderingen"]["aantal"], ind["2026"]["vorderingen"]["bij_beeindiging"]) == (2, 1)
+
+
+def test_benefits_as_they_stood_on_the_peildatum(tmp_path):
+    """bij_beeindiging (domain.md: claims on dossiers whose benefit ended that year) counts a benefit as ended
+    only when its end date is on or before the peildatum — the end date exactly on it included. A later end date
+    is a planned end: the benefit was still running then, as an investigation that ends later was."""
+    einden = {1: "2026-12-31",   # planned end after the peildatum: still running on P
+              2: "2026-06-30",   # ended in 2026, the year of its claim
+              3: "2026-10-31",   # ends on the peildatum itself: ended
+              4: "2026-11-01",   # the day after the peildatum: still running
+              5: None,           # ongoing
+              6: "2025-12-31",   # ended the year before its 2026 claim; its 2025 claim counts for 2025
+              7: "2027-03-31"}   # planned end in a later year, claim of 2025: not counted anywhere
+    rijen = [oz(i, i, "tip", None, "2026-02-01", "2026-03-01", "niet_naleving", 10000 * i) for i in range(1, 7)]
+    rijen += [oz(7, 6, "laa", None, "2025-09-01", "2025-10-01", "niet_naleving", 70000),
+              oz(8, 7, "laa", None, "2025-09-01", "2025-10-01", "niet_naleving", 80000),
+              oz(9, 3, "tip", None, "2026-02-01", "2026-03-01", "geen_afwijking")]  # no claim: never counted
+    lever_alles(tmp_path / "landing", personen=[persoon(i) for i in einden],
+                uitkeringen=[dossier(i, i, einde=e) for i, e in einden.items()], onderzoeken=rijen)
+    con = ingest(tmp_path / "landing", tmp_path / "werk", P)
+    assert monitoring.uitkeringseinde(con, P).sort("dossier_id").rows() == [
+        ("D00001", None), ("D00002", date(2026, 6, 30)), ("D00003", date(2026, 10, 31)), ("D00004", None),
+        ("D00005", None), ("D00006", date(2025, 12, 31)), ("D00007", None)]
+    ind = monitoring.bereken(con, P, monitoring.Instellingen()).rapport["indicatoren"]
+    assert list(ind) == ["2025", "2026"]
+    assert ind["2026"]["vorderingen"]["aantal"] == 6
+    assert ind["2026"]["vorderingen"]["bij_beeindiging"] == 2        # D2 and D3
+    assert ind["2025"]["vorderingen"]["aantal"] == 2
+    assert ind["2025"]["vorderingen"]["bij_beeindiging"] == 1        # D6
+    # the other indicators are untouched by the benefits' end dates
+    assert ind["2026"]["per_herkomst"]["tip"] == {"gestart": 7, "afgerond": 7, "niet_naleving": 6,
+                                                  "aandeel_niet_naleving": round(6 / 7, 4),
+                                                  "doorlooptijd_mediaan_dagen": 28}
