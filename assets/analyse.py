@@ -147,7 +147,7 @@ def _verrekening(context: dg.AssetExecutionContext, werkomgeving: Werkomgeving) 
     p = peildatum(context)
     map_ = werkomgeving.uitvoer(p) / "verrekening"
     with werkomgeving.verbind() as con:
-        redenen = vrijgave.bronredenen(con, p, verrekening_mod.BRONNEN)
+        redenen = vrijgave.bronredenen(con, p, verrekening_mod.BRONNEN, verrekening_mod.TABELLEN)
         if redenen:
             for pad in (map_ / "inkomsten.parquet", map_ / "inkomsten.xlsx"):
                 pad.unlink(missing_ok=True)
@@ -175,7 +175,7 @@ def verrekening_onderdeel(con, p, uitvoer, werkomgeving) -> dict:
         return {"verrekening": {"status": "gemaakt",
                                 "dossiermaanden": pl.scan_parquet(pad).select(pl.len()).collect().item()}}
     return {"verrekening": {"status": "niet_gemaakt",
-                            "redenen": vrijgave.bronredenen(con, p, verrekening_mod.BRONNEN)}}
+                            "redenen": vrijgave.bronredenen(con, p, verrekening_mod.BRONNEN, verrekening_mod.TABELLEN)}}
 
 
 def trechters(parameters: dict) -> list[dg.AssetsDefinition]:

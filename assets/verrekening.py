@@ -17,6 +17,10 @@ VELDEN = ("suwi.polis.bsn", "suwi.polis.periode_einde", "suwi.polis.bruto_cent",
           "gemeente.opgegeven_inkomsten.dossier_id", "gemeente.opgegeven_inkomsten.periode",
           "gemeente.opgegeven_inkomsten.bruto_cent")
 BRONNEN = ("gemeente", "suwi")
+# The staged tables it reads (the population from the dossiers, polis, reported income): a failed check on another
+# file of these sources (an investigation, a study grant) does not withhold the list (outputs.md lists it without
+# a condition)
+TABELLEN = tuple(sorted({"_".join(v.split(".")[:2]) for v in VELDEN} | {"gemeente_uitkeringen"}))
 KOLOMMEN = ["dossier_id", "bsn", "periode", "inkomen_polis", "inkomen_opgegeven", "verschil", "bronnen"]
 
 

@@ -23,13 +23,15 @@ Poort = Callable[[object, date, Thema], list[str]]
 VRIJGEGEVEN, GEBLOKKEERD = "vrijgegeven", "geblokkeerd"
 
 
-def bronredenen(con, peildatum: date, bronnen: tuple[str, ...]) -> list[str]:
+def bronredenen(con, peildatum: date, bronnen: tuple[str, ...], tabellen: tuple[str, ...] | None = None
+                ) -> list[str]:
     """Reasons why these sources may not be used: a rejected delivery, or a failed error-severity check of an
-    accepted one (the checks of a rejected delivery all fail because of the rejection: one line says it)."""
+    accepted one (the checks of a rejected delivery all fail because of the rejection: one line says it). With
+    `tabellen`, only checks of those staged tables count: the files a product reads."""
     rijen = dict(con.sql("SELECT bron, reden FROM run_bronnen WHERE peildatum = ? AND status <> 'geaccepteerd'",
                          params=[peildatum]).fetchall())
     return [f"bron {b}: {rijen[b]}" for b in bronnen if b in rijen] + blokkerende_fouten(
-        con, peildatum, [b for b in bronnen if b not in rijen])
+        con, peildatum, [b for b in bronnen if b not in rijen], None if tabellen is None else list(tabellen))
 
 
 def bronpoort(con, peildatum: date, thema: Thema) -> list[str]:

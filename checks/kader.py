@@ -73,10 +73,13 @@ def bewaar(con: duckdb.DuckDBPyConnection, peildatum: date, spec: Bestand, contr
     opslag.vervang(con, "controle_resultaten", frame, {"peildatum": peildatum, "tabel": spec.tabel})
 
 
-def blokkerende_fouten(con: duckdb.DuckDBPyConnection, peildatum: date, bronnen: list[str]) -> list[str]:
-    """Failed error-severity checks on the given sources: each a reason line for the release gate."""
+def blokkerende_fouten(con: duckdb.DuckDBPyConnection, peildatum: date, bronnen: list[str],
+                       tabellen: list[str] | None = None) -> list[str]:
+    """Failed error-severity checks on the given sources (only on the given staged tables, when given): each a
+    reason line for the release gate."""
     rijen = con.sql(
         "SELECT tabel, controle, toelichting FROM controle_resultaten WHERE peildatum = ? AND soort = 'kwaliteit' "
-        "AND ernst = 'error' AND NOT geslaagd AND list_contains(?, bron) ORDER BY tabel, controle",
-        params=[peildatum, bronnen]).fetchall()
+        "AND ernst = 'error' AND NOT geslaagd AND list_contains(?, bron) "
+        "AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], tabel)) ORDER BY tabel, controle",
+        params=[peildatum, bronnen, tabellen, tabellen]).fetchall()
     return [f"datakwaliteit: controle {c} op {t} faalt: {u}" for t, c, u in rijen]

@@ -15,6 +15,7 @@ import yaml
 from assets.themas.register import THEMAS
 from bias_audit import audit, oordeel
 from bias_audit import verklaringen as vk
+from bias_audit.kenmerken import ONBEKEND
 from kern import logboek, omgeving, opslag
 from kern.slot import WerkmapBezet, bestandsslot, werkmap_slot
 
@@ -33,7 +34,43 @@ def register_pad(werkmap: Path, verklaringen: Path | None) -> Path:
     return (verklaringen or omgeving.register_pad(werkmap)).resolve()
 
 
-def _entry(args, vandaag: date) -> dict:
+def _bekende_wijken(werkmap: Path) -> set[str] | None:
+    """The wijken the population's applicants lived in, in the runs stored in the werkmap; None when that cannot
+    be told (no run stored yet, or a run holds the database: the decision is recorded all the same)."""
+    from bias_audit import kenmerken
+
+    pad = opslag.database_pad(werkmap)
+    if not pad.exists():
+        return None
+    try:
+        con = duckdb.connect(str(pad), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        if not opslag.bestaat_tabel(con, kenmerken.TABEL):
+            return None
+        return {r[0] for r in con.sql(f"SELECT DISTINCT wijk FROM {kenmerken.TABEL}").fetchall()}
+    finally:
+        con.close()
+
+
+def _wijken(kenmerk: str, groep: str, werkmap: Path) -> str:
+    """The group with its wijk codes as the report names them (upper case), refused when no stored run knows the
+    wijk (outputs.md: an unknown group is exit 2); any well-formed code while no run is stored."""
+    paren = list(zip(kenmerk.split(vk.KRUIS), [g.strip() for g in groep.split(vk.KRUIS)]))
+    if not any(k == "wijk" and vk.normaal(g) != vk.normaal(ONBEKEND) for k, g in paren):
+        return groep
+    paren = [(k, g.upper() if k == "wijk" and vk.normaal(g) != vk.normaal(ONBEKEND) else g) for k, g in paren]
+    bekend = _bekende_wijken(werkmap)
+    for k, g in paren:
+        if bekend is not None and k == "wijk" and g != ONBEKEND and g not in bekend:
+            voorbeeld = ", ".join(sorted(w for w in bekend if w != ONBEKEND)[:10])
+            raise Fout(f"onbekende groep '{g}' voor kenmerk wijk: in geen opgeslagen run woonde een aanvrager van "
+                       f"de populatie in die wijk (bekend: {voorbeeld}{', …' if len(bekend) > 11 else ''})")
+    return f" {vk.KRUIS} ".join(g for _, g in paren)
+
+
+def _entry(args, vandaag: date, werkmap: Path) -> dict:
     thema = THEMAS.get(args.thema)
     if thema is None:
         raise Fout(f"onbekend thema '{args.thema}' (kies uit {', '.join(THEMAS)})")
@@ -56,7 +93,7 @@ def _entry(args, vandaag: date) -> dict:
         [v] = vk.valideer([entry])
     except vk.VerklaringenFout as fout:
         raise Fout(str(fout).replace("verklaring 1 ", "")) from None
-    return {**entry, "kenmerk": v.kenmerk, "groep": v.groep}
+    return {**entry, "kenmerk": v.kenmerk, "groep": _wijken(v.kenmerk, v.groep, werkmap)}
 
 
 def _als_yaml(entry: dict, inspringing: str) -> str:
@@ -116,7 +153,7 @@ def verklaar(args) -> int:
     werkmap = args.werkmap.resolve()
     pad = register_pad(werkmap, args.verklaringen)
     try:
-        entry = _entry(args, date.today())
+        entry = _entry(args, date.today(), werkmap)
         try:  # readable by its owner only, as run makes it: it will hold person-level data
             omgeving.maak_werkmap(werkmap)
         except omgeving.WerkmapOnbruikbaar as fout:

@@ -260,3 +260,20 @@ def test_verklaar_into_a_pipe_closed_early_records_the_decision_without_an_error
     _, fout = proces.communicate(timeout=300)
     assert proces.returncode == 0, fout
     assert fout == "" and "EC-PIJP" in register.read_text()
+
+
+def test_verklaar_refuses_a_wijk_no_stored_run_knows_and_writes_a_code_as_the_report_names_it(geblokkeerd, tmp_path,
+                                                                                             capsys):
+    """outputs.md: an unknown group is exit 2 with the file unchanged. For wijk that is a code in which no applicant
+    of the population lived in any stored run (here only WK001401 and WK001402); a known code typed in lower case
+    is written as the report names it. Without a stored run any well-formed code is taken (nothing to know it by)."""
+    werk, _ = geblokkeerd
+    register = tmp_path / "register.yaml"
+    assert verklaar(werk, "--verklaringen", str(register), groep="WK999999") == 2
+    assert "onbekende groep 'WK999999' voor kenmerk wijk" in capsys.readouterr().err and not register.exists()
+    assert verklaar(werk, "--verklaringen", str(register), kenmerk="wijk×geslacht", groep="WK001499 × man") == 2
+    assert not register.exists()
+    assert verklaar(werk, "--verklaringen", str(register), groep="wk001402") == 0
+    assert "groep: WK001402" in register.read_text()
+    leeg = tmp_path / "leeg"
+    assert verklaar(leeg, "--verklaringen", str(tmp_path / "r2.yaml"), groep="WK999999") == 0

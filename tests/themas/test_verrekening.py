@@ -68,3 +68,32 @@ def test_set_based_query_equals_polars_rendering_on_demo_data(tmp_path):
     assert lijst.height > 10
     assert lijst.schema == verrekening.bereken_polars(inv, par).schema
     assert lijst.rows() == verrekening.bereken_polars(inv, par).rows()
+
+
+def test_withheld_only_for_the_files_it_reads(tmp_path):
+    """outputs.md lists the settlement list without a condition: a failed check on a file of its sources that it
+    does not read (onderzoeken.csv, studiefinanciering.csv) does not withhold it; one on a file it reads, or a
+    rejected delivery of a source, does. The themes' gate stays per source (their exclusions read onderzoeken)."""
+    import duckdb
+
+    from assets import vrijgave
+    from kern import opslag
+
+    con = duckdb.connect()
+    con.execute(opslag.DDL)
+    con.execute("INSERT INTO controle_resultaten VALUES (?, 'gemeente', 'gemeente_onderzoeken', 'rijmodel', "
+                "'kwaliteit', 'error', false, 1.56, '1%', '6 van 384 rijen in quarantaine (1.56%)', '{}'), (?, 'suwi', "
+                "'suwi_studiefinanciering', 'versheid', 'kwaliteit', 'error', false, 40, '35', 'te oud', '{}')",
+                [P, P])
+    assert verrekening.TABELLEN == ("gemeente_opgegeven_inkomsten", "gemeente_uitkeringen", "suwi_polis")
+    assert vrijgave.bronredenen(con, P, verrekening.BRONNEN, verrekening.TABELLEN) == []
+    assert len(vrijgave.bronredenen(con, P, verrekening.BRONNEN)) == 2  # what a theme's gate sees
+    con.execute("INSERT INTO controle_resultaten VALUES (?, 'suwi', 'suwi_polis', 'volume', 'kwaliteit', 'error', "
+                "false, -40, '25%', 'te weinig rijen', '{}')", [P])
+    assert vrijgave.bronredenen(con, P, verrekening.BRONNEN, verrekening.TABELLEN) == [
+        "datakwaliteit: controle volume op suwi_polis faalt: te weinig rijen"]
+    con.execute("INSERT INTO run_bronnen (peildatum, bron, status, reden) VALUES (?, 'gemeente', 'afgewezen', "
+                "'levering gemeente/2026-10-31 afgewezen: geen manifest')", [P])
+    assert vrijgave.bronredenen(con, P, verrekening.BRONNEN, verrekening.TABELLEN) == [
+        "bron gemeente: levering gemeente/2026-10-31 afgewezen: geen manifest",
+        "datakwaliteit: controle volume op suwi_polis faalt: te weinig rijen"]
