@@ -88,7 +88,8 @@ def vrijgave_asset(thema: Thema, extra_deps: list[dg.AssetKey], poorten: list) -
                                              description="Alle poorten (bronnen, datakwaliteit, berekening, bias) "
                                                          "staan open: de lijst is vrijgegeven.")],
               kinds={"parquet", "excel"},
-              description=f"Vrijgave van {thema.titel}: signaallijst en steekproef, alleen als elke poort open staat.")
+              description=f"Vrijgave van {thema.titel}: de signaallijst alleen als elke poort open staat; de "
+                          "steekproef zodra het thema berekend is.")
     def _vrijgave(context: dg.AssetExecutionContext, werkomgeving: Werkomgeving) -> dg.MaterializeResult:
         p = peildatum(context)
         uitvoer = werkomgeving.uitvoer(p)
@@ -99,7 +100,8 @@ def vrijgave_asset(thema: Thema, extra_deps: list[dg.AssetKey], poorten: list) -
                 vrijgave.trek_in(uitvoer, thema)
                 status = vrijgave.GEBLOKKEERD
                 logboek.schrijf(werkomgeving.werkmap, "lijst_geblokkeerd", peildatum=p, thema=thema.id,
-                                dagster_run=context.run_id, redenen=len(redenen))
+                                dagster_run=context.run_id, redenen=len(redenen),
+                                steekproef=vrijgave.steekproef(con, uitvoer, p, thema, uitkomst))
                 # the reasons themselves are in the metadata and on stderr once, at the end of the run
                 context.log.info(f"{thema.id}: geblokkeerd ({len(redenen)} reden(en))")
             else:

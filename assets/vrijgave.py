@@ -68,23 +68,34 @@ def toelichting(thema: Thema, peildatum: date, uitkomst: uitvoering.Resultaat, p
 
 
 def publiceer(con, uitvoer: Path, peildatum: date, thema: Thema, parameters: dict) -> dict:
-    """Write the released signal list and control sample (BSN joined back only here)."""
+    """Write the released signal list and the control sample (BSN joined back only here)."""
     uitkomst = uitvoering.laad_uitkomst(con, peildatum, thema.id)
     lijst = uitvoering.signaallijst(con, peildatum, thema.id, "signaal")
-    sample = uitvoering.signaallijst(con, peildatum, thema.id, "steekproef")
     (uitvoer / "signalen").mkdir(parents=True, exist_ok=True)
-    (uitvoer / "steekproef").mkdir(parents=True, exist_ok=True)
     lijst.write_parquet(uitvoer / "signalen" / f"{thema.id}.parquet")
     excel.schrijf(uitvoer / "signalen" / f"{thema.id}.xlsx", lijst, "Signalen",
                   toelichting(thema, peildatum, uitkomst, parameters))
-    sample.write_parquet(uitvoer / "steekproef" / f"{thema.id}.parquet")
-    return {"signalen": lijst.height, "steekproef": sample.height}
+    return {"signalen": lijst.height, "steekproef": steekproef(con, uitvoer, peildatum, thema, uitkomst)}
+
+
+def steekproef(con, uitvoer: Path, peildatum: date, thema: Thema, uitkomst) -> int:
+    """The control sample goes out whenever the theme was computed, released or not (outputs.md gives the signal
+    list alone the condition 'only written when the theme is released'): a random draw from the population is not
+    shaped by the filter the gates judge, and it is what tells whether the theme finds more than chance. A theme
+    not computed has no sample, and no earlier run's sample of this peildatum stays behind."""
+    pad = uitvoer / "steekproef" / f"{thema.id}.parquet"
+    if uitkomst is None or not uitkomst.berekend:
+        pad.unlink(missing_ok=True)
+        return 0
+    sample = uitvoering.signaallijst(con, peildatum, thema.id, "steekproef")
+    pad.parent.mkdir(parents=True, exist_ok=True)
+    sample.write_parquet(pad)
+    return sample.height
 
 
 def trek_in(uitvoer: Path, thema: Thema) -> None:
-    """A blocked theme leaves no list behind, also not one from an earlier run of this peildatum."""
-    for pad in (uitvoer / "signalen" / f"{thema.id}.parquet", uitvoer / "signalen" / f"{thema.id}.xlsx",
-                uitvoer / "steekproef" / f"{thema.id}.parquet"):
+    """A blocked theme leaves no signal list behind, also not one from an earlier run of this peildatum."""
+    for pad in (uitvoer / "signalen" / f"{thema.id}.parquet", uitvoer / "signalen" / f"{thema.id}.xlsx"):
         pad.unlink(missing_ok=True)
 
 

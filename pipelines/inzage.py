@@ -284,14 +284,17 @@ def _feitregels(waarde, inspringing: str = "      ") -> list[str]:
     return regels
 
 
-def _vrijgavezin(v: dict | None) -> str:
+def _vrijgavezin(v: dict | None, steekproef: bool = False) -> str:
     if v is None:
         return "Over vrijgave van de lijst is nog niets vastgelegd; er is niets aan een toezichthouder doorgegeven."
     if v["status"] == "vrijgegeven":
         return "De lijst van dit thema is vrijgegeven aan de toezichthouders."
     redenen = v["redenen"][:3] + ([f"en {len(v['redenen']) - 3} andere reden(en)"] if len(v["redenen"]) > 3 else [])
-    return ("De lijst van dit thema is NIET vrijgegeven (geblokkeerd); er is niets aan een toezichthouder "
-            "doorgegeven. Reden: " + "; ".join(redenen) + ".")
+    # the control sample of a computed theme goes out also when its list is blocked (assets/vrijgave.py)
+    doorgegeven = ("alleen de controlesteekproef, met uw dossier als willekeurig gekozen dossier, is aan de "
+                   "toezichthouders doorgegeven" if steekproef else "er is niets aan een toezichthouder doorgegeven")
+    return (f"De signaallijst van dit thema is NIET vrijgegeven (geblokkeerd); {doorgegeven}. Reden: "
+            + "; ".join(redenen) + ".")
 
 
 def tekst(o: dict) -> str:
@@ -340,7 +343,7 @@ def tekst(o: dict) -> str:
             if t["steekproef"]:
                 r.append("    Uw dossier is ook willekeurig gekozen voor de controlesteekproef van dit thema. Dat is "
                          "geen aanwijzing dat u iets fout deed.")
-            r.append(f"    {_vrijgavezin(t['vrijgave'])}")
+            r.append(f"    {_vrijgavezin(t['vrijgave'], t['steekproef'])}")
             eigen = [v["omschrijving"] for v in t["gelezen_velden"] if v["veld"] not in kader.GEMEENSCHAPPELIJKE_VELDEN]
             r.append("    Daarnaast las (of zocht) dit thema voor uw huishouden: " + "; ".join(eigen) + ".")
         for m in run["medebewoner"]:

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import dagster as dg
+import polars as pl
 import pytest
 
 from pipelines.cli import main
@@ -61,6 +62,18 @@ def test_run_names_each_root_cause_once(geblokkeerd, capfd):
     assert len(redenen) == 2
     assert any("kenmerk wijk, groep WK001402" in r for r in redenen)
     assert any("kenmerk leeftijd, groep 67+" in r for r in redenen)
+    # outputs.md: no signal list for a blocked theme; its control sample (a random draw the filter does not shape)
+    # goes out all the same, with the rows run.json counts
+    uit = werk / "output" / P
+    assert not (uit / "signalen" / "vermogen_voertuigen.parquet").exists()
+    steekproef = pl.read_parquet(uit / "steekproef" / "vermogen_voertuigen.parquet")
+    assert steekproef.height == run["themas"]["vermogen_voertuigen"]["steekproef"] == 20
+    assert set(steekproef["thema"]) == {"vermogen_voertuigen"}
+    capfd.readouterr()
+    assert main(["inzage", "--werkmap", str(werk), "--bsn", steekproef["bsn"][0]]) == 0
+    sectie = capfd.readouterr().out.split("vermogen_voertuigen", 1)[1]
+    assert ("De signaallijst van dit thema is NIET vrijgegeven (geblokkeerd); alleen de controlesteekproef, met uw "
+            "dossier als willekeurig gekozen dossier, is aan de toezichthouders doorgegeven.") in " ".join(sectie.split())
     doc = json.loads((werk / "output" / P / "bias" / "vermogen_voertuigen.json").read_text())
     assert [(o["kenmerk"], o["groep"], o["stap"]) for o in doc["oorzaken"]] == [
         ("leeftijd", "67+", "rdw_gegevens"), ("wijk", "WK001402", "rdw_gegevens")]

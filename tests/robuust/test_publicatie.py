@@ -85,6 +85,7 @@ def test_blocked_theme_list_disappears_in_the_same_step_and_old_versions_are_bou
     run = json.loads((uit / "run.json").read_text())
     assert run["themas"]["vermogen_voertuigen"]["status"] == "geblokkeerd"
     assert not (uit / "signalen" / "vermogen_voertuigen.xlsx").exists()
+    # the rdw delivery is rejected: the theme is not computed, so it has no control sample either
     assert not (uit / "steekproef" / "vermogen_voertuigen.parquet").exists()
     assert not any("vermogen_voertuigen" in b for b in run["publicatie"]["bestanden"]
                    if b.startswith(("signalen/", "steekproef/")))
