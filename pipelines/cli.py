@@ -396,13 +396,12 @@ def dagster_instance(werkmap: Path):
     # Creating an instance creates its storage (SQLite tables, migrations): one process at a time, also when
     # several werkmaps share one DAGSTER_HOME.
     with bestandsslot(home / ".aanmaak.slot"):
-        if os.environ.get("DAGSTER_HOME"):
-            instance = DagsterInstance.get()
-        else:
-            sjabloon = omgeving.PROJECT / "dagster.yaml"
-            if sjabloon.is_file() and not (home / "dagster.yaml").exists():
-                shutil.copy(sjabloon, home / "dagster.yaml")
-            instance = DagsterInstance.from_config(str(home))
+        # a DAGSTER_HOME without configuration gets the project's, as the werkmap's own does: one run at a time,
+        # and no telemetry (Dagster's default would send it, and print its banner on stderr among our lines)
+        sjabloon = omgeving.PROJECT / "dagster.yaml"
+        if sjabloon.is_file() and not (home / "dagster.yaml").exists():
+            shutil.copy(sjabloon, home / "dagster.yaml")
+        instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.from_config(str(home))
         instance.get_runs(limit=1)  # storage fully initialised before the lock is released
     return instance, str(home)
 

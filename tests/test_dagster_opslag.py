@@ -117,3 +117,25 @@ def test_a_storage_block_takes_precedence(tmp_path):
     [run_id] = _draai(instance)
     assert (elders / "history" / "runs" / f"{run_id}.db").is_file()
     instance.dispose()
+
+
+def test_a_dagster_home_without_configuration_gets_the_projects(tmp_path, monkeypatch, capfd):
+    """DAGSTER_HOME set to a folder without dagster.yaml: the run's instance is configured as the werkmap's own (one
+    run at a time, no telemetry: Dagster's default would send it and print its banner on stderr). A folder that
+    has a dagster.yaml keeps it untouched."""
+    from pipelines.cli import dagster_instance
+
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    instance, pad = dagster_instance(tmp_path / "werk")
+    assert pad == str(home) and (home / "dagster.yaml").read_bytes() == (PROJECT / "dagster.yaml").read_bytes()
+    assert instance.get_settings("telemetry") == {"enabled": False} and isinstance(instance, dagster_opslag.Instantie)
+    assert "telemetry" not in capfd.readouterr().err.casefold()
+    instance.dispose()
+    eigen = tmp_path / "eigen"
+    eigen.mkdir()
+    (eigen / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    monkeypatch.setenv("DAGSTER_HOME", str(eigen))
+    dagster_instance(tmp_path / "werk")[0].dispose()
+    assert (eigen / "dagster.yaml").read_text() == "telemetry:\n  enabled: false\n"
