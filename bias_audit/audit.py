@@ -77,7 +77,8 @@ def statistieken(cellen: pl.DataFrame, minimum: int, gewicht: float, inst: dict,
 def toets_alle(leden: pl.DataFrame, km: pl.DataFrame, laatste: int, inst: dict, exact_vermogen: bool = True
                ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """The three families of one theme: single attributes and intersections of two (blocking, sharing the
-    theme's part of the run's alpha), and the exploratory three-attribute scan of the last step."""
+    theme's part of the run's alpha), and the exploratory three-attribute scan of the last step. In each, the
+    smallest detectable ratio of a cell decided by Fisher's test is that of the exact test (`exact_vermogen`)."""
     attrs = list(kenmerken.KENMERKEN)
     t = len(THEMAS)
     w_int = inst["aandeel_intersecties"]
@@ -85,9 +86,11 @@ def toets_alle(leden: pl.DataFrame, km: pl.DataFrame, laatste: int, inst: dict, 
     enkel = statistieken(tellingen.tel(leden, km, tellingen.combinaties(attrs, 1), kubussen=kub), inst["minimum_groep"],
                          (1 - w_int) / t, inst, exact_vermogen).with_columns(pl.lit("kenmerk").alias("soort"))
     paren = statistieken(tellingen.tel(leden, km, tellingen.combinaties(attrs, 2), kubussen=kub),
-                         inst["minimum_intersectie"], w_int / t, inst).with_columns(pl.lit("intersectie").alias("soort"))
+                         inst["minimum_intersectie"], w_int / t, inst, exact_vermogen
+                         ).with_columns(pl.lit("intersectie").alias("soort"))
     drie = statistieken(tellingen.tel(leden, km, tellingen.combinaties(attrs, 3), [laatste], kubussen=kub),
-                        inst["minimum_verkenning"], inst["alfa_verkenning"] / inst["alfa_run"] / t, inst) \
+                        inst["minimum_verkenning"], inst["alfa_verkenning"] / inst["alfa_run"] / t, inst,
+                        exact_vermogen) \
         .with_columns(pl.lit("verkenning").alias("soort"))
     return enkel, paren, drie
 
@@ -338,7 +341,7 @@ def _gepoold(con, peildatum: date, thema: Thema, versie: str, laatste: int, fact
     enkel = statistieken(tellingen.tel(leden, km, tellingen.combinaties(attrs, 1)), inst["minimum_groep"],
                          aandeel * (1 - w_int), inst, True).with_columns(pl.lit("kenmerk").alias("soort"))
     paren = statistieken(tellingen.tel(leden, km, tellingen.combinaties(attrs, 2)), inst["minimum_intersectie"],
-                         aandeel * w_int, inst).with_columns(pl.lit("intersectie").alias("soort"))
+                         aandeel * w_int, inst, True).with_columns(pl.lit("intersectie").alias("soort"))
     stap = doc["trechter"][-1]["stap"] if doc["trechter"] else "na_uitsluitingen"
     cellen = pl.concat([enkel, paren], how="vertical_relaxed").with_columns(pl.lit(stap).alias("stap"),
                                                                           pl.lit(laatste).cast(pl.Int64).alias("stap_nr"))
