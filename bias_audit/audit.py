@@ -2,8 +2,9 @@
 that causes them, explanations, the verdict, power, drift and an exploratory scan; stored in DuckDB
 (`bias_statistieken`, `bias_oordelen`) and returned as the document behind bias/<thema>.json.
 
-Nothing here holds a BSN or a pseudonym: cells are groups of dossiers, counts below the suppression
-limit are published as "<10".
+Nothing here holds a BSN or a pseudonym: cells are groups of dossiers. The document is what is published:
+counts below the suppression limit are "<10", and no number from which such a count can be computed back
+is in it (bias_audit/onderdrukking.py); `bias_statistieken` keeps every value.
 """
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from assets.themas import uitvoering
 from assets.themas.kader import Thema, laad_parameters
 from assets.themas.register import THEMAS
 from bias_audit import bewijs, gepoold, instellingen, kenmerken, kracht, oorzaken, statistiek, tellingen
-from bias_audit import oordeel
+from bias_audit import onderdrukking, oordeel
+from bias_audit.onderdrukking import GEHEIM, Onderdrukking, kolommen_weg
 from kern import opslag
 from kern.omgeving import STANDAARD_FILTERS
 
@@ -109,42 +111,61 @@ def _rond(v, cijfers: int = 4):
     return v
 
 
-def publiceerbaar(rij: dict, grens: int) -> dict:
-    """A cell for a published table: counts below `grens` suppressed, and the shares that would reveal them."""
-    klein_n, klein_x = rij["n"] < grens, rij["x"] < grens
+def publiceerbaar(rij: dict, od: Onderdrukking) -> dict:
+    """A cell for a published table: its counts as the suppression shows them, and without every number that
+    would give a suppressed count back (ratio, interval, shares, rate, p-values, the ratio against the
+    previous step; with n suppressed also its share and smallest detectable ratio). The verdict, the test
+    and whether it was tested stay: a suppressed deviation still blocks and is still listed. `onderdrukt`
+    says that numbers were withheld."""
+    c = (rij["stap_nr"], rij["kenmerk"], rij["groep"])
     uit = {k: _rond(v) for k, v in rij.items()
            if k not in ("x_vorig", "x_cond", "X_vorig", "X_cond", "N", "X", "alfa_cel")}
-    uit["n"], uit["x"] = _onderdruk(rij["n"], grens), _onderdruk(rij["x"], grens)
-    if klein_n:
-        uit["aandeel_populatie"] = None
-    if klein_x:
-        uit["aandeel_selectie"] = uit["selectiegraad"] = None
-    return uit
+    uit["n"], uit["x"] = od.toon_n(rij["kenmerk"], rij["groep"], rij["n"]), od.toon_x(c, rij["x"])
+    return kolommen_weg(uit, od.verborgen(c), od.n_verborgen(rij["kenmerk"], rij["groep"]), od.stap_verborgen(c))
 
 
-def _oorzaak(rijen: pl.DataFrame, a: dict, namen: dict[int, str]) -> dict:
+def _oorzaak(rijen: pl.DataFrame, a: dict, namen: dict[int, str], od: Onderdrukking) -> dict:
     """For a deviation at step k: the first step where the group is over-selected against the population,
-    and the step (1..k) that, against its previous step, lets the group through most disproportionately."""
+    and the step (1..k) that, against its previous step, lets the group through most disproportionately.
+    The strongest step is still named when its ratio is suppressed; its numbers are then withheld."""
     reeks = rijen.filter((pl.col("kenmerk") == a["kenmerk"]) & (pl.col("groep") == a["groep"])
                          & (pl.col("stap_nr") <= a["stap_nr"])).sort("stap_nr")
     eerste = reeks.filter(pl.col("oordeel") == AFWIJKING)["stap_nr"].min()
     sterkst = reeks.filter(pl.col("ratio_stap").is_not_null()).sort("ratio_stap", descending=True).head(1)
     s = sterkst.row(0, named=True) if sterkst.height else None
+    weg = s is not None and od.stap_verborgen((s["stap_nr"], s["kenmerk"], s["groep"]))
+    per_stap = []
+    for r in reeks.iter_rows(named=True):
+        c = (r["stap_nr"], r["kenmerk"], r["groep"])
+        per_stap.append({"stap": namen[r["stap_nr"]], "ratio": None if od.verborgen(c) else _rond(r["ratio"]),
+                         "ratio_stap": None if od.stap_verborgen(c) else _rond(r["ratio_stap"])})
     return {"eerste_stap": namen[eerste], "eerste_stap_nr": eerste,
-            "sterkste_stap": s and namen[s["stap_nr"]], "sterkste_stap_ratio": s and _rond(s["ratio_stap"]),
-            "sterkste_stap_p": s and _rond(s["p_stap"]),
-            "per_stap": [{"stap": namen[r["stap_nr"]], "ratio": _rond(r["ratio"]), "ratio_stap": _rond(r["ratio_stap"])}
-                         for r in reeks.iter_rows(named=True)]}
+            "sterkste_stap": s and namen[s["stap_nr"]],
+            "sterkste_stap_ratio": None if weg else s and _rond(s["ratio_stap"]),
+            "sterkste_stap_p": None if weg else s and _rond(s["p_stap"]), "per_stap": per_stap}
 
 
 def _drift(con, peildatum: date, thema: str, inst: dict) -> pl.DataFrame:
+    """The single attributes of earlier audits of the theme, their ratio withheld where that audit's counts
+    are suppressed (recomputed from `bias_statistieken` over the sums of the single attributes)."""
     if not opslag.bestaat_tabel(con, STATISTIEKEN):
         return pl.DataFrame()
-    return con.sql(f"SELECT peildatum, stap, kenmerk, groep, ratio, oordeel FROM {STATISTIEKEN} "
-                   "WHERE thema = ? AND soort = 'kenmerk' AND peildatum < ? AND peildatum IN ("
-                   f"  SELECT DISTINCT peildatum FROM {STATISTIEKEN} WHERE thema = ? AND peildatum < ? "
-                   "  ORDER BY peildatum DESC LIMIT ?) ORDER BY peildatum",
-                   params=[thema, peildatum, thema, peildatum, inst["drift_runs"]]).pl()
+    vorige = con.sql(f"SELECT peildatum, stap_nr, stap, kenmerk, groep, ratio, oordeel, n_populatie AS n, "
+                     f"n_selectie AS x, totaal_selectie AS X, totaal_populatie AS N FROM {STATISTIEKEN} "
+                     "WHERE thema = ? AND soort = 'kenmerk' AND peildatum < ? AND peildatum IN ("
+                     f"  SELECT DISTINCT peildatum FROM {STATISTIEKEN} WHERE thema = ? AND peildatum < ? "
+                     "  ORDER BY peildatum DESC LIMIT ?) ORDER BY peildatum",
+                     params=[thema, peildatum, thema, peildatum, inst["drift_runs"]]).pl()
+    delen = []
+    for (_,), deel in vorige.group_by("peildatum", maintain_order=True):
+        od = Onderdrukking(deel, set(deel.select("stap_nr", "kenmerk", "groep").iter_rows()),
+                           {s: int(X) for s, X in deel.select("stap_nr", "X").unique().iter_rows()},
+                           int(deel["N"][0]), inst["onderdrukken_onder"])
+        weg = pl.Series([od.verborgen(c) for c in deel.select("stap_nr", "kenmerk", "groep").iter_rows()],
+                        dtype=pl.Boolean)
+        delen.append(deel.with_columns(pl.when(weg).then(None).otherwise(pl.col("ratio")).alias("ratio")))
+    return pl.concat(delen).select("peildatum", "stap", "kenmerk", "groep", "ratio", "oordeel") if delen else \
+        vorige.select("peildatum", "stap", "kenmerk", "groep", "ratio", "oordeel")
 
 
 def _leeg_document(thema: Thema, peildatum: date, inst: dict, parameters: dict) -> dict:
@@ -243,8 +264,15 @@ def _groepsmasker(km: pl.DataFrame, kenmerk: str, groep: str) -> pl.Series:
     return km.select(masker.alias("g"))["g"]
 
 
-def _bewijs(oorzaak: dict, km: pl.DataFrame, leden: pl.DataFrame, factoren: dict[str, dict], inst: dict) -> list[dict]:
-    """Mantel–Haenszel evidence of one root cause at its first step, per legitimate factor."""
+def _bewijs(oorzaak: dict, km: pl.DataFrame, leden: pl.DataFrame, factoren: dict[str, dict], inst: dict,
+            verborgen: bool = False) -> list[dict]:
+    """Mantel–Haenszel evidence of one root cause at its first step, per legitimate factor.
+
+    The strata's counts add up to published totals (the group's n and x, the rest's N - n and X - x): per
+    column the small counts and, where a total would give one back, the next smallest are suppressed
+    (onderdrukking.aanvullend). Of a root cause whose own numbers are suppressed (`verborgen`) every stratum
+    count is withheld (the rest's selected counts add up to X - x); its adjusted ratio is withheld by
+    `_oorzaken_document`."""
     if not factoren:
         return []
     gekozen = leden.filter(pl.col("stap_nr") == oorzaak["stap_nr"])["dossier_id"].implode()
@@ -254,34 +282,67 @@ def _bewijs(oorzaak: dict, km: pl.DataFrame, leden: pl.DataFrame, factoren: dict
     uit = []
     for factor in factoren:
         b = bewijs.bewijs(groep, geselecteerd, pop[factor], inst)
-        uit.append({"factor": factor, **{k: _rond(v) for k, v in b.items() if k != "strata"},
-                    "strata": [{k: (_onderdruk(v, inst["onderdrukken_onder"]) if k != "stratum" else v)
-                                for k, v in st.items()} for st in b["strata"]]})
+        rij = {"factor": factor, **{k: _rond(v) for k, v in b.items() if k != "strata"}}
+        grens = inst["onderdrukken_onder"]
+        kolommen = ("groep", "groep_geselecteerd", "rest", "rest_geselecteerd")
+        weg = {k: [True] * len(b["strata"]) if verborgen else onderdrukking.aanvullend(
+            [st[k] for st in b["strata"]], True, grens) for k in kolommen}
+        rij["strata"] = [{"stratum": st["stratum"], **{
+            k: (f"<{grens}" if st[k] < grens else GEHEIM) if weg[k][i] else int(st[k]) for k in kolommen}}
+            for i, st in enumerate(b["strata"])]
+        uit.append(rij)
     return uit
 
 
-def _oorzaken_document(lijst: list[dict], km, leden, factoren, inst, grens: int, gepoold: bool = False) -> list[dict]:
+def _afgeleid_document(a: dict, stap_nr: int, ouder: tuple[str, str], od: Onderdrukking) -> dict:
+    """A derived deviation under its root cause: its ratio, and its ratio within the root's group, withheld
+    when either the intersection's or the root's numbers are suppressed (x(a×b)/x(a) gives x back)."""
+    c = (stap_nr, a["kenmerk"], a["groep"])
+    eigen, binnen = od.verborgen(c), od.verborgen(c) or od.verborgen((stap_nr, *ouder))
+    return {k: None if (eigen and k in ("ratio", "p_gecorrigeerd")) or (binnen and k.endswith("_binnen_groep"))
+            else _rond(v) for k, v in a.items()} | {"onderdrukt": eigen}
+
+
+def _oorzaken_document(lijst: list[dict], km, leden, factoren, inst, od: Onderdrukking, namen: dict[str, int],
+                       gepoold: bool = False) -> list[dict]:
+    """The root causes as published. Of a root cause whose counts are suppressed the verdict, steps and
+    derived deviations stay, and its ratio, interval and corrected p are withheld (`onderdrukt`)."""
     uit = []
     for o in lijst:
-        gecorrigeerd = _bewijs(o, km, leden, factoren, inst)
+        c = (o["stap_nr"], o["kenmerk"], o["groep"])
+        weg = od.verborgen(c)
+        gecorrigeerd = _bewijs(o, km, leden, factoren, inst, weg)
+        # with one stratum the adjusted ratio is the audit's ratio: withheld with it; the draft stays, in words
+        voorstel = bewijs.voorstel(o["groep"], gecorrigeerd, factoren, inst["drempel_oververtegenwoordiging"],
+                                   getallen=not weg)
+        if weg:
+            gecorrigeerd = [g | {"ratio": None, "ci_laag": None, "ci_hoog": None, "rr_mh": None} for g in gecorrigeerd]
         uit.append({
             "stap": o["stap"], "stap_nr": o["stap_nr"], "stappen": o["stappen"], "soort": o["soort"],
-            "kenmerk": o["kenmerk"], "groep": o["groep"], "n": _onderdruk(o["n"], grens),
-            "x": _onderdruk(o["x"], grens), "ratio": _rond(o["ratio"]), "ci_laag": _rond(o["ci_laag"]),
-            "ci_hoog": _rond(o["ci_hoog"]), "p_gecorrigeerd": _rond(o["p_gecorrigeerd"]), "gepoold": gepoold,
-            "status": None, "afgeleid": [{k: _rond(v) for k, v in a.items()} for a in o["afgeleid"]],
+            "kenmerk": o["kenmerk"], "groep": o["groep"], "n": od.toon_n(o["kenmerk"], o["groep"], o["n"]),
+            "x": od.toon_x(c, o["x"]), "ratio": None if weg else _rond(o["ratio"]),
+            "ci_laag": None if weg else _rond(o["ci_laag"]), "ci_hoog": None if weg else _rond(o["ci_hoog"]),
+            "p_gecorrigeerd": None if weg else _rond(o["p_gecorrigeerd"]), "onderdrukt": weg, "gepoold": gepoold,
+            "status": None,
+            "afgeleid": [_afgeleid_document(a, namen[a["stap"]], (o["kenmerk"], o["groep"]), od)
+                         for a in o["afgeleid"]],
             "gecorrigeerd": gecorrigeerd,
-            "voorstel": bewijs.voorstel(o["groep"], gecorrigeerd, factoren, inst["drempel_oververtegenwoordiging"]),
-            "verklaring": None})
+            "voorstel": voorstel, "verklaring": None})
     return uit
 
 
-def _vermogen(enkel: pl.DataFrame, namen: dict[int, str], inst: dict) -> list[dict]:
+def _vermogen(enkel: pl.DataFrame, namen: dict[int, str], inst: dict, od: Onderdrukking | None = None) -> list[dict]:
     """Per step and attribute: the smallest detectable ratio of the best and worst tested group, the method,
-    and for the last step a Monte Carlo confirmation of the best one with the audit's own test."""
+    and for the last step a Monte Carlo confirmation of the best one with the audit's own test. A group
+    whose n is suppressed does not count for best and worst (the smallest ratio gives n back)."""
     laatste = max(namen) if namen else None
     uit = []
-    for r in enkel.filter(pl.col("getoetst")).group_by("stap_nr", "kenmerk").agg(
+    getoetst = enkel.filter(pl.col("getoetst"))
+    if od is not None and getoetst.height:
+        weg = [od.n_verborgen(k, g) for k, g in zip(getoetst["kenmerk"], getoetst["groep"])]
+        getoetst = getoetst.with_columns(pl.when(pl.Series(weg)).then(None)
+                                         .otherwise(pl.col("kleinste_aantoonbare_ratio")).alias("kleinste_aantoonbare_ratio"))
+    for r in getoetst.group_by("stap_nr", "kenmerk").agg(
             pl.len().alias("groepen"),
             pl.col("kleinste_aantoonbare_ratio").filter(pl.col("kleinste_aantoonbare_ratio").is_finite()).min()
             .alias("beste"),
@@ -307,20 +368,26 @@ def _vermogen(enkel: pl.DataFrame, namen: dict[int, str], inst: dict) -> list[di
     return uit
 
 
-def _afwijkingen(alles: pl.DataFrame, afgeleid: pl.DataFrame, namen: dict[int, str], grens: int) -> list[dict]:
-    """Every deviation cell, with the root cause it derives from (or itself)."""
+def _afwijkingen(alles: pl.DataFrame, afgeleid: pl.DataFrame, namen: dict[int, str], od: Onderdrukking) -> list[dict]:
+    """Every deviation cell, with the root cause it derives from (or itself); numbers that would give a
+    suppressed count back are withheld (publiceerbaar)."""
     ouders = {(r["stap_nr"], r["kenmerk"], r["groep"]): r for r in afgeleid.iter_rows(named=True)
               if r["ouder_kenmerk"] is not None}
     uit = []
     for rij in alles.filter(pl.col("oordeel") == AFWIJKING).sort("stap_nr", "soort", "kenmerk", "groep") \
             .iter_rows(named=True):
-        a = {k: _rond(rij[k]) for k in ("stap_nr", "stap", "soort", "kenmerk", "groep", "ratio", "ci_laag", "ci_hoog",
-                                        "p", "p_gecorrigeerd", "toets", "ratio_stap", "p_stap")}
-        a.update(n=_onderdruk(rij["n"], grens), x=_onderdruk(rij["x"], grens), **_oorzaak(alles, rij, namen))
-        ouder = ouders.get((rij["stap_nr"], rij["kenmerk"], rij["groep"]))
+        c = (rij["stap_nr"], rij["kenmerk"], rij["groep"])
+        a = {k: v for k, v in publiceerbaar(rij, od).items()
+             if k in ("stap_nr", "stap", "soort", "kenmerk", "groep", "ratio", "ci_laag", "ci_hoog", "p",
+                      "p_gecorrigeerd", "toets", "ratio_stap", "p_stap", "n", "x", "onderdrukt")}
+        a.update(**_oorzaak(alles, rij, namen, od))
+        ouder = ouders.get(c)
         a["afgeleid"] = ouder is not None
+        binnen_weg = ouder is not None and (od.verborgen(c) or od.verborgen(
+            (rij["stap_nr"], ouder["ouder_kenmerk"], ouder["ouder_groep"])))
         a["oorzaak"] = ({"kenmerk": ouder["ouder_kenmerk"], "groep": ouder["ouder_groep"],
-                         "ratio_binnen_groep": _rond(ouder["ratio_binnen"]), "p_binnen_groep": _rond(ouder["p_binnen"])}
+                         "ratio_binnen_groep": None if binnen_weg else _rond(ouder["ratio_binnen"]),
+                         "p_binnen_groep": None if binnen_weg else _rond(ouder["p_binnen"])}
                         if ouder else None)
         a["status"], a["verklaring"] = None, None
         uit.append(a)
@@ -347,12 +414,20 @@ def _gepoold(con, peildatum: date, thema: Thema, versie: str, laatste: int, fact
                                                                           pl.lit(laatste).cast(pl.Int64).alias("stap_nr"))
     lijst, _ = oorzaken.analyseer(cellen, inst, aandeel * w_int)
     grens = inst["onderdrukken_onder"]
+    bevindingen = cellen.filter(pl.col("oordeel").is_in([AFWIJKING, ONDER])).sort("p_gecorrigeerd").head(25)
+    gepubliceerd = {(laatste, k, g) for k, g in zip(bevindingen["kenmerk"], bevindingen["groep"])}
+    gepubliceerd |= {(laatste, o["kenmerk"], o["groep"]) for o in lijst}
+    gepubliceerd |= {(laatste, a["kenmerk"], a["groep"]) for o in lijst for a in o["afgeleid"]}
+    totaal = int(enkel["X"][0]) if enkel.height else None
+    od = Onderdrukking(cellen, gepubliceerd, {laatste: totaal}, int(enkel["N"][0]) if enkel.height else None, grens)
     km_f = km.join(con.sql(f"SELECT dossier_id, {', '.join(f'arg_max({f}, peildatum) AS {f}' for f in kenmerken.FACTOREN)} "
                            f"FROM {kenmerken.FACTOREN_TABEL} WHERE peildatum IN (SELECT unnest(?::DATE[])) "
                            "GROUP BY dossier_id", params=[runs]).pl(), on="dossier_id", how="left")
     leden_f = leden.with_columns(pl.when(pl.col("stap_nr") == 1).then(laatste).otherwise(0).alias("stap_nr"))
-    doc["oorzaken"] += _oorzaken_document(lijst, km_f, leden_f, factoren, inst, grens, gepoold=True)
+    doc["oorzaken"] += _oorzaken_document(lijst, km_f, leden_f, factoren, inst, od, {stap: laatste}, gepoold=True)
     eind = enkel.filter(pl.col("getoetst"))
+    if eind.height:  # a group whose n is suppressed does not count for best and worst (_vermogen)
+        eind = eind.filter(~pl.Series([od.n_verborgen(k, g) for k, g in zip(eind["kenmerk"], eind["groep"])]))
     doc["gepoold"].update(
         getoetst=int(enkel["getoetst"].sum() + paren["getoetst"].sum()), stap=stap,
         populatie=_onderdruk(int(leden.filter(pl.col("stap_nr") == 0).height), grens),
@@ -366,8 +441,7 @@ def _gepoold(con, peildatum: date, thema: Thema, versie: str, laatste: int, fact
                                      pl.col("kleinste_aantoonbare_ratio").filter(
                                          pl.col("kleinste_aantoonbare_ratio").is_finite()).max().alias("slechtste"))
                                  .sort("kenmerk").iter_rows(named=True)],
-        bevindingen=[publiceerbaar(r, grens) for r in cellen.filter(pl.col("oordeel").is_in([AFWIJKING, ONDER]))
-                     .sort("p_gecorrigeerd").drop("soort").head(25).iter_rows(named=True)])
+        bevindingen=[publiceerbaar(r, od) for r in bevindingen.drop("soort").iter_rows(named=True)])
     return cellen.with_columns(pl.lit("gepoold").alias("soort"))
 
 
@@ -409,38 +483,52 @@ def bereken(con, peildatum: date, thema: Thema, inst: dict | None = None, parame
     alles = pl.concat([enkel, paren], how="vertical_relaxed").with_columns(
         pl.col("stap_nr").replace_strict(namen, return_dtype=pl.Utf8).alias("stap"))
 
+    # what is published, and so which counts (and the numbers computed from them) are suppressed in it
+    verkend = drie.filter(pl.col("oordeel").is_in([AFWIJKING, ONDER])).sort("p_gecorrigeerd").head(25)
+    bevinding = paren.filter(pl.col("oordeel").is_in([AFWIJKING, ONDER])).select("kenmerk", "groep").unique()
+    gepubliceerd = {(s, k, g) for s, k, g in enkel.select("stap_nr", "kenmerk", "groep").iter_rows()}
+    gepubliceerd |= {(s, k, g) for s, k, g in paren.join(bevinding, on=["kenmerk", "groep"], how="semi")
+                     .select("stap_nr", "kenmerk", "groep").iter_rows()}  # every step: `per_stap` shows them
+    gepubliceerd |= {(s, k, g) for s, k, g in verkend.select("stap_nr", "kenmerk", "groep").iter_rows()}
+    totalen = {s: int(X) for s, X in enkel.select("stap_nr", "X").unique().iter_rows()}
+    od = Onderdrukking(pl.concat([enkel, paren, drie], how="diagonal_relaxed"), gepubliceerd, totalen,
+                       int(enkel["N"][0]) if enkel.height else None, grens)
+
     # root causes and the deviations derived from them, with the evidence for each root cause
     lijst, afgeleid = oorzaken.analyseer(alles, inst, inst["aandeel_intersecties"] / len(THEMAS))
-    doc["oorzaken"] = _oorzaken_document(lijst, km, leden, factoren, inst, grens)
-    doc["afwijkingen"] = _afwijkingen(alles, afgeleid, namen, grens)
+    doc["oorzaken"] = _oorzaken_document(lijst, km, leden, factoren, inst, od, {s: nr for nr, s in namen.items()})
+    doc["afwijkingen"] = _afwijkingen(alles, afgeleid, namen, od)
     doc["ondervertegenwoordiging"] = [
-        {k: _rond(r[k]) for k in ("stap_nr", "stap", "soort", "kenmerk", "groep", "ratio", "ci_laag", "ci_hoog",
-                                  "p_gecorrigeerd")} | {"n": _onderdruk(r["n"], grens), "x": _onderdruk(r["x"], grens)}
+        {k: v for k, v in publiceerbaar(r, od).items()
+         if k in ("stap_nr", "stap", "soort", "kenmerk", "groep", "ratio", "ci_laag", "ci_hoog", "p_gecorrigeerd",
+                  "n", "x", "onderdrukt")}
         for r in alles.filter(pl.col("oordeel") == ONDER).sort("stap_nr", "soort", "kenmerk", "groep")
         .iter_rows(named=True)]
-    doc["statistieken"] = [publiceerbaar(r, grens) for r in enkel.with_columns(
+    doc["statistieken"] = [publiceerbaar(r, od) for r in enkel.with_columns(
         pl.col("stap_nr").replace_strict(namen, return_dtype=pl.Utf8).alias("stap")).drop("soort", "alfa_cel")
         .sort("stap_nr", "kenmerk", "n", descending=[False, False, True]).iter_rows(named=True)]
-    doc["populatie"] = [{"kenmerk": r["kenmerk"], "groep": r["groep"], "n": _onderdruk(r["n"], grens),
-                         "aandeel": _rond(r["aandeel_populatie"]) if r["n"] >= grens else None}
+    doc["populatie"] = [{"kenmerk": r["kenmerk"], "groep": r["groep"], "n": od.toon_n(r["kenmerk"], r["groep"], r["n"]),
+                         "aandeel": None if od.n_verborgen(r["kenmerk"], r["groep"]) else _rond(r["aandeel_populatie"])}
                         for r in enkel.filter(pl.col("stap_nr") == enkel["stap_nr"].min())
                         .sort("kenmerk", "n", descending=[False, True]).iter_rows(named=True)] if enkel.height else []
-    doc["onderscheidend_vermogen"] = _vermogen(enkel, namen, inst)
+    doc["onderscheidend_vermogen"] = _vermogen(enkel, namen, inst, od)
     doc["intersecties"].update(
         getoetst=int(paren["getoetst"].sum()),
-        bevindingen=[publiceerbaar(r, grens) for r in alles.filter(
+        bevindingen=[publiceerbaar(r, od) for r in alles.filter(
             (pl.col("soort") == "intersectie") & pl.col("oordeel").is_in([AFWIJKING, ONDER]))
             .sort("p_gecorrigeerd").drop("soort", "alfa_cel").iter_rows(named=True)])
     doc["verkenning"].update(
         stap=namen.get(laatste), getoetst=int(drie["getoetst"].sum()), alfa=inst["alfa_verkenning"] / len(THEMAS),
-        bevindingen=[publiceerbaar(r, grens) | {"stap": namen.get(laatste)} for r in drie.filter(
-            pl.col("oordeel").is_in([AFWIJKING, ONDER])).sort("p_gecorrigeerd").head(25).drop("soort", "alfa_cel")
-            .iter_rows(named=True)])
+        bevindingen=[publiceerbaar(r, od) | {"stap": namen.get(laatste)}
+                     for r in verkend.drop("soort", "alfa_cel").iter_rows(named=True)])
     pool = _gepoold(con, peildatum, thema, uitkomst.filter_versie, laatste, factoren, inst, doc)
 
     vorige = _drift(con, peildatum, thema.id, inst)
-    nu = enkel.filter(pl.col("getoetst")).select(
-        pl.col("stap_nr").replace_strict(namen, return_dtype=pl.Utf8).alias("stap"), "kenmerk", "groep", "ratio", "oordeel")
+    getoetst = enkel.filter(pl.col("getoetst"))
+    nu = getoetst.select(
+        pl.col("stap_nr").replace_strict(namen, return_dtype=pl.Utf8).alias("stap"), "kenmerk", "groep",
+        pl.when(pl.Series([od.verborgen(c) for c in getoetst.select("stap_nr", "kenmerk", "groep").iter_rows()],
+                          dtype=pl.Boolean)).then(None).otherwise(pl.col("ratio")).alias("ratio"), "oordeel")
     doc["drift"] = drift_reeksen(vorige, nu, peildatum, list(namen.values()))
     opslaan = pl.concat([alles.filter(pl.col("getoetst") | (pl.col("soort") == "kenmerk")),
                          drie.filter(pl.col("oordeel").is_in([AFWIJKING, ONDER])).with_columns(

@@ -68,13 +68,17 @@ def bewijs(groep: pl.Series, geselecteerd: pl.Series, strata: pl.Series, inst: d
             "ci_hoog": naar_populatie(hoog, aandeel), "rr_mh": rr, "samenvallend": False, "strata": strata}
 
 
-def voorstel(groep: str, gecorrigeerd: list[dict], factoren: dict[str, dict], drempel: float) -> str | None:
-    """A draft explanation in Dutch when an adjusted interval reaches down to the threshold; never an approval."""
+def voorstel(groep: str, gecorrigeerd: list[dict], factoren: dict[str, dict], drempel: float,
+             getallen: bool = True) -> str | None:
+    """A draft explanation in Dutch when an adjusted interval reaches down to the threshold; never an approval.
+    `getallen=False`: without the ratio and interval (the group's counts are suppressed in publication)."""
     for g in gecorrigeerd:
         if g["ratio"] is not None and g["ci_laag"] <= drempel:
             f = factoren[g["factor"]]
-            return (f"Na correctie voor {f['omschrijving']} is de ratio {nl_getal(g['ratio'])} "
-                    f"({nl_getal(g['ci_laag'])}–{nl_getal(g['ci_hoog'])}): de oververtegenwoordiging van {groep} "
+            waarde = (f"is de ratio {nl_getal(g['ratio'])} ({nl_getal(g['ci_laag'])}–{nl_getal(g['ci_hoog'])})"
+                      if getallen else f"reikt het interval van de ratio tot {nl_getal(drempel)} of lager (ratio "
+                                       "niet gepubliceerd: te kleine aantallen)")
+            return (f"Na correctie voor {f['omschrijving']} {waarde}: de oververtegenwoordiging van {groep} "
                     f"valt binnen wat deze factor verklaart. Reden dat de factor legitiem is: {f['reden']} "
                     "(concept — alleen een vastgelegd besluit van de commissie geeft het thema vrij)")
     return None

@@ -32,9 +32,13 @@ def _reden(thema: str, o: dict, open_stappen: list[str]) -> str:
     stappen = ", ".join(o["stappen"])
     afgeleid = len(o["afgeleid"])
     waar = "gepoold over de laatste runs, " if o.get("gepoold") else ""
+    if o.get("ratio") is None:  # counts below the suppression limit: no number that gives them back
+        getallen = "ratio, interval en p niet gepubliceerd (kleine aantallen)"
+    else:
+        getallen = (f"ratio {o['ratio']:.2f} (95%-BI {o['ci_laag']:.2f}-{o['ci_hoog']:.2f}), gecorrigeerde "
+                    f"p = {o['p_gecorrigeerd']:.2g}")
     tekst = (f"bias-afwijking in {thema}, stap {o['stap']} ({o['stap_nr']}), kenmerk {o['kenmerk']}, groep "
-             f"{o['groep']}: ratio {o['ratio']:.2f} (95%-BI {o['ci_laag']:.2f}-{o['ci_hoog']:.2f}), gecorrigeerde "
-             f"p = {o['p_gecorrigeerd']:.2g}; {waar}hoofdoorzaak in stap(pen) {stappen}; {afgeleid} afgeleide "
+             f"{o['groep']}: {getallen}; {waar}hoofdoorzaak in stap(pen) {stappen}; {afgeleid} afgeleide "
              f"afwijking(en); geen geldige verklaring in het verklaringenregister")
     if open_stappen != o["stappen"]:
         tekst += f" voor stap(pen) {', '.join(open_stappen)}"
@@ -77,6 +81,23 @@ def beoordeel(doc: dict, alle: list[vk.Verklaring], registerfout: str | None, pe
     return doc
 
 
+class _Onderdrukt(float):
+    """The ratio of a root cause whose counts are suppressed in publication: formats as words, whatever the
+    format (the CLI prints `{ratio:.2f}`)."""
+
+    def __new__(cls):
+        return super().__new__(cls, "nan")
+
+    def __format__(self, _spec: str) -> str:
+        return "niet gepubliceerd (kleine aantallen)"
+
+    __str__ = __repr__ = lambda self: "niet gepubliceerd (kleine aantallen)"
+
+
+def _ratio(o: dict):
+    return _Onderdrukt() if o.get("ratio") is None else o["ratio"]
+
+
 def open_afwijkingen(doc: dict, v: vk.Verklaring) -> list[dict]:
     """The open root causes (and the deviations derived from them) of a judged document that `v` covers."""
     uit = []
@@ -86,7 +107,7 @@ def open_afwijkingen(doc: dict, v: vk.Verklaring) -> list[dict]:
         stappen = [s for s in o["stappen"] if vk.dekt(v, doc["thema"], s, o["kenmerk"], o["groep"])]
         if stappen:
             uit.append({"peildatum": doc["peildatum"], "thema": doc["thema"], "stappen": stappen,
-                        "kenmerk": o["kenmerk"], "groep": o["groep"], "ratio": o["ratio"],
+                        "kenmerk": o["kenmerk"], "groep": o["groep"], "ratio": _ratio(o),
                         "afgeleid": len(o["afgeleid"]), "volledig": stappen == o["stappen"],
                         "gepoold": bool(o.get("gepoold"))})
     return uit
@@ -103,6 +124,6 @@ def afgeleid_gedekt(doc: dict, v: vk.Verklaring) -> list[dict]:
         for a in o.get("afgeleid", []):
             if vk.dekt(v, doc["thema"], a["stap"], a["kenmerk"], a["groep"]):
                 uit.append({"peildatum": doc["peildatum"], "thema": doc["thema"], "stap": a["stap"],
-                            "kenmerk": a["kenmerk"], "groep": a["groep"], "ratio": a["ratio"],
+                            "kenmerk": a["kenmerk"], "groep": a["groep"], "ratio": _ratio(a),
                             "hoofdoorzaak": f"kenmerk {o['kenmerk']}, groep {o['groep']}"})
     return uit

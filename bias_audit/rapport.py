@@ -38,9 +38,12 @@ def grafiek(kenmerk: str, populatie: list[dict], per_stap: dict[str, dict[str, d
         y0 = 20 + i * rij_h
         balken = []
         for j, s in enumerate(series):
-            waarde = g["aandeel"] if s == "populatie" else per_stap.get(s, {}).get(g["groep"], {}).get(
-                "aandeel_selectie")
+            cel = g if s == "populatie" else per_stap.get(s, {}).get(g["groep"], {})
+            waarde = cel.get("aandeel" if s == "populatie" else "aandeel_selectie")
+            # a share withheld: "<10" when the count is below the limit, else "–" (suppressed to protect another)
+            label = cel.get("n" if s == "populatie" else "x")
             balken.append({"serie": s, "y": y0 + j * balk, "waarde": waarde, "kleur": kleur[j],
+                           "label": label if isinstance(label, str) and label.startswith("<") else "–",
                            "w": None if waarde is None else round(breed * waarde / maximum, 1)})
         rijen.append({"groep": g["groep"], "y": y0 + rij_h / 2, "balken": balken})
     y = 24 + rij_h * len(groepen)
@@ -67,9 +70,11 @@ def _kenmerk(doc: dict, kenmerk: str) -> dict | None:
         cellen = [per_stap.get(s, {}).get(g["groep"]) for s in stappen]
         laatste = next((c for c in reversed(cellen) if c is not None), None)
         k = laatste and laatste.get("kleinste_aantoonbare_ratio")
+        getoetst = laatste is not None and laatste["oordeel"] != "niet getoetst"
+        # with n suppressed the smallest detectable ratio is withheld (it would give n back)
+        geen = "niet gepubliceerd" if isinstance(g["n"], str) else "niet aantoonbaar"
         rijen.append({"groep": g["groep"], "n": g["n"], "aandeel": g["aandeel"], "cellen": cellen,
-                      "kleinste": k if k else ("niet aantoonbaar" if laatste and laatste["oordeel"] != "niet getoetst"
-                                               else None)})
+                      "kleinste": k if k else (geen if getoetst else None)})
     return {"naam": KENMERKEN.get(kenmerk, kenmerk), "stappen": stappen, "rijen": rijen,
             "grafiek": grafiek(kenmerk, populatie, per_stap, stappen) if any(
                 g["aandeel"] is not None for g in populatie) else None}
