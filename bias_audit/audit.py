@@ -150,12 +150,13 @@ def _drift(con, peildatum: date, thema: str, inst: dict) -> pl.DataFrame:
     are suppressed (recomputed from `bias_statistieken` over the sums of the single attributes)."""
     if not opslag.bestaat_tabel(con, STATISTIEKEN):
         return pl.DataFrame()
-    vorige = con.sql(f"SELECT peildatum, stap_nr, stap, kenmerk, groep, ratio, oordeel, n_populatie AS n, "
-                     f"n_selectie AS x, totaal_selectie AS X, totaal_populatie AS N FROM {STATISTIEKEN} "
+    vorige = con.sql(f"SELECT peildatum, stap_nr, stap, kenmerk, groep, ratio, oordeel, n_populatie, n_selectie, "
+                     f"totaal_selectie, totaal_populatie FROM {STATISTIEKEN} "
                      "WHERE thema = ? AND soort = 'kenmerk' AND peildatum < ? AND peildatum IN ("
                      f"  SELECT DISTINCT peildatum FROM {STATISTIEKEN} WHERE thema = ? AND peildatum < ? "
                      "  ORDER BY peildatum DESC LIMIT ?) ORDER BY peildatum",
-                     params=[thema, peildatum, thema, peildatum, inst["drift_runs"]]).pl()
+                     params=[thema, peildatum, thema, peildatum, inst["drift_runs"]]).pl().rename(
+        {"n_populatie": "n", "n_selectie": "x", "totaal_selectie": "X", "totaal_populatie": "N"})  # SQL: x is X
     delen = []
     for (_,), deel in vorige.group_by("peildatum", maintain_order=True):
         od = Onderdrukking(deel, set(deel.select("stap_nr", "kenmerk", "groep").iter_rows()),

@@ -22,7 +22,7 @@ from tests.bouwer import adres, dossier, persoon, woont
 from tests.helpers import lever_alles
 from tests.themas.test_vermogen_voertuigen import auto
 
-P = "2026-10-31"
+P, VOLGENDE = "2026-10-31", "2026-11-01"
 INST = instellingen.laad()
 GRENS = INST["onderdrukken_onder"]
 PERSONEN = range(1, 301)
@@ -48,6 +48,8 @@ def gepubliceerd(tmp_path_factory):
     kleine_groep(tmp / "landing")
     werk = tmp / "werk"
     main(["run", "--landing", str(tmp / "landing"), "--werkmap", str(werk), "--peildatum", P])
+    # a second run the next day: drift over the first, and the pooled test over both (same filter_versie)
+    main(["run", "--landing", str(tmp / "landing"), "--werkmap", str(werk), "--peildatum", VOLGENDE])
     uit = werk / "output" / P
     doc = json.loads((uit / "bias" / "vermogen_voertuigen.json").read_text(encoding="utf-8"))
     con = duckdb.connect(str(werk / opslag.DATABASE), read_only=True)
@@ -55,8 +57,9 @@ def gepubliceerd(tmp_path_factory):
                      f"totaal_populatie AS N, ratio FROM {audit.STATISTIEKEN} WHERE thema = 'vermogen_voertuigen' "
                      "AND soort IN ('kenmerk', 'intersectie')").pl()
     con.close()
+    volgende = json.loads((werk / "output" / VOLGENDE / "bias" / "vermogen_voertuigen.json").read_text(encoding="utf-8"))
     return doc, intern, (uit / "bias" / "rapport.html").read_text(encoding="utf-8"), \
-        json.loads((uit / "run.json").read_text(encoding="utf-8"))
+        json.loads((uit / "run.json").read_text(encoding="utf-8")), volgende
 
 
 def _getal(v):
@@ -143,7 +146,7 @@ def _terug(cel: dict, doc: dict, intern: pl.DataFrame) -> dict[str, set[int]]:
 
 @pytest.mark.traag  # runs end to end through the CLI and Dagster
 def test_no_published_number_gives_a_small_count_back(gepubliceerd):
-    doc, intern, html, run = gepubliceerd
+    doc, intern, html, run, volgende = gepubliceerd
     klein = [c for c in doc["statistieken"] + doc["intersecties"]["bevindingen"]
              if isinstance(c["x"], str) or isinstance(c["n"], str)]
     # the planted cell: men at the rule's step, 9 of 20 against 21 of 300, a deviation
@@ -173,6 +176,14 @@ def test_no_published_number_gives_a_small_count_back(gepubliceerd):
     reden = next(r for r in run["themas"]["vermogen_voertuigen"]["redenen"] if "groep man" in r)
     assert "niet gepubliceerd" in reden and "ratio 6" not in reden
     assert "niet gepubliceerd" in html
+    # the next run: its drift series shows neither run's ratio of the men, and the pooled root cause has none
+    assert len(volgende["gepoold"]["runs"]) == 2
+    gepoold = next(o for o in volgende["oorzaken"] if o["gepoold"] and o["groep"] == "man")
+    assert gepoold["ratio"] is None and gepoold["x"] == "<10" and gepoold["onderdrukt"] is True
+    for r in volgende["drift"]:
+        if r["kenmerk"] == "geslacht":
+            assert [p["ratio"] for p in r["reeks"]] == [None, None], r
+    assert all(c["ratio"] is None for c in volgende["gepoold"]["bevindingen"] if isinstance(c["x"], str))
 
 
 def test_a_sum_that_would_give_a_hidden_count_back_hides_one_more():
