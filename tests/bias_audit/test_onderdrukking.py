@@ -57,7 +57,8 @@ def gepubliceerd(tmp_path_factory):
                      f"totaal_populatie AS N, ratio FROM {audit.STATISTIEKEN} WHERE thema = 'vermogen_voertuigen' "
                      "AND soort IN ('kenmerk', 'intersectie')").pl()
     con.close()
-    volgende = json.loads((werk / "output" / VOLGENDE / "bias" / "vermogen_voertuigen.json").read_text(encoding="utf-8"))
+    volgende = json.loads((werk / "output" / VOLGENDE / "bias" / "vermogen_voertuigen.json")
+                          .read_text(encoding="utf-8"))
     return doc, intern, (uit / "bias" / "rapport.html").read_text(encoding="utf-8"), \
         json.loads((uit / "run.json").read_text(encoding="utf-8")), volgende
 
