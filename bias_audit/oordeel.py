@@ -81,23 +81,6 @@ def beoordeel(doc: dict, alle: list[vk.Verklaring], registerfout: str | None, pe
     return doc
 
 
-class _Onderdrukt(float):
-    """The ratio of a root cause whose counts are suppressed in publication: formats as words, whatever the
-    format (the CLI prints `{ratio:.2f}`)."""
-
-    def __new__(cls):
-        return super().__new__(cls, "nan")
-
-    def __format__(self, _spec: str) -> str:
-        return "niet gepubliceerd (kleine aantallen)"
-
-    __str__ = __repr__ = lambda self: "niet gepubliceerd (kleine aantallen)"
-
-
-def _ratio(o: dict):
-    return _Onderdrukt() if o.get("ratio") is None else o["ratio"]
-
-
 def open_afwijkingen(doc: dict, v: vk.Verklaring) -> list[dict]:
     """The open root causes (and the deviations derived from them) of a judged document that `v` covers."""
     uit = []
@@ -107,7 +90,7 @@ def open_afwijkingen(doc: dict, v: vk.Verklaring) -> list[dict]:
         stappen = [s for s in o["stappen"] if vk.dekt(v, doc["thema"], s, o["kenmerk"], o["groep"])]
         if stappen:
             uit.append({"peildatum": doc["peildatum"], "thema": doc["thema"], "stappen": stappen,
-                        "kenmerk": o["kenmerk"], "groep": o["groep"], "ratio": _ratio(o),
+                        "kenmerk": o["kenmerk"], "groep": o["groep"], "ratio": o.get("ratio"),
                         "afgeleid": len(o["afgeleid"]), "volledig": stappen == o["stappen"],
                         "gepoold": bool(o.get("gepoold"))})
     return uit
@@ -124,6 +107,6 @@ def afgeleid_gedekt(doc: dict, v: vk.Verklaring) -> list[dict]:
         for a in o.get("afgeleid", []):
             if vk.dekt(v, doc["thema"], a["stap"], a["kenmerk"], a["groep"]):
                 uit.append({"peildatum": doc["peildatum"], "thema": doc["thema"], "stap": a["stap"],
-                            "kenmerk": a["kenmerk"], "groep": a["groep"], "ratio": _ratio(a),
+                            "kenmerk": a["kenmerk"], "groep": a["groep"], "ratio": a.get("ratio"),
                             "hoofdoorzaak": f"kenmerk {o['kenmerk']}, groep {o['groep']}"})
     return uit

@@ -149,6 +149,11 @@ def _opgeslagen_audits(werkmap: Path) -> dict[str, dict[str, dict]]:
         con.close()
 
 
+def _ratio(ratio: float | None) -> str:
+    """A deviation's ratio as published: none where its counts are suppressed (bias_audit/onderdrukking.py)."""
+    return "ratio niet gepubliceerd (kleine aantallen)" if ratio is None else f"ratio {ratio:.2f}"
+
+
 def verklaar(args) -> int:
     werkmap = args.werkmap.resolve()
     pad = register_pad(werkmap, args.verklaringen)
@@ -190,13 +195,13 @@ def verklaar(args) -> int:
                   "vrijgegeven met een besluit over hun hoofdoorzaak:")
         for a in afgeleid:
             print(f"  peildatum {a['peildatum']}, {a['thema']}, stap {a['stap']}, kenmerk {a['kenmerk']}, groep "
-                  f"{a['groep']}: ratio {a['ratio']:.2f}; hoofdoorzaak {a['hoofdoorzaak']}")
+                  f"{a['groep']}: {_ratio(a['ratio'])}; hoofdoorzaak {a['hoofdoorzaak']}")
     else:
         print("Dit besluit dekt deze openstaande hoofdoorzaken:")
         for g in gedekt:
             deel = "" if g["volledig"] else " (alleen deze stappen; andere stappen blijven open)"
             print(f"  peildatum {g['peildatum']}, {g['thema']}, stap(pen) {', '.join(g['stappen'])}, kenmerk "
-                  f"{g['kenmerk']}, groep {g['groep']}: ratio {g['ratio']:.2f}, {g['afgeleid']} afgeleide "
+                  f"{g['kenmerk']}, groep {g['groep']}: {_ratio(g['ratio'])}, {g['afgeleid']} afgeleide "
                   f"afwijking(en){' (gepoold)' if g['gepoold'] else ''}{deel}")
         for p in sorted({g["peildatum"] for g in gedekt}):
             extra = f" --verklaringen {args.verklaringen}" if args.verklaringen else ""

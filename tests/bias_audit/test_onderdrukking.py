@@ -60,7 +60,7 @@ def gepubliceerd(tmp_path_factory):
     volgende = json.loads((werk / "output" / VOLGENDE / "bias" / "vermogen_voertuigen.json")
                           .read_text(encoding="utf-8"))
     return doc, intern, (uit / "bias" / "rapport.html").read_text(encoding="utf-8"), \
-        json.loads((uit / "run.json").read_text(encoding="utf-8")), volgende
+        json.loads((uit / "run.json").read_text(encoding="utf-8")), volgende, werk
 
 
 def _getal(v):
@@ -147,7 +147,7 @@ def _terug(cel: dict, doc: dict, intern: pl.DataFrame) -> dict[str, set[int]]:
 
 @pytest.mark.traag  # runs end to end through the CLI and Dagster
 def test_no_published_number_gives_a_small_count_back(gepubliceerd):
-    doc, intern, html, run, volgende = gepubliceerd
+    doc, intern, html, run, volgende, _ = gepubliceerd
     klein = [c for c in doc["statistieken"] + doc["intersecties"]["bevindingen"]
              if isinstance(c["x"], str) or isinstance(c["n"], str)]
     # the planted cell: men at the rule's step, 9 of 20 against 21 of 300, a deviation
@@ -220,3 +220,15 @@ def test_suppression_follows_the_sums_of_intersections_and_the_population():
     od = Onderdrukking(pop, {(1, "c", g) for g in ("c1", "c2", "c3")}, {1: 30}, 100, 10)
     assert od.n_verborgen("c", "c1") and od.n_verborgen("c", "c2") and not od.n_verborgen("c", "c3")
     assert od.toon_n("c", "c2", 17) == "onderdrukt" and od.verborgen((1, "c", "c2"))
+
+
+def test_verklaar_names_a_suppressed_root_cause_without_its_ratio(gepubliceerd, tmp_path, capsys):
+    """The committee's decision on the men's deviation: verklaar says what it covers without the ratio that would
+    give the 9 back (it used to print the ratio with two decimals)."""
+    werk = gepubliceerd[-1]
+    capsys.readouterr()
+    assert main(["verklaar", "--werkmap", str(werk), "--verklaringen", str(tmp_path / "r.yaml"), "--thema",
+                 "vermogen_voertuigen", "--stap", "*", "--kenmerk", "geslacht", "--groep", "man", "--verklaring", "x",
+                 "--vastgesteld-door", "EC", "--besluit", "EC-9", "--geldig-tot", "2099-12-31"]) == 0
+    uit = capsys.readouterr().out
+    assert "kenmerk geslacht, groep man: ratio niet gepubliceerd (kleine aantallen)" in uit
