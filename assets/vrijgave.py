@@ -50,7 +50,14 @@ POORTEN: list[Poort] = [bronpoort, berekeningspoort]
 
 
 def beoordeel(con, peildatum: date, thema: Thema, poorten: list[Poort]) -> list[str]:
-    return [r for poort in poorten for r in poort(con, peildatum, thema)]
+    """Every gate's reasons, each cause once: a theme that could not be computed because a source it needs may
+    not be used is blocked for that reason alone — the later gates ('thema niet berekend', the audit's 'geen
+    trechter om te toetsen') would only restate it, a wall of lines for one cause on the data engineer's
+    screen."""
+    bronnen = bronpoort(con, peildatum, thema) if bronpoort in poorten else []
+    if bronnen and berekeningspoort(con, peildatum, thema):
+        return bronnen
+    return [r for poort in poorten for r in (bronnen if poort is bronpoort else poort(con, peildatum, thema))]
 
 
 def toelichting(thema: Thema, peildatum: date, uitkomst: uitvoering.Resultaat, parameters: dict) -> list[tuple]:

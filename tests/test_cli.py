@@ -135,8 +135,11 @@ def test_tampered_delivery_rejected_whole_exit_3(tmp_path, capsys):
     assert run["bronnen"]["rdw"]["status"] == "afgewezen" and run["bronnen"]["rdw"]["bestanden"] == {}
     voertuigen = run["themas"]["vermogen_voertuigen"]
     assert voertuigen["status"] == "geblokkeerd"
-    # the rejection once, not again as each of the file's checks that failed because of it
-    assert [r.split(":")[0] for r in voertuigen["redenen"] if "afgewezen" in r] == ["bron rdw"]
+    # the rejection once, not again as each of the file's checks that failed because of it, nor as 'thema niet
+    # berekend' and the audit's 'geen trechter om te toetsen' that follow from it
+    assert voertuigen["redenen"] == ["bron rdw: levering rdw/2026-10-01 afgewezen: tenaamstellingen.csv: sha256 wijkt "
+                                     "af van manifest (bestand gewijzigd of afgekapt)"]
+    assert err.count("thema geblokkeerd: vermogen_voertuigen") == 1
     assert not any("bron rdw" in r for t, d in run["themas"].items() if t != "vermogen_voertuigen"
                    for r in d["redenen"])
     assert not (tmp_path / "werk" / "output" / P / "signalen" / "vermogen_voertuigen.parquet").exists()

@@ -32,11 +32,17 @@ SLEUTEL = "0f" * 32  # a fixed pseudonym key: signal ids are reproducible
 # kostendelers came to date the situation as domain.md says: the published lists compared column by column with
 # those of 5e590e9 on this data, equal in every column and row except `filter_versie` (the framework's code changed);
 # and again when the Invoer lost its public connection (the same comparison with 6415aa1: only `filter_versie`).
+# Three outputs added, the others unchanged, when outputs.md was followed to the letter (5f43404, 47138cc): the
+# control samples of the two blocked themes (kostendelers by a failed check on studiefinanciering.csv, voertuigen by
+# the bias audit) and the settlement list, which that check on a file it does not read used to withhold.
 VERWACHT: dict[str, str] = {
     "signalen/huisvesting_bezetting.parquet": "cb32b8db923ccac1",
     "signalen/vermogen_bank.parquet": "3966ae8e0d7fa715",
     "steekproef/huisvesting_bezetting.parquet": "50a754faa5ad8c4b",
+    "steekproef/huisvesting_kostendelers.parquet": "d4ded8eb3b6339c0",
     "steekproef/vermogen_bank.parquet": "464320d41b0a7f2d",
+    "steekproef/vermogen_voertuigen.parquet": "6925dae32b48790a",
+    "verrekening/inkomsten.parquet": "626a20039425965b",
     "quarantaine": "f86d582ff2a61d2d",
     "bestand_tellingen": "3ba367fc3ede3cfa",
     "controle_resultaten": "6369c92c90ddb524",
