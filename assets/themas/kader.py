@@ -6,6 +6,7 @@ themes (domain.md: exclusions, kwetsbaar routing, the control sample, partial da
 """
 from __future__ import annotations
 
+import ast
 import csv
 import hashlib
 import importlib
@@ -111,8 +112,8 @@ def _staged_kolommen(spec) -> frozenset[str]:
 
 def verbinding_van(inv: "Invoer") -> duckdb.DuckDBPyConnection:
     """The connection behind an Invoer, for the framework's own code (the exclusions' quarantine lookup, the
-    verrekening's set-based query) — never for a theme module: tests/lineage/test_bijzonder.py fails when a
-    theme uses it or anything else than the Invoer's public methods."""
+    verrekening's set-based query) — never for a theme module: a test fails when a
+    theme uses it or anything else than the Invoer's public methods (tests/themas/test_alleen_invoer.py)."""
     return inv._con
 
 
@@ -121,7 +122,7 @@ class Invoer:
 
     def __init__(self, con: duckdb.DuckDBPyConnection, peildatum: date, velden: tuple[str, ...]):
         # no public connection: theme code reads through `lees` only (domain.md: special data must be impossible
-        # to read for a theme, not just unlikely); tests/lineage/test_bijzonder.py holds theme modules to this
+        # to read for a theme, not just unlikely); tests/themas/test_alleen_invoer.py holds theme modules to this
         self._con, self.peildatum = con, peildatum
         self.velden = frozenset(velden) | frozenset(GEMEENSCHAPPELIJKE_VELDEN)
         self._leverdata: dict[str, date] = {}
@@ -275,8 +276,21 @@ def standaard_parameters() -> dict:
 
 
 def broncode(module: str) -> bytes:
-    """The source of a module, as filter_versie hashes it."""
+    """The source of a module."""
     return Path(importlib.util.find_spec(module).origin).read_bytes()
+
+
+def code_vorm(bron: bytes) -> bytes:
+    """What of a module's source filter_versie hashes: its syntax tree without docstrings — comments, layout and
+    line numbers are not in it. Rewording a comment is no new filter (a new version restarts the audit's pooled
+    test over the last runs); any change to what runs is, the texts of the reasons included."""
+    boom = ast.parse(bron)
+    for knoop in ast.walk(boom):
+        if isinstance(knoop, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and knoop.body \
+                and isinstance(knoop.body[0], ast.Expr) and isinstance(knoop.body[0].value, ast.Constant) \
+                and isinstance(knoop.body[0].value.value, str):
+            knoop.body = knoop.body[1:] or [ast.Pass()]
+    return ast.dump(boom).encode()
 
 
 def code_modules(thema: Thema) -> tuple[str, ...]:
@@ -298,7 +312,7 @@ def code_modules(thema: Thema) -> tuple[str, ...]:
 
 def filter_versie(thema: Thema, parameters: dict) -> str:
     """Hash of the code that shapes the theme's outcome and of its parameters: any change gives a new version."""
-    code = b"".join(m.encode() + b"\0" + broncode(m) for m in code_modules(thema))
+    code = b"".join(m.encode() + b"\0" + code_vorm(broncode(m)) for m in code_modules(thema))
     # the legitimate factors are evidence for the bias audit, not part of the rule: they never change the version
     regel = {k: v for k, v in (parameters.get(thema.id) or {}).items() if k != "legitieme_factoren"}
     deel = {"thema": thema.id, "parameters": regel, "algemeen": parameters.get("algemeen")}

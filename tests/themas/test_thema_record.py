@@ -104,9 +104,10 @@ def test_legitimate_factors_are_an_optional_mapping_per_theme(tmp_path, par):
         kader.laad_parameters(pad)
 
 
-def _versie_met_gewijzigde(monkeypatch, thema, par, module: str | None) -> str:
+def _versie_met_gewijzigde(monkeypatch, thema, par, module: str | None, wijziging: bytes = b"\nGEWIJZIGD = 1\n"
+                           ) -> str:
     echt = kader.broncode
-    monkeypatch.setattr(kader, "broncode", lambda m: echt(m) + (b"\n# gewijzigd\n" if m == module else b""))
+    monkeypatch.setattr(kader, "broncode", lambda m: echt(m) + (wijziging if m == module else b""))
     try:
         return kader.filter_versie(thema, par)
     finally:
@@ -138,3 +139,17 @@ def test_filter_versie_covers_all_code_that_shapes_the_outcome(monkeypatch, par,
     ander_thema = next(t for t in THEMAS if t != thema_id)
     andere[ander_thema]["legitieme_factoren"] = {"x": "y"}
     assert kader.filter_versie(thema, andere) == basis
+
+
+@pytest.mark.parametrize("wijziging", [b"\n# een opmerking erbij\n", b"\n\n\n", b"\ndef f():\n    pass\n"])
+def test_filter_versie_ignores_comments_layout_and_docstrings_not_code(monkeypatch, par, wijziging):
+    """A comment, blank lines or a docstring reworded is no new filter; a function added is."""
+    thema = THEMAS["vermogen_voertuigen"]
+    basis = kader.filter_versie(thema, par)
+    nieuw = _versie_met_gewijzigde(monkeypatch, thema, par, "assets.themas.kader", wijziging)
+    assert (nieuw == basis) == (not wijziging.strip().startswith(b"def"))
+    echt = kader.broncode
+    monkeypatch.setattr(kader, "broncode", lambda m: echt(m).replace(
+        b'"""The source of a module."""', b'"""Another wording."""') if m == "assets.themas.kader" else echt(m))
+    assert echt("assets.themas.kader") != kader.broncode("assets.themas.kader")
+    assert kader.filter_versie(thema, par) == basis
