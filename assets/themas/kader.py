@@ -11,8 +11,11 @@ import csv
 import hashlib
 import importlib
 import importlib.util
+import io
+import itertools
 import json
 import math
+import tokenize
 import types
 from dataclasses import dataclass, field
 from datetime import date
@@ -281,16 +284,32 @@ def broncode(module: str) -> bytes:
 
 
 def code_vorm(bron: bytes) -> bytes:
-    """What of a module's source filter_versie hashes: its syntax tree without docstrings — comments, layout and
-    line numbers are not in it. Rewording a comment is no new filter (a new version restarts the audit's pooled
-    test over the last runs); any change to what runs is, the texts of the reasons included."""
-    boom = ast.parse(bron)
-    for knoop in ast.walk(boom):
+    """What of a module's source filter_versie hashes: the source without comments, docstrings, blank lines and
+    trailing spaces. Rewording a comment is no new filter (a new version restarts the audit's pooled test over
+    the last runs); any change to what runs is, the texts of the reasons included. The result is source text, cut
+    where the tokenizer finds comments and the parser docstrings, so it is the same under every Python version
+    (a dump of the syntax tree is not)."""
+    tekst = bron.decode("utf-8")
+    regels = io.StringIO(tekst).readlines()  # the lines as the tokenizer reads them
+    begin = list(itertools.accumulate((len(r) for r in regels), initial=0))
+
+    def plek(regel: int, kolom: int, utf8: bool = False) -> int:  # the parser counts columns in UTF-8 bytes
+        return begin[regel - 1] + (len(regels[regel - 1].encode()[:kolom].decode()) if utf8 else kolom)
+
+    weg = [(plek(*t.start), plek(*t.end)) for t in tokenize.generate_tokens(io.StringIO(tekst).readline)
+           if t.type == tokenize.COMMENT]
+    for knoop in ast.walk(ast.parse(tekst)):
         if isinstance(knoop, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and knoop.body \
                 and isinstance(knoop.body[0], ast.Expr) and isinstance(knoop.body[0].value, ast.Constant) \
                 and isinstance(knoop.body[0].value.value, str):
-            knoop.body = knoop.body[1:] or [ast.Pass()]
-    return ast.dump(boom).encode()
+            d = knoop.body[0]
+            weg.append((plek(d.lineno, d.col_offset, True), plek(d.end_lineno, d.end_col_offset, True)))
+    delen, tot = [], 0
+    for van, naar in sorted(weg):
+        delen.append(tekst[tot:van])
+        tot = max(tot, naar)
+    delen.append(tekst[tot:])
+    return "\n".join(r.rstrip() for r in "".join(delen).splitlines() if r.strip()).encode()
 
 
 def code_modules(thema: Thema) -> tuple[str, ...]:

@@ -153,3 +153,26 @@ def test_filter_versie_ignores_comments_layout_and_docstrings_not_code(monkeypat
         b'"""The source of a module."""', b'"""Another wording."""') if m == "assets.themas.kader" else echt(m))
     assert echt("assets.themas.kader") != kader.broncode("assets.themas.kader")
     assert kader.filter_versie(thema, par) == basis
+
+
+def test_code_vorm_is_the_source_without_comments_docstrings_and_blank_lines():
+    """Source text, not a dump of the syntax tree (which differs between Python versions): comments (also after
+    code), docstrings (also with non-ASCII text before them on their line) and blank lines go; a '#' inside a
+    string and every line of code stay, as written."""
+    bron = ('"""Module — docstring."""\n'
+            'import os  # why\n'
+            '\n'
+            '\n'
+            'def f(x):\n'
+            '    """Geen — docstring."""\n'
+            '    # a comment line\n'
+            '    return f"#{x} — lopend"   \n'
+            '\n'
+            'class K:\n'
+            '    """Ook weg."""\n'
+            '    a = "# blijft"\n').encode()
+    assert kader.code_vorm(bron).decode() == ('import os\n'
+                                              'def f(x):\n'
+                                              '    return f"#{x} — lopend"\n'
+                                              'class K:\n'
+                                              '    a = "# blijft"')
