@@ -138,7 +138,7 @@ def valideer(inhoud: list) -> list[Verklaring]:
 def _groepfout(kenmerk: str, groep: str) -> str | None:
     """Why a group is not one the audit can report for this attribute (None when it is)."""
     inst = instellingen.laad()
-    for k, g in _paren(kenmerk, groep):
+    for k, g in paren(kenmerk, groep):
         bekend = groepen(k, inst)
         if not (geldige_groep(k, g.upper() if k == "wijk" and g.casefold() != "onbekend" else g, inst)
                 or (bekend and normaal(g) in {normaal(b) for b in bekend})):
@@ -147,7 +147,7 @@ def _groepfout(kenmerk: str, groep: str) -> str | None:
     return None
 
 
-def _paren(kenmerk: str, groep: str) -> list[tuple[str, str]]:
+def paren(kenmerk: str, groep: str) -> list[tuple[str, str]]:
     return list(zip(kenmerk.split(KRUIS), [g.strip() for g in groep.split(KRUIS)]))
 
 
@@ -156,8 +156,8 @@ def dekt(v: Verklaring, thema: str, stap: str, kenmerk: str, groep: str) -> bool
     that contains every (attribute, group) pair the entry names."""
     if v.thema != thema or (v.stap != "*" and v.stap != stap):
         return False
-    cel = {(k, normaal(g)) for k, g in _paren(kenmerk, groep)}
-    return all((k, normaal(g)) in cel for k, g in _paren(v.kenmerk, v.groep))
+    cel = {(k, normaal(g)) for k, g in paren(kenmerk, groep)}
+    return all((k, normaal(g)) in cel for k, g in paren(v.kenmerk, v.groep))
 
 
 def zoek(verklaringen: list[Verklaring], thema: str, stap: str, kenmerk: str, groep: str) -> Verklaring | None:

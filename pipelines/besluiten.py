@@ -34,11 +34,9 @@ def register_pad(werkmap: Path, verklaringen: Path | None) -> Path:
     return (verklaringen or omgeving.register_pad(werkmap)).resolve()
 
 
-def _bekende_wijken(werkmap: Path) -> set[str] | None:
-    """The wijken the population's applicants lived in, in the runs stored in the werkmap; None when that cannot
-    be told (no run stored yet, or a run holds the database: the decision is recorded all the same)."""
-    from bias_audit import kenmerken
-
+def _opgeslagen(werkmap: Path, tabel: str, lees):
+    """`lees(con)` on the werkmap's database, read-only, when it holds `tabel`; None when there is no database (yet),
+    no such table, or a run holds the database."""
     pad = opslag.database_pad(werkmap)
     if not pad.exists():
         return None
@@ -47,17 +45,24 @@ def _bekende_wijken(werkmap: Path) -> set[str] | None:
     except duckdb.Error:
         return None
     try:
-        if not opslag.bestaat_tabel(con, kenmerken.TABEL):
-            return None
-        return {r[0] for r in con.sql(f"SELECT DISTINCT wijk FROM {kenmerken.TABEL}").fetchall()}
+        return lees(con) if opslag.bestaat_tabel(con, tabel) else None
     finally:
         con.close()
+
+
+def _bekende_wijken(werkmap: Path) -> set[str] | None:
+    """The wijken the population's applicants lived in, in the runs stored in the werkmap; None when that cannot
+    be told (no run stored yet, or a run holds the database: the decision is recorded all the same)."""
+    from bias_audit import kenmerken
+
+    return _opgeslagen(werkmap, kenmerken.TABEL, lambda con: {
+        r[0] for r in con.sql(f"SELECT DISTINCT wijk FROM {kenmerken.TABEL}").fetchall()})
 
 
 def _wijken(kenmerk: str, groep: str, werkmap: Path) -> str:
     """The group with its wijk codes as the report names them (upper case), refused when no stored run knows the
     wijk (outputs.md: an unknown group is exit 2); any well-formed code while no run is stored."""
-    paren = list(zip(kenmerk.split(vk.KRUIS), [g.strip() for g in groep.split(vk.KRUIS)]))
+    paren = vk.paren(kenmerk, groep)
     if not any(k == "wijk" and vk.normaal(g) != vk.normaal(ONBEKEND) for k, g in paren):
         return groep
     paren = [(k, g.upper() if k == "wijk" and vk.normaal(g) != vk.normaal(ONBEKEND) else g) for k, g in paren]
@@ -132,21 +137,12 @@ def voeg_toe(pad: Path, entry: dict) -> list[vk.Verklaring]:
 
 def _opgeslagen_audits(werkmap: Path) -> dict[str, dict[str, dict]]:
     """The stored, judged audits per peildatum (newest first); empty when there is no database (yet)."""
-    pad = opslag.database_pad(werkmap)
-    if not pad.exists():
-        return {}
-    try:
-        con = duckdb.connect(str(pad), read_only=True)
-    except duckdb.Error:
-        return {}
-    try:
-        if not opslag.bestaat_tabel(con, audit.OORDELEN):
-            return {}
+    def lees(con):
         peildata = [r[0] for r in con.sql(f"SELECT DISTINCT peildatum FROM {audit.OORDELEN} ORDER BY 1 DESC")
                     .fetchall()]
         return {p.isoformat(): audit.laad(con, p) for p in peildata}
-    finally:
-        con.close()
+
+    return _opgeslagen(werkmap, audit.OORDELEN, lees) or {}
 
 
 def _ratio(ratio: float | None) -> str:
