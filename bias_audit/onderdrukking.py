@@ -25,7 +25,6 @@ corrected p is small enough; numbers that pin x down within that range go.
 """
 from __future__ import annotations
 
-
 import polars as pl
 
 from bias_audit.verklaringen import KRUIS
