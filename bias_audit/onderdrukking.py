@@ -83,9 +83,8 @@ class Onderdrukking:
         parent's n (`_n_sommen`) — only the sums whose parts are all published. One pass in Polars over every
         cell (at landelijk 700,000 cells a theme, most of them unpublished intersections), in the order a loop
         over the cells and their attributes would meet them."""
-        leeg: tuple[list, list] = ([], [])
         if not self.x:
-            return leeg
+            return [], []
         sleutels = list(self.x)
         pub = pl.DataFrame({"_pub": [c in self.gepubliceerd for c in sleutels],
                             "_npub": [(k, g) in self._n_pub for (_, k, g) in sleutels]})
