@@ -405,13 +405,18 @@ def reden_sql(spec: Bestand, leverdatum, heel_bestand: bool = True) -> str:
     return f"nullif(concat_ws('; ', {delen}), '')" if delen else "NULL::VARCHAR"
 
 
-def bestand_reden_sql(spec: Bestand, leverdatum, rij: str) -> str:
-    """The full reasons of a row from its row-rule verdict `rij` (a column) and the whole-file facts
-    (duplicate keys, orphans), which are always computed on the whole delivery."""
+def met_bestand_redenen(spec: Bestand, leverdatum, rij: str, van: str) -> str:
+    """The rows of the query `van` with a column `reden`: their full reasons from the row-rule verdict `rij` (a
+    column) and the whole-file facts (duplicate keys, orphans), which are always computed on the whole delivery.
+    Each fact is a column of its own before the reasons are joined, because `nullif` repeats its argument: an
+    orphan rule written inside it would run its join against the referenced file twice."""
     alleen_rij = len(redenen_sql(spec, leverdatum, heel_bestand=False))
     heel = redenen_sql(spec, leverdatum)[alleen_rij:]
-    delen = "".join(f", CASE WHEN {fout} THEN {sql_tekst(reden)} END" for reden, fout in heel)
-    return f"nullif(concat_ws('; ', {rij}{delen}), '')"
+    feiten = [f"_feit{i}" for i in range(len(heel))]
+    delen = "".join(f", CASE WHEN {k} THEN {sql_tekst(reden)} END" for k, (reden, _) in zip(feiten, heel))
+    zonder = f" EXCLUDE ({', '.join(feiten)})" if feiten else ""
+    return (f"SELECT *{zonder}, nullif(concat_ws('; ', {rij}{delen}), '') AS reden FROM "
+            f"(SELECT *{''.join(f', {fout} AS {k}' for k, (_, fout) in zip(feiten, heel))} FROM ({van}))")
 
 
 def regelversie(spec: Bestand) -> str:
@@ -561,9 +566,8 @@ def _lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, 
             bron_sql = (f"SELECT *, {ps.MACRO}_inhoud({inhoud_sql(spec)}) AS _h, {rij} AS _rij, true AS _nieuw, "
                         f"NULL::VARCHAR[] AS _oud_ph FROM ({gelezen})")
             met_ph = "".join(f', {ps.MACRO}("{k}") AS {_ph(k)}' for k in bsn_kolommen)
-        beoordeel = (f"CREATE OR REPLACE TEMP TABLE _rijen AS SELECT *, "
-                     f"{bestand_reden_sql(spec, levering.leverdatum, '_rij')} AS reden "
-                     f"FROM (SELECT * EXCLUDE (_oud_ph){met_ph} FROM ({bron_sql}))")
+        beoordeel = "CREATE OR REPLACE TEMP TABLE _rijen AS " + met_bestand_redenen(
+            spec, levering.leverdatum, "_rij", f"SELECT * EXCLUDE (_oud_ph){met_ph} FROM ({bron_sql})")
         uitvoeren(beoordeel, "regels")
         con.execute(f"DROP TABLE {GELEZEN}")
         con.execute("DROP TABLE IF EXISTS _drempels")
