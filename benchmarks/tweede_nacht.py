@@ -1,5 +1,6 @@
 """The second night: a landing with one new BRP delivery in which ~1% of the persons changed (moves, deaths,
-births) and the municipality's daily delivery again; the other sources stay as they were.
+births: a death ends the partnerships, a newborn gets two parents) and the municipality's daily delivery again;
+the addresses and the other sources stay as they were.
 
     python benchmarks/tweede_nacht.py --landing /tmp/bench/g4/landing --uit /tmp/bench/g4/landing2 [--datum 2026-11-01]
 """
@@ -86,8 +87,20 @@ def maak(landing: Path, uit: Path, datum: date, aandeel: float = 0.01, seed: int
     con.execute(f"INSERT INTO v (bsn, adres_id, functie_adres, datum_aanvang) SELECT bsn, adres_id, 'W', '{d}' FROM naar "
                 f"UNION ALL SELECT nieuw.bsn, a.adres_id, 'W', '{d}' FROM nieuw JOIN adres a ON a.i = hash(nieuw.bsn) % {n}")
     _schrijf(con, "SELECT * FROM v", nieuw / "verblijfplaatsen.csv")
-    for naam in ("adressen.csv", "relaties.csv"):
-        os.link(brp.pad / naam, nieuw / naam)
+    # relations: a death ends the partnerships of the deceased, a newborn gets two parents (O) who get a child (K)
+    con.execute(f"CREATE TABLE rel AS SELECT * FROM {lees('relaties.csv')}")
+    con.execute(f"UPDATE rel SET datum_einde = '{d}' WHERE soort = 'H' AND datum_einde IS NULL AND (bsn IN "
+                "(SELECT bsn FROM gekozen WHERE r < 0.3) OR relatie_bsn IN (SELECT bsn FROM gekozen WHERE r < 0.3))")
+    con.execute("CREATE TABLE ouders AS SELECT bsn, row_number() OVER (ORDER BY bsn) - 1 AS i FROM p "
+                "WHERE datum_overlijden IS NULL AND geboortedatum BETWEEN '19800101' AND '20051231'")
+    m = con.sql("SELECT count(*) FROM ouders").fetchall()[0][0]
+    con.execute(f"CREATE TABLE ouderpaar AS SELECT nieuw.bsn AS kind, o.bsn AS ouder FROM nieuw JOIN ouders o "
+                f"ON o.i = hash(nieuw.bsn) % {m} UNION ALL SELECT nieuw.bsn, o.bsn FROM nieuw JOIN ouders o "
+                f"ON o.i = hash(nieuw.bsn || 'tweede') % {m}")
+    con.execute(f"INSERT INTO rel (bsn, relatie_bsn, soort, datum_aanvang) SELECT kind, ouder, 'O', '{d}' FROM ouderpaar "
+                f"UNION ALL SELECT ouder, kind, 'K', '{d}' FROM ouderpaar")
+    _schrijf(con, "SELECT * FROM rel", nieuw / "relaties.csv")
+    os.link(brp.pad / "adressen.csv", nieuw / "adressen.csv")  # the BAG addresses: unchanged in a day
     _manifest(nieuw, "brp", datum)
     gem = kies(landing, "gemeente", datum)  # the municipality delivers daily: the same content again
     doel = uit / "gemeente" / datum.isoformat()
@@ -97,7 +110,8 @@ def maak(landing: Path, uit: Path, datum: date, aandeel: float = 0.01, seed: int
         m["leverdatum"] = datum.isoformat()
         (doel / "manifest.json").write_text(json.dumps(m))
     feiten = {"overleden": con.sql("SELECT count(*) FROM gekozen WHERE r < 0.3").fetchall()[0][0],
-              "verhuisd": con.sql("SELECT count(*) FROM verhuist").fetchall()[0][0], "geboren": geboren}
+              "verhuisd": con.sql("SELECT count(*) FROM verhuist").fetchall()[0][0], "geboren": geboren,
+              "relaties_nieuw": 2 * con.sql("SELECT count(*) FROM ouderpaar").fetchall()[0][0]}
     return feiten
 
 
