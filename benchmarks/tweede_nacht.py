@@ -93,10 +93,10 @@ def maak(landing: Path, uit: Path, datum: date, aandeel: float = 0.01, seed: int
                 "(SELECT bsn FROM gekozen WHERE r < 0.3) OR relatie_bsn IN (SELECT bsn FROM gekozen WHERE r < 0.3))")
     con.execute("CREATE TABLE ouders AS SELECT bsn, row_number() OVER (ORDER BY bsn) - 1 AS i FROM p "
                 "WHERE datum_overlijden IS NULL AND geboortedatum BETWEEN '19800101' AND '20051231'")
-    m = con.sql("SELECT count(*) FROM ouders").fetchall()[0][0]
+    ouders = max(con.sql("SELECT count(*) FROM ouders").fetchall()[0][0], 1)  # none: no newborn gets a parent
     con.execute(f"CREATE TABLE ouderpaar AS SELECT nieuw.bsn AS kind, o.bsn AS ouder FROM nieuw JOIN ouders o "
-                f"ON o.i = hash(nieuw.bsn) % {m} UNION ALL SELECT nieuw.bsn, o.bsn FROM nieuw JOIN ouders o "
-                f"ON o.i = hash(nieuw.bsn || 'tweede') % {m}")
+                f"ON o.i = hash(nieuw.bsn) % {ouders} UNION ALL SELECT nieuw.bsn, o.bsn FROM nieuw JOIN ouders o "
+                f"ON o.i = hash(nieuw.bsn || 'tweede') % {ouders}")
     con.execute(f"INSERT INTO rel (bsn, relatie_bsn, soort, datum_aanvang) SELECT kind, ouder, 'O', '{d}' FROM ouderpaar "
                 f"UNION ALL SELECT ouder, kind, 'K', '{d}' FROM ouderpaar")
     _schrijf(con, "SELECT * FROM rel", nieuw / "relaties.csv")
