@@ -95,9 +95,11 @@ def bestand_asset(spec: Bestand) -> dg.AssetsDefinition:
         context.log.info(f"{spec.bron}/{spec.naam}: geleverd {inlezing.geleverd}, geaccepteerd "
                          f"{inlezing.geaccepteerd}, quarantaine {inlezing.quarantaine}"
                          + (" (ongewijzigd, hergebruikt)" if inlezing.hergebruikt else "")
+                         + (f" (hetzelfde bestand als de levering van {inlezing.gekopieerd_van}: uitkomst overgenomen)"
+                            if inlezing.gekopieerd_van is not None else "")
                          + (f", rij voor rij gevalideerd {inlezing.rij_voor_rij} (de rest ongewijzigd sinds de vorige "
                             "levering)" if inlezing.rij_voor_rij is not None and inlezing.rij_voor_rij < inlezing.geleverd
-                            else ""))
+                            and inlezing.gekopieerd_van is None else ""))
         return dg.MaterializeResult(
             metadata={
                 "dagster/row_count": inlezing.geaccepteerd,
@@ -106,6 +108,7 @@ def bestand_asset(spec: Bestand) -> dg.AssetsDefinition:
                 "geleverd": inlezing.geleverd, "geaccepteerd": inlezing.geaccepteerd,
                 "quarantaine": inlezing.quarantaine,
                 "rij_voor_rij_gevalideerd": inlezing.rij_voor_rij if inlezing.rij_voor_rij is not None else -1,
+                "gekopieerd_van": str(inlezing.gekopieerd_van or ""),
                 "quarantaine_redenen": dg.MetadataValue.json(inlezing.redenen),
                 "genegeerde_kolommen": ", ".join(inlezing.extra_kolommen)},
             check_results=[c.als_check_result(key) for c in uitslag])

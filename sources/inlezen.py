@@ -14,7 +14,8 @@ only in the quarantined raw values and, for the municipality's own clients, in `
 The next delivery of a file validates only what changed: a row whose content an earlier ingestion of the
 file judged under the same rule version (`regelversie`, a hash of the compiled rules) carries over its
 row verdict (contents are recognised by a keyed hash: a row holds a BSN); duplicates and orphans are judged
-on the whole delivery every time. `lees_in_pandera` is the
+on the whole delivery every time. A file that is byte for byte an earlier delivery of it, judged under the same
+version (its files to check orphans against included), is not read at all: that delivery's outcome is copied. `lees_in_pandera` is the
 reference path (pandera on Python batches), kept to hold the engine equal to it in tests/sources.
 """
 from __future__ import annotations
@@ -38,6 +39,7 @@ from sources.levering import CSV_OPTIES, Levering, fysiek, kolomtypes, leesbaar
 if TYPE_CHECKING:
     import pandera.polars as pa
 
+ONLEESBAAR = "regel niet leesbaar als CSV: "  # the reason of a line that is no CSV record, before DuckDB's error
 CODEVERSIE = "1"  # bump when the reading or validation rules change: forces re-ingestion
 
 
@@ -53,6 +55,7 @@ class Inlezing:
     extra_kolommen: list[str] = field(default_factory=list)
     hergebruikt: bool = False  # same file was staged before with the same rules
     rij_voor_rij: int | None = None  # rows validated row by row; the others carried over their verdict
+    gekopieerd_van: date | None = None  # the same bytes as this earlier delivery of the file: its outcome copied
 
 
 def rijmodel(spec: Bestand, uniek: bool = True) -> pa.DataFrameSchema:
@@ -236,7 +239,7 @@ def lees_in_pandera(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Be
     feiten = levering.bestanden[spec.naam]
     sleutel = {"bron": spec.bron, "leverdatum": levering.leverdatum, "bestand": spec.naam}
     key = sleutel_ if sleutel_ is not None else ps.sleutel(ps.werkmap_van(con))
-    versie = tellingversie(f"{codeversie(spec)}-{ps.kenmerk(key)}", spec, levering)
+    versie = tellingversie(con, f"{codeversie(spec)}-{ps.kenmerk(key)}", spec, levering)
     if (eerder := _overgenomen(con, spec, levering, versie)) is not None:
         return eerder
 
@@ -277,7 +280,7 @@ def lees_in_pandera(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Be
                     **{k: pl.lit(v) for k, v in sleutel.items()}).select(quarantaine_kolommen))
             onleesbaar = afgekeurd.select(
                 pl.col("regel"), pl.struct(pl.col("ruw").alias("regel")).struct.json_encode().alias("ruwe_waarden"),
-                (pl.lit("regel niet leesbaar als CSV: ") + pl.col("fout")).alias("reden"))
+                (pl.lit(ONLEESBAAR) + pl.col("fout")).alias("reden"))
             for reden, n in onleesbaar.group_by("reden").len().iter_rows():
                 redenen[reden] = redenen.get(reden, 0) + n
             opslag.voeg_toe(con, "quarantaine", onleesbaar.with_columns(
@@ -318,15 +321,71 @@ def _overgenomen(con: duckdb.DuckDBPyConnection, spec: Bestand, levering: Leveri
     return Inlezing(spec, g, a, q, redenen, [e for e in (extra or "").split(",") if e], hergebruikt=True)
 
 
-def tellingversie(versie: str, spec: Bestand, levering: Levering) -> str:
+def _gekopieerd(con: duckdb.DuckDBPyConnection, spec: Bestand, levering: Levering, telling: str,
+                types: list[tuple[str, str]]) -> Inlezing | None:
+    """A file byte for byte the same as an earlier delivery of it that was judged under the same `tellingversie`
+    (rules, key, and the bytes of every file its orphan rules read) has the same outcome: that delivery's staged
+    rows, special personal data and quarantine are copied under this leverdatum, in file order, instead of reading
+    and judging the file again (a BRP extract whose addresses did not change, the municipality's daily files).
+    None — judge the file — when there is no such delivery, when it is no longer staged in full (retention), or
+    for a file that feeds the clients' table, whose rows there cannot be counted against the file."""
+    if spec.tabel in ps.KLANTKOLOMMEN or not opslag.bestaat_tabel(con, spec.tabel):
+        return None
+    feiten = levering.bestanden[spec.naam]
+    eerder = con.sql("SELECT leverdatum, geaccepteerd, quarantaine FROM bestand_tellingen WHERE bron = ? AND bestand = ? "
+                     "AND sha256 = ? AND codeversie = ? AND leverdatum <> ? ORDER BY leverdatum DESC LIMIT 1",
+                     params=[spec.bron, spec.naam, feiten["sha256"], telling, levering.leverdatum]).fetchall()
+    if not eerder:
+        return None
+    oud, geaccepteerd, quarantaine = eerder[0]
+    bijzonder = [k.naam for k in spec.kolommen if k.bijzonder]
+    bijzonder_tabel = f"audit.{spec.tabel}_bijzonder"
+    tellingen = [(f"SELECT count(*) FROM {spec.tabel} WHERE leverdatum = ?", [oud], geaccepteerd),
+                 ("SELECT count(*) FROM quarantaine WHERE bron = ? AND leverdatum = ? AND bestand = ?",
+                  [spec.bron, oud, spec.naam], quarantaine)]
+    if bijzonder:
+        if not opslag.bestaat_tabel(con, bijzonder_tabel):
+            return None
+        tellingen.append((f"SELECT count(*) FROM {bijzonder_tabel} WHERE leverdatum = ?", [oud], geaccepteerd))
+    if any(con.sql(sql, params=params).fetchall()[0][0] != verwacht for sql, params, verwacht in tellingen):
+        return None
+    sleutel = {"bron": spec.bron, "leverdatum": levering.leverdatum, "bestand": spec.naam}
+    lever = f"DATE '{levering.leverdatum.isoformat()}'"
+    with opslag.transactie(con):
+        _maak_leeg(con, spec, levering.leverdatum, types)
+        namen = ", ".join(f'"{n}"' for n, _ in types)
+        con.execute(f"INSERT INTO {spec.tabel} ({namen}) SELECT * REPLACE ({lever} AS leverdatum) FROM "
+                    f"(SELECT {namen} FROM {spec.tabel} WHERE leverdatum = ?) ORDER BY regel", [oud])
+        if bijzonder:  # in the staged rows' order, as the judging path writes them (insertion order is kept)
+            con.execute(f"INSERT INTO {bijzonder_tabel} SELECT * REPLACE ({lever} AS leverdatum) FROM "
+                        f"{bijzonder_tabel} WHERE leverdatum = ?", [oud])
+        con.execute("INSERT INTO quarantaine (bron, leverdatum, bestand, regel, ruwe_waarden, reden) SELECT bron, "
+                    f"{lever}, bestand, regel, ruwe_waarden, reden FROM quarantaine WHERE bron = ? AND leverdatum = ? "
+                    "AND bestand = ? ORDER BY regel", [spec.bron, oud, spec.naam])
+        # the reasons in the order the judging path reports them: rows by first line, then unparsable lines
+        redenen = dict(con.sql(
+            "SELECT reden, count(*) FROM quarantaine WHERE bron = ? AND leverdatum = ? AND bestand = ? GROUP BY reden "
+            f"ORDER BY starts_with(reden, {sql_tekst(ONLEESBAAR)}), min(regel)",
+            params=[spec.bron, levering.leverdatum, spec.naam]).fetchall())
+        return _sluit_af(con, Inlezing(spec, geleverd=feiten["rijen"], geaccepteerd=int(geaccepteerd),
+                                       quarantaine=int(quarantaine), redenen=redenen, extra_kolommen=feiten["extra"],
+                                       rij_voor_rij=0, gekopieerd_van=oud), sleutel, feiten["sha256"], telling)
+
+
+def tellingversie(con: duckdb.DuckDBPyConnection, versie: str, spec: Bestand, levering: Levering) -> str:
     """The version under which a file's outcome is kept in `bestand_tellingen` and taken over by a later
-    ingestion of the same bytes: the rules' version and, when the file has orphan rules, the bytes of every
-    file they read. The same file beside a changed personen.csv (a delivery sent again into its folder) is
+    ingestion of the same bytes: the rules' version and, when the file has orphan rules, per file they read its
+    bytes and the version under which it was judged for this delivery (its rules decide which of its rows exist).
+    The same file beside a changed personen.csv, or beside the same personen.csv judged under other rules, is
     judged again, since its orphans may have changed; its row verdicts still carry over (`rij_oordelen`)."""
     if not spec.verwijzingen:
         return versie
-    doelen = "|".join(f"{v.bestand}:{levering.bestanden[v.bestand]['sha256']}" for v in spec.verwijzingen)
-    return f"{versie}-{hashlib.sha256(doelen.encode()).hexdigest()[:12]}"
+    doelen = []
+    for v in dict.fromkeys(v.bestand for v in spec.verwijzingen):
+        rij = opslag.eerste(con.sql("SELECT codeversie FROM bestand_tellingen WHERE bron = ? AND leverdatum = ? AND "
+                                    "bestand = ?", params=[spec.bron, levering.leverdatum, v]))
+        doelen.append(f"{v}:{levering.bestanden[v]['sha256']}:{rij[0] if rij else ''}")
+    return f"{versie}-{hashlib.sha256('|'.join(doelen).encode()).hexdigest()[:12]}"
 
 
 def _ph(kolom: str) -> str:
@@ -502,12 +561,14 @@ def _lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, 
     # the key of the werkmap unless given: the staged table records which key made its pseudonyms
     key = sleutel_ if sleutel_ is not None else ps.sleutel(ps.werkmap_van(con))
     versie = f"{regelversie(spec)}-{ps.kenmerk(key)}"  # of the row verdicts; of the file's outcome: `telling`
-    telling = tellingversie(versie, spec, levering)
+    telling = tellingversie(con, versie, spec, levering)
     if (eerder := _overgenomen(con, spec, levering, telling)) is not None:
         return eerder
+    types = _staged_types(spec)
+    if (kopie := _gekopieerd(con, spec, levering, telling, types)) is not None:
+        return kopie
 
     pad, kolommen = levering.pad / spec.naam, feiten["kolommen"]
-    types = _staged_types(spec)
     # persons by pseudonym from ingestion on: a BSN column is staged as the HMAC of the validated BSN
     bsn_kolommen = [k.naam for k in spec.kolommen if k.type == BSN]
     getypeerd = [e for k in spec.kolommen if not k.bijzonder
@@ -602,7 +663,7 @@ def _lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, 
         slecht = slecht.select("regel", _json_ruw(slecht, spec.kolomnamen), "reden")
         onleesbaar = afgekeurd.select(
             pl.col("regel"), pl.struct(pl.col("ruw").alias("regel")).struct.json_encode().alias("ruwe_waarden"),
-            (pl.lit("regel niet leesbaar als CSV: ") + pl.col("fout")).alias("reden"))
+            (pl.lit(ONLEESBAAR) + pl.col("fout")).alias("reden"))
         redenen: dict[str, int] = {}
         for deel in (slecht, onleesbaar):
             for reden, n in deel.group_by("reden", maintain_order=True).len().iter_rows():

@@ -113,8 +113,9 @@ def test_unchanged_rows_carry_over_their_pseudonyms(tmp_path):
     """An unchanged row takes its pseudonyms from its earlier verdict instead of computing the HMAC again: a marked
     stored pseudonym shows up in the staged table (the other cases hold them equal to a full validation)."""
     landing = Landing(tmp_path / "landing")
-    for datum in ("2026-09-01", "2026-10-01"):
-        landing.levering("brp", datum, **BASIS)
+    landing.levering("brp", "2026-09-01", **BASIS)  # the next night one relation more (else the file is copied)
+    landing.levering("brp", "2026-10-01", **{**BASIS, "relaties": BASIS["relaties"] + [
+        {"bsn": bsn(3), "relatie_bsn": bsn(4), "soort": "H", "datum_aanvang": "20150101"}]})
     con = opslag.verbind(tmp_path / "w")
     _ingest(con, tmp_path / "landing", P1, brp.BESTANDEN)
     ph = con.sql("SELECT bsn FROM brp_relaties").fetchall()[0][0]
@@ -122,8 +123,9 @@ def test_unchanged_rows_carry_over_their_pseudonyms(tmp_path):
         ([ph, con.sql("SELECT relatie_bsn FROM brp_relaties").fetchall()[0][0]],)]
     con.execute("UPDATE rij_oordelen SET pseudoniemen = ['gemerkt', pseudoniemen[2]] WHERE bestand = 'relaties.csv'")
     n = _ingest(con, tmp_path / "landing", P2, brp.BESTANDEN)
-    assert n["relaties"].rij_voor_rij == 0
-    assert con.sql("SELECT bsn FROM brp_relaties WHERE leverdatum = DATE '2026-10-01'").fetchall() == [("gemerkt",)]
+    assert n["relaties"].rij_voor_rij == 1 and n["relaties"].gekopieerd_van is None
+    assert con.sql("SELECT bsn FROM brp_relaties WHERE leverdatum = DATE '2026-10-01' ORDER BY regel").fetchall()[0] \
+        == ("gemerkt",)
 
 
 def test_verdicts_of_a_werkmap_from_before_pseudonyms_were_kept_are_judged_again(tmp_path):
@@ -133,6 +135,7 @@ def test_verdicts_of_a_werkmap_from_before_pseudonyms_were_kept_are_judged_again
     con = opslag.verbind(tmp_path / "w")
     _ingest(con, tmp_path / "landing", P1, brp.BESTANDEN)
     con.execute("ALTER TABLE rij_oordelen DROP COLUMN pseudoniemen")
+    con.execute("DELETE FROM bestand_tellingen")  # nothing to copy the same files from
     n = _ingest(con, tmp_path / "landing", P2, brp.BESTANDEN)
     assert all(i.rij_voor_rij == i.geleverd for i in n.values())  # judged in full once
     con.execute("DELETE FROM bestand_tellingen")  # the same delivery ingested again: now everything carries over
@@ -170,3 +173,47 @@ def test_content_hash_is_keyed_and_tells_every_content_apart():
     assert a == hashes(b"sleutel-a")
     assert a[0] == a[6] and len(set(a[:6])) == 6
     assert not set(a) & set(b)
+
+
+def test_a_file_identical_to_an_earlier_delivery_is_copied_not_judged_again(tmp_path):
+    """adressen.csv and relaties.csv are the same bytes as last night: their staged rows and quarantine are copied.
+    verblijfplaatsen.csv is the same bytes too, but its orphan rules read personen.csv, which changed: judged."""
+    adressen = [adres(1), adres(2), {**adres(3), "postcode": "12345"}, {**adres(4), "huisnummer": "x"}]
+    personen = [persoon(i) for i in range(1, 7)]
+    personen[2] = persoon(3, geslacht="X")
+    n, q = nacht(tmp_path, {"adressen": adressen, "personen": personen}, eerste={"adressen": adressen})
+    assert n["adressen"].gekopieerd_van == n["relaties"].gekopieerd_van == date(2026, 9, 1)
+    assert n["adressen"].rij_voor_rij == 0 and (n["adressen"].geaccepteerd, n["adressen"].quarantaine) == (2, 2)
+    assert list(n["adressen"].redenen.values()) == [1, 1]
+    assert n["verblijfplaatsen"].gekopieerd_van is None and n["personen"].gekopieerd_van is None
+    assert [(b, r) for b, r, _, _ in q] == [("adressen.csv", 4), ("adressen.csv", 5), ("personen.csv", 4),
+                                            ("verblijfplaatsen.csv", 4)]
+
+
+def test_a_copy_needs_the_earlier_delivery_staged_in_full(tmp_path):
+    """Retention removed last night's staged addresses: the same file is judged again, not copied from nothing."""
+    landing = Landing(tmp_path / "landing")
+    landing.levering("brp", "2026-09-01", **BASIS)
+    landing.levering("brp", "2026-10-01", **BASIS)
+    con = opslag.verbind(tmp_path / "w")
+    _ingest(con, tmp_path / "landing", P1, brp.BESTANDEN)
+    con.execute("DELETE FROM brp_adressen WHERE leverdatum = DATE '2026-09-01' AND regel = 2")
+    n = _ingest(con, tmp_path / "landing", P2, brp.BESTANDEN)
+    assert n["adressen"].gekopieerd_van is None and n["adressen"].geaccepteerd == 2
+    assert n["personen"].gekopieerd_van == date(2026, 9, 1)
+    assert con.sql("SELECT count(*) FROM brp_adressen WHERE leverdatum = DATE '2026-10-01'").fetchall() == [(2,)]
+
+
+def test_the_same_delivery_again_under_new_rules_for_a_referenced_file_finds_the_new_orphans(tmp_path):
+    """A rerun after the rules of personen.csv changed: verblijfplaatsen.csv, whose own bytes and rules did not
+    change, is judged again (its orphans depend on which persons the new rules accept), not taken over."""
+    landing = Landing(tmp_path / "landing")
+    landing.levering("brp", "2026-09-01", **BASIS)
+    con = opslag.verbind(tmp_path / "w")
+    _ingest(con, tmp_path / "landing", P1, brp.BESTANDEN)
+    kolommen = tuple(Kolom("geslacht", ENUM, verplicht=True, waarden=("M", "O")) if k.naam == "geslacht" else k
+                     for k in brp.PERSONEN.kolommen)
+    n = _ingest(con, tmp_path / "landing", P1, (replace(brp.PERSONEN, kolommen=kolommen), *brp.BESTANDEN[1:]))
+    assert n["personen"].geaccepteerd == 0 and not n["verblijfplaatsen"].hergebruikt
+    assert n["verblijfplaatsen"].redenen == {"bsn: komt niet voor in personen.csv": 6}
+    assert n["adressen"].hergebruikt and n["relaties"].hergebruikt
