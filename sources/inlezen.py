@@ -324,11 +324,12 @@ def _overgenomen(con: duckdb.DuckDBPyConnection, spec: Bestand, levering: Leveri
 def _gekopieerd(con: duckdb.DuckDBPyConnection, spec: Bestand, levering: Levering, telling: str,
                 types: list[tuple[str, str]]) -> Inlezing | None:
     """A file byte for byte the same as an earlier delivery of it that was judged under the same `tellingversie`
-    (rules, key, and the bytes of every file its orphan rules read) has the same outcome: that delivery's staged
-    rows, special personal data and quarantine are copied under this leverdatum, in file order, instead of reading
-    and judging the file again (a BRP extract whose addresses did not change, the municipality's daily files).
-    None — judge the file — when there is no such delivery, when it is no longer staged in full (retention), or
-    for a file that feeds the clients' table, whose rows there cannot be counted against the file."""
+    (rules, key, and the bytes and versions of the files its orphan rules read) has the same outcome: that
+    delivery's staged rows, special personal data and quarantine are copied under this leverdatum, in file order,
+    instead of reading and judging the file again (a BRP extract whose addresses did not change, the municipality's
+    daily files). None — judge the file — when there is no such delivery, when it is no longer staged in full
+    (retention), or for a file that feeds the clients' table: its rows there are the delivery's, not the file's,
+    and retention removes them apart from the staged rows, so a copy could not be checked."""
     if spec.tabel in ps.KLANTKOLOMMEN or not opslag.bestaat_tabel(con, spec.tabel):
         return None
     feiten = levering.bestanden[spec.naam]
