@@ -15,8 +15,9 @@ The next delivery of a file validates only what changed: a row whose content an 
 file judged under the same rule version (`regelversie`, a hash of the compiled rules) carries over its
 row verdict (contents are recognised by a keyed hash: a row holds a BSN); duplicates and orphans are judged
 on the whole delivery every time. A file that is byte for byte an earlier delivery of it, judged under the same
-version (its files to check orphans against included), is not read at all: that delivery's outcome is copied. `lees_in_pandera` is the
-reference path (pandera on Python batches), kept to hold the engine equal to it in tests/sources.
+version (its files to check orphans against included), is not read at all: that delivery's outcome is copied.
+`lees_in_pandera` is the reference path (pandera on Python batches), kept to hold the engine equal to it in
+tests/sources.
 """
 from __future__ import annotations
 
@@ -214,13 +215,22 @@ def _staged_types(spec: Bestand) -> list[tuple[str, str]]:
         ("regel", "BIGINT"), ("leverdatum", "DATE")]
 
 
+def _bijzonder(spec: Bestand) -> tuple[list[str], str]:
+    """The special personal data columns of a file, and their table in the audit schema."""
+    return [k.naam for k in spec.kolommen if k.bijzonder], f"audit.{spec.tabel}_bijzonder"
+
+
+def _sleutel(spec: Bestand, levering: Levering) -> dict:
+    """The key of a file's delivery in `bestand_tellingen` and the quarantine."""
+    return {"bron": spec.bron, "leverdatum": levering.leverdatum, "bestand": spec.naam}
+
+
 def _maak_leeg(con: duckdb.DuckDBPyConnection, spec: Bestand, leverdatum: date, types: list[tuple[str, str]]
                ) -> tuple[list[str], str]:
     """Inside an ingestion's transaction, for both paths: the staged table, the table of special personal data and
     the clients' table exist and hold nothing of this delivery of the file, nor does the quarantine (a rerun
     replaces). Returns the special columns and their table in the audit schema."""
-    bijzonder = [k.naam for k in spec.kolommen if k.bijzonder]
-    bijzonder_tabel = f"audit.{spec.tabel}_bijzonder"
+    bijzonder, bijzonder_tabel = _bijzonder(spec)
     opslag.maak(con, spec.tabel, types)
     opslag.verwijder(con, spec.tabel, {"leverdatum": leverdatum})
     if bijzonder:
@@ -237,7 +247,7 @@ def lees_in_pandera(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Be
     """The reference path: the pandera (polars) row model on Python batches. Same outcome as `lees_in`, which
     runs the same rules compiled to SQL inside DuckDB; kept to hold the two equal (tests/sources)."""
     feiten = levering.bestanden[spec.naam]
-    sleutel = {"bron": spec.bron, "leverdatum": levering.leverdatum, "bestand": spec.naam}
+    sleutel = _sleutel(spec, levering)
     key = sleutel_ if sleutel_ is not None else ps.sleutel(ps.werkmap_van(con))
     versie = tellingversie(con, f"{codeversie(spec)}-{ps.kenmerk(key)}", spec, levering)
     if (eerder := _overgenomen(con, spec, levering, versie)) is not None:
@@ -339,8 +349,7 @@ def _gekopieerd(con: duckdb.DuckDBPyConnection, spec: Bestand, levering: Leverin
     if not eerder:
         return None
     oud, geaccepteerd, quarantaine = eerder[0]
-    bijzonder = [k.naam for k in spec.kolommen if k.bijzonder]
-    bijzonder_tabel = f"audit.{spec.tabel}_bijzonder"
+    bijzonder, bijzonder_tabel = _bijzonder(spec)
     tellingen = [(f"SELECT count(*) FROM {spec.tabel} WHERE leverdatum = ?", [oud], geaccepteerd),
                  ("SELECT count(*) FROM quarantaine WHERE bron = ? AND leverdatum = ? AND bestand = ?",
                   [spec.bron, oud, spec.naam], quarantaine)]
@@ -350,7 +359,7 @@ def _gekopieerd(con: duckdb.DuckDBPyConnection, spec: Bestand, levering: Leverin
         tellingen.append((f"SELECT count(*) FROM {bijzonder_tabel} WHERE leverdatum = ?", [oud], geaccepteerd))
     if any(con.sql(sql, params=params).fetchall()[0][0] != verwacht for sql, params, verwacht in tellingen):
         return None
-    sleutel = {"bron": spec.bron, "leverdatum": levering.leverdatum, "bestand": spec.naam}
+    sleutel = _sleutel(spec, levering)
     lever = f"DATE '{levering.leverdatum.isoformat()}'"
     with opslag.transactie(con):
         _maak_leeg(con, spec, levering.leverdatum, types)
@@ -558,7 +567,7 @@ def _planning(con: duckdb.DuckDBPyConnection, rijen: int):
 def _lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, voortgang,
              sleutel_: bytes | None) -> Inlezing:
     feiten = levering.bestanden[spec.naam]
-    sleutel = {"bron": spec.bron, "leverdatum": levering.leverdatum, "bestand": spec.naam}
+    sleutel = _sleutel(spec, levering)
     # the key of the werkmap unless given: the staged table records which key made its pseudonyms
     key = sleutel_ if sleutel_ is not None else ps.sleutel(ps.werkmap_van(con))
     versie = f"{regelversie(spec)}-{ps.kenmerk(key)}"  # of the row verdicts; of the file's outcome: `telling`
