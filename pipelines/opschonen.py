@@ -1,10 +1,15 @@
 """Retention (`systeemanalyse opschonen` and a Dagster job): person-level data older than the term is deleted.
 
 Deleted, per peildatum older than the term: funnel members, the population, signals and control samples,
-exclusions, the audit's person attributes, and the published lists (signals, samples, verrekening, the
-quality docs with their example values); per delivery older than the term that no kept run uses: its
-quarantined raw values and (benefits administration) its clients' BSNs. Kept: aggregated statistics (funnel step counts, bias statistics and verdicts,
-releases, check results, file counts) and the run reports (run.json, bias/, register/, monitoring/).
+exclusions, the audit's person attributes and legitimate factors, and the published lists (signals, samples,
+verrekening, the quality docs with their example values); per delivery older than the term that no kept run
+uses: its staged rows (persons by pseudonym), its special personal data (geboorteland, nationaliteit), its
+quarantined raw values and (benefits administration) its clients' BSNs; and the row verdicts with pseudonyms
+kept for a file's next ingestion once no delivery of that file is kept. Kept: aggregated statistics (funnel
+step counts, bias statistics and verdicts, releases, check results, file counts) and the run reports
+(run.json, bias/, register/, monitoring/). A rerun of a peildatum whose delivery was removed reads and judges
+its files again from the landing folder (sources/inlezen.py takes over an outcome only while its rows are
+still there).
 
 The default term is 24 months: the feedback loop (monitoring) compares investigations with the released
 lists and samples of the last 24 months, and the pooled audit looks back 12 runs; a shorter term makes
@@ -22,11 +27,14 @@ import dagster as dg
 from kern import logboek, opslag, publicatie
 from kern.omgeving import STANDAARD_BEWAARTERMIJN_MAANDEN
 from kern.resources import Werkomgeving
+from sources.inlezen import OORDELEN, bijzondere_gegevens
 from sources.pseudoniem import KLANTEN
+from sources.register import ALLE
 
 
 # Tables with one row per person or dossier per peildatum (all keyed by a `peildatum` column).
-PER_PEILDATUM = ("funnel_leden", "populatie", "signalen", "uitsluitingen", "audit.bias_kenmerken")
+PER_PEILDATUM = ("funnel_leden", "populatie", "signalen", "uitsluitingen", "audit.bias_kenmerken",
+                 "audit.bias_factoren")
 # What stays of an old peildatum's publication: run report and aggregated, BSN-free reports.
 BEWAARD_IN_UITVOER = frozenset({"run.json", "bias", "register", "monitoring"})
 
@@ -76,6 +84,27 @@ def schoon_op(werkmap: str | Path, maanden: int = STANDAARD_BEWAARTERMIJN_MAANDE
                 con.execute(f"DELETE FROM {KLANTEN} q WHERE {klant}", [g, g])
                 if tellingen:
                     verslag["tabellen"]["klanten"] = tellingen  # the log refuses a field named after a BSN
+            # the staged rows of such an old delivery (persons by pseudonym) and its special personal data
+            for spec in ALLE:
+                for tabel in (spec.tabel, *([bijzondere_gegevens(spec)[1]] if bijzondere_gegevens(spec)[0] else [])):
+                    if not opslag.bestaat_tabel(con, tabel):
+                        continue
+                    eigen = oud.replace("r.bron = q.bron", f"r.bron = '{spec.bron}'")
+                    tellingen = _tel(con, f"SELECT '{spec.bron}/' || q.leverdatum, count(*) FROM {tabel} q "
+                                          f"WHERE {eigen} GROUP BY 1", [g, g])
+                    con.execute(f"DELETE FROM {tabel} q WHERE {eigen}", [g, g])
+                    if tellingen:
+                        verslag["tabellen"][tabel] = tellingen
+            # the row verdicts and pseudonyms kept for the next ingestion of a file no kept delivery has
+            if opslag.bestaat_tabel(con, OORDELEN):
+                weg = ("NOT EXISTS (SELECT 1 FROM bestand_tellingen b WHERE b.bron = o.bron AND b.bestand = o.bestand "
+                       "AND (b.leverdatum >= ? OR EXISTS (SELECT 1 FROM run_bronnen r WHERE r.bron = b.bron "
+                       "AND r.leverdatum = b.leverdatum AND r.peildatum >= ?)))")
+                tellingen = _tel(con, f"SELECT o.bron || '/' || o.bestand, count(*) FROM {OORDELEN} o WHERE {weg} "
+                                      "GROUP BY 1", [g, g])
+                con.execute(f"DELETE FROM {OORDELEN} o WHERE {weg}", [g, g])
+                if tellingen:
+                    verslag["tabellen"][OORDELEN] = tellingen
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -136,7 +165,7 @@ def tekst(verslag: dict) -> str:
     if not verslag["tabellen"] and not verslag["uitvoer"]:
         return "\n".join(r + ["Niets te verwijderen."])
     for tabel, tellingen in verslag["tabellen"].items():
-        soort = "leverdatum" if tabel == "quarantaine" else "peildatum"
+        soort = "peildatum" if tabel in PER_PEILDATUM else "bestand" if tabel == OORDELEN else "levering"
         r += [f"  {tabel:<22} {soort} {k}: {n} rijen" for k, n in tellingen.items()]
     r += [f"  {'uitvoer':<22} peildatum {p}: {n} bestanden" for p, n in verslag["uitvoer"].items()]
     return "\n".join(r)

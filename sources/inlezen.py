@@ -215,7 +215,7 @@ def _staged_types(spec: Bestand) -> list[tuple[str, str]]:
         ("regel", "BIGINT"), ("leverdatum", "DATE")]
 
 
-def _bijzonder(spec: Bestand) -> tuple[list[str], str]:
+def bijzondere_gegevens(spec: Bestand) -> tuple[list[str], str]:
     """The special personal data columns of a file, and their table in the audit schema."""
     return [k.naam for k in spec.kolommen if k.bijzonder], f"audit.{spec.tabel}_bijzonder"
 
@@ -230,7 +230,7 @@ def _maak_leeg(con: duckdb.DuckDBPyConnection, spec: Bestand, leverdatum: date, 
     """Inside an ingestion's transaction, for both paths: the staged table, the table of special personal data and
     the clients' table exist and hold nothing of this delivery of the file, nor does the quarantine (a rerun
     replaces). Returns the special columns and their table in the audit schema."""
-    bijzonder, bijzonder_tabel = _bijzonder(spec)
+    bijzonder, bijzonder_tabel = bijzondere_gegevens(spec)
     opslag.maak(con, spec.tabel, types)
     opslag.verwijder(con, spec.tabel, {"leverdatum": leverdatum})
     if bijzonder:
@@ -326,9 +326,27 @@ def _overgenomen(con: duckdb.DuckDBPyConnection, spec: Bestand, levering: Leveri
     if not eerder:
         return None
     g, a, q, extra = eerder[0]
+    if not _volledig_gestaged(con, spec, levering.leverdatum, a, q):
+        return None  # retention removed its rows (pipelines/opschonen.py): judge the file again
     redenen = dict(con.sql("SELECT reden, count(*) FROM quarantaine WHERE bron = ? AND leverdatum = ? "
                            "AND bestand = ? GROUP BY reden ORDER BY count(*) DESC, reden", params=sleutel).fetchall())
     return Inlezing(spec, g, a, q, redenen, [e for e in (extra or "").split(",") if e], hergebruikt=True)
+
+
+def _volledig_gestaged(con: duckdb.DuckDBPyConnection, spec: Bestand, leverdatum: date, geaccepteerd: int,
+                       quarantaine: int) -> bool:
+    """Whether a delivery of the file still has every staged row, its special personal data and its quarantine,
+    as `bestand_tellingen` counted them: retention (pipelines/opschonen.py) removes them after the term but keeps
+    the counts, and an outcome can only be taken over or copied from rows that are still there."""
+    bijzonder, bijzonder_tabel = bijzondere_gegevens(spec)
+    tellingen = [(spec.tabel, f"SELECT count(*) FROM {spec.tabel} WHERE leverdatum = ?", [leverdatum], geaccepteerd),
+                 ("quarantaine", "SELECT count(*) FROM quarantaine WHERE bron = ? AND leverdatum = ? AND bestand = ?",
+                  [spec.bron, leverdatum, spec.naam], quarantaine)]
+    if bijzonder:
+        tellingen.append((bijzonder_tabel, f"SELECT count(*) FROM {bijzonder_tabel} WHERE leverdatum = ?",
+                          [leverdatum], geaccepteerd))
+    return all((con.sql(sql, params=params).fetchall()[0][0] if opslag.bestaat_tabel(con, tabel) else 0) == verwacht
+               for tabel, sql, params, verwacht in tellingen)
 
 
 def _gekopieerd(con: duckdb.DuckDBPyConnection, spec: Bestand, levering: Levering, telling: str,
@@ -349,16 +367,9 @@ def _gekopieerd(con: duckdb.DuckDBPyConnection, spec: Bestand, levering: Leverin
     if not eerder:
         return None
     oud, geaccepteerd, quarantaine = eerder[0]
-    bijzonder, bijzonder_tabel = _bijzonder(spec)
-    tellingen = [(f"SELECT count(*) FROM {spec.tabel} WHERE leverdatum = ?", [oud], geaccepteerd),
-                 ("SELECT count(*) FROM quarantaine WHERE bron = ? AND leverdatum = ? AND bestand = ?",
-                  [spec.bron, oud, spec.naam], quarantaine)]
-    if bijzonder:
-        if not opslag.bestaat_tabel(con, bijzonder_tabel):
-            return None
-        tellingen.append((f"SELECT count(*) FROM {bijzonder_tabel} WHERE leverdatum = ?", [oud], geaccepteerd))
-    if any(con.sql(sql, params=params).fetchall()[0][0] != verwacht for sql, params, verwacht in tellingen):
+    if not _volledig_gestaged(con, spec, oud, geaccepteerd, quarantaine):
         return None
+    bijzonder, bijzonder_tabel = bijzondere_gegevens(spec)
     sleutel = _sleutel(spec, levering)
     lever = f"DATE '{levering.leverdatum.isoformat()}'"
     with opslag.transactie(con):
