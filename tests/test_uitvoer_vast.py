@@ -1,6 +1,8 @@
 """A full run's outputs are exactly those of the pre-issue-12 implementation (pandera batches, GX on pandas,
 verrekening in Polars): signal lists, samples, the settlement list, quarantine rows and reasons, and every
-check result, as digests pinned from a run of that implementation on the same generated demo data."""
+check result, as digests pinned from a run of that implementation on the same generated demo data. And the same
+delivery with the rows of every file in another order gives the same outputs (only the quarantine's line numbers
+move): nothing downstream may depend on the order in which a supplier writes its rows."""
 from __future__ import annotations
 
 import hashlib
@@ -51,6 +53,7 @@ VERWACHT: dict[str, str] = {
     "verwachtingen_mislukt": "ad2d1e76a42dc9b2",
     "run.themas": "d76eb260af316ed9",
 }
+ZONDER_REGELS = {"quarantaine": "3eb690044b76357a", "verwachtingen_mislukt": "ad2d1e76a42dc9b2"}  # zonder_regels() of the run above
 
 
 def digests(werkmap: Path) -> dict[str, str]:
@@ -79,7 +82,48 @@ def digests(werkmap: Path) -> dict[str, str]:
     return d
 
 
-def draai(tmp: Path) -> dict[str, str]:
+def zonder_regels(werkmap: Path) -> dict[str, str]:
+    """What must not depend on the order of the rows in a file: the quarantine without line numbers, and the
+    failed expectations' counts without their examples (which name lines)."""
+    con = duckdb.connect(str(werkmap / "systeemanalyse.duckdb"), read_only=True)
+    q = con.sql("SELECT bron, bestand, ruwe_waarden, reden FROM quarantaine ORDER BY ALL").fetchall()
+    rijen = con.sql("SELECT tabel, details FROM controle_resultaten WHERE controle = 'verwachtingen' ORDER BY tabel")
+    mislukt = {t: [{k: m[k] for k in ("verwachting", "onverwacht", "beoordeeld")} for m in json.loads(det)["mislukt"]]
+               for t, det in rijen.fetchall()}
+    con.close()
+    return {"quarantaine": hashlib.sha256(repr(q).encode()).hexdigest()[:16],
+            "verwachtingen_mislukt": hashlib.sha256(json.dumps(mislukt, sort_keys=True).encode()).hexdigest()[:16]}
+
+
+def schud(landing: Path, seed: int = 7) -> int:
+    """Put the records of every file of the landing in another order (the header stays first; the manifest's sha256
+    follows, its row counts stay). Lines are split on LF only, so a CRLF or mixed file keeps each line's own end; a
+    file with a quoted field over several lines is left as it is. Returns the number of files shuffled."""
+    import random
+
+    rng, geschud = random.Random(seed), 0
+    for manifest in sorted(landing.rglob("manifest.json")):
+        m = json.loads(manifest.read_text(encoding="utf-8-sig"))
+        for item in m["bestanden"]:
+            pad = manifest.parent / item["naam"]
+            regels = pad.read_bytes().split(b"\n")
+            slot = regels.pop() if regels[-1] in (b"", b"\r") else None  # what follows the last line end
+            if len(regels) < 3 or any(r.count(b'"') % 2 for r in regels):
+                continue
+            kop, rest = regels[0], regels[1:]
+            if slot is None:  # no line end after the last record: it gets the others' end, the new last one none
+                rest[-1] += b"\r" if rest[0].endswith(b"\r") else b""
+            rng.shuffle(rest)
+            if slot is None:
+                rest[-1] = rest[-1].removesuffix(b"\r")
+            data = b"\n".join([kop, *rest]) + (b"\n" + slot if slot is not None else b"")
+            pad.write_bytes(data)
+            item["sha256"], geschud = hashlib.sha256(data).hexdigest(), geschud + 1
+        manifest.write_text(json.dumps(m, indent=1), encoding="utf-8")
+    return geschud
+
+
+def draai(tmp: Path, geschud: bool = False) -> dict[str, str]:
     import os
 
     from pipelines.cli import main
@@ -87,6 +131,8 @@ def draai(tmp: Path) -> dict[str, str]:
 
     os.environ["SYSTEEMANALYSE_PSEUDONIEM_SLEUTEL"] = SLEUTEL
     genereer(tmp / "landing", schaal=60_000, seed=5)
+    if geschud:
+        assert schud(tmp / "landing") >= 12
     main(["run", "--landing", str(tmp / "landing"), "--werkmap", str(tmp / "werk"), "--peildatum", PEILDATUM])
     return digests(tmp / "werk")
 
@@ -96,7 +142,20 @@ def test_outputs_equal_the_implementation_before_issue_12(tmp_path, monkeypatch)
     gekregen = draai(tmp_path)
     assert len(gekregen) >= 9 and any(k.startswith("signalen/") for k in gekregen)
     assert gekregen == VERWACHT
+    assert zonder_regels(tmp_path / "werk") == ZONDER_REGELS
+
+
+def test_the_order_of_the_rows_in_a_file_changes_no_output(tmp_path, monkeypatch):
+    """Suppliers write their rows in any order: the same rows in another order give the same signal lists, samples,
+    settlement list, check results, quarantined rows and reasons (only their line numbers differ)."""
+    monkeypatch.setenv("SYSTEEMANALYSE_PSEUDONIEM_SLEUTEL", SLEUTEL)
+    gekregen = draai(tmp_path, geschud=True)
+    regelvrij = {"quarantaine", "verwachtingen_mislukt"}
+    assert {k: v for k, v in gekregen.items() if k not in regelvrij} == \
+        {k: v for k, v in VERWACHT.items() if k not in regelvrij}
+    assert gekregen["quarantaine"] != VERWACHT["quarantaine"]  # the lines did move
+    assert zonder_regels(tmp_path / "werk") == ZONDER_REGELS
 
 
 if __name__ == "__main__":
-    print(json.dumps(draai(Path(sys.argv[1])), indent=1))
+    print(json.dumps(draai(Path(sys.argv[1])), indent=1), json.dumps(zonder_regels(Path(sys.argv[1]) / "werk")))
