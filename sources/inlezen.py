@@ -326,18 +326,20 @@ def _overgenomen(con: duckdb.DuckDBPyConnection, spec: Bestand, levering: Leveri
     if not eerder:
         return None
     g, a, q, extra = eerder[0]
-    if not _volledig_gestaged(con, spec, levering.leverdatum, a, q):
+    if not _gestaged(con, spec, levering.leverdatum, a, q, precies=False):
         return None  # retention removed its rows (pipelines/opschonen.py): judge the file again
     redenen = dict(con.sql("SELECT reden, count(*) FROM quarantaine WHERE bron = ? AND leverdatum = ? "
                            "AND bestand = ? GROUP BY reden ORDER BY count(*) DESC, reden", params=sleutel).fetchall())
     return Inlezing(spec, g, a, q, redenen, [e for e in (extra or "").split(",") if e], hergebruikt=True)
 
 
-def _volledig_gestaged(con: duckdb.DuckDBPyConnection, spec: Bestand, leverdatum: date, geaccepteerd: int,
-                       quarantaine: int) -> bool:
-    """Whether a delivery of the file still has every staged row, its special personal data and its quarantine,
-    as `bestand_tellingen` counted them: retention (pipelines/opschonen.py) removes them after the term but keeps
-    the counts, and an outcome can only be taken over or copied from rows that are still there."""
+def _gestaged(con: duckdb.DuckDBPyConnection, spec: Bestand, leverdatum: date, geaccepteerd: int, quarantaine: int,
+              precies: bool) -> bool:
+    """Whether a delivery of the file still has its staged rows, its special personal data and its quarantine as
+    `bestand_tellingen` counted them: retention (pipelines/opschonen.py) removes a delivery's rows, all of them,
+    after the term but keeps the counts, and an outcome can only be taken over or copied from rows that are still
+    there. `precies`: every count exactly (to copy rows), else only that none of them is gone (to take over an
+    outcome: rows changed by hand since stay for the checks to find, tests/checks/test_controles.py)."""
     bijzonder, bijzonder_tabel = bijzondere_gegevens(spec)
     tellingen = [(spec.tabel, f"SELECT count(*) FROM {spec.tabel} WHERE leverdatum = ?", [leverdatum], geaccepteerd),
                  ("quarantaine", "SELECT count(*) FROM quarantaine WHERE bron = ? AND leverdatum = ? AND bestand = ?",
@@ -345,8 +347,11 @@ def _volledig_gestaged(con: duckdb.DuckDBPyConnection, spec: Bestand, leverdatum
     if bijzonder:
         tellingen.append((bijzonder_tabel, f"SELECT count(*) FROM {bijzonder_tabel} WHERE leverdatum = ?",
                           [leverdatum], geaccepteerd))
-    return all((con.sql(sql, params=params).fetchall()[0][0] if opslag.bestaat_tabel(con, tabel) else 0) == verwacht
-               for tabel, sql, params, verwacht in tellingen)
+    for tabel, sql, params, verwacht in tellingen:
+        n = con.sql(sql, params=params).fetchall()[0][0] if opslag.bestaat_tabel(con, tabel) else 0
+        if (n != verwacht) if precies else (n == 0 < verwacht):
+            return False
+    return True
 
 
 def _gekopieerd(con: duckdb.DuckDBPyConnection, spec: Bestand, levering: Levering, telling: str,
@@ -367,7 +372,7 @@ def _gekopieerd(con: duckdb.DuckDBPyConnection, spec: Bestand, levering: Leverin
     if not eerder:
         return None
     oud, geaccepteerd, quarantaine = eerder[0]
-    if not _volledig_gestaged(con, spec, oud, geaccepteerd, quarantaine):
+    if not _gestaged(con, spec, oud, geaccepteerd, quarantaine, precies=True):
         return None
     bijzonder, bijzonder_tabel = bijzondere_gegevens(spec)
     sleutel = _sleutel(spec, levering)
