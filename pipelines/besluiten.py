@@ -87,6 +87,9 @@ def _entry(args, vandaag: date, werkmap: Path) -> dict:
         if not waarde or not waarde.strip():
             raise Fout(f"{veld} is leeg")
     datum = args.datum or vandaag
+    if datum > vandaag:
+        raise Fout(f"--datum {datum} ligt in de toekomst: een besluit wordt vastgelegd op of na de dag waarop de "
+                   "commissie het nam")
     if args.geldig_tot < vandaag:
         raise Fout(f"--geldig-tot {args.geldig_tot} ligt in het verleden")
     if args.geldig_tot < datum:
@@ -154,6 +157,7 @@ def verklaar(args) -> int:
     werkmap = args.werkmap.resolve()
     pad = register_pad(werkmap, args.verklaringen)
     try:
+        nieuw = not werkmap.exists()
         entry = _entry(args, date.today(), werkmap)
         try:  # readable by its owner only, as run makes it: it will hold person-level data
             omgeving.maak_werkmap(werkmap)
@@ -167,6 +171,9 @@ def verklaar(args) -> int:
     v = alle[-1]
     logboek.schrijf(werkmap, "verklaar", register=str(pad), volgnummer=len(alle),
                     **{k: entry[k] for k in ("thema", "stap", "kenmerk", "groep", "besluit", "geldig_tot")})
+    if nieuw:  # a decision may come before the first run; a mistyped path must not go unnoticed
+        print(f"Let op: werkmap {args.werkmap} bestond nog niet en is aangemaakt; een run of vrijgeven op een andere "
+              "werkmap ziet dit besluit niet.")
     print(f"Besluit vastgelegd in {pad} (verklaring {len(alle)}):")
     print(_als_yaml(entry, "  "), end="")
     try:  # the stored audits under the werkmap's lock: a run still going holds the database (and is waited for)

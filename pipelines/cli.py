@@ -425,10 +425,13 @@ def voer_run_uit(instance, peildatum: date, werkmap: Path, instellingen: dict[st
         fouten = [e for e in resultaat.all_events if e.event_type_value == "STEP_FAILURE"] or [
             e for e in resultaat.all_events if e.is_failure and _heeft_fout(e)]
         meldingen = [f"{e.step_key or 'run'}: {_oorzaak(e)}" for e in fouten]
-        # The previous publication stays as it was; only its run.json says that this run failed.
+        # The previous publication stays as it was; only its run.json says that this run failed. Its sources and
+        # themes are those of the earlier run whose lists are still published (named), or none: the shape of
+        # outputs.md either way.
         publicatie.publiceer_run_json(werkmap, peildatum, f"{resultaat.run_id}-mislukt", lambda oud: {
-            **oud, "peildatum": peildatum.isoformat(), "status": verslag.MISLUKT, "fouten": meldingen,
-            "dagster_run_id": resultaat.run_id})
+            "bronnen": {}, "themas": {}, **oud, "peildatum": peildatum.isoformat(), "status": verslag.MISLUKT,
+            "fouten": meldingen, "dagster_run_id": resultaat.run_id,
+            "bronnen_en_themas_van_run": oud.get("bronnen_en_themas_van_run", oud.get("dagster_run_id"))})
         print(f"\nRun MISLUKT (Dagster-run {resultaat.run_id}):", file=sys.stderr)
         for f in meldingen:
             print(f"  {f.splitlines()[0]}", file=sys.stderr)

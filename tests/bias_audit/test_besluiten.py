@@ -118,6 +118,7 @@ def test_verklaar_refuses_bad_input_and_leaves_the_file_unchanged(geblokkeerd, c
         ({"kenmerk": "leeftijd×wijk", "groep": "67+"}, "past niet bij kenmerk"),
         ({"geldig_tot": "2020-01-01"}, "--geldig-tot 2020-01-01 ligt in het verleden"),
         ({"besluit": "  "}, "--besluit is leeg"),
+        ({"datum": (date.today() + timedelta(days=1)).isoformat()}, "ligt in de toekomst"),
     ]
     for velden, melding in gevallen:
         assert verklaar(werk, **velden) == 2, velden
@@ -216,6 +217,8 @@ def test_registry_kept_before_besluit_existed_still_releases(geblokkeerd, tmp_pa
 def test_verklaar_makes_a_new_werkmap_readable_by_its_owner_only_and_a_file_is_a_bad_argument(tmp_path, capsys):
     assert verklaar(tmp_path / "nieuw") == 0
     assert (tmp_path / "nieuw").stat().st_mode & 0o777 == 0o700  # run will put person-level data in it
+    assert f"Let op: werkmap {tmp_path / 'nieuw'} bestond nog niet en is aangemaakt" in capsys.readouterr().out
+    assert verklaar(tmp_path / "nieuw") == 0 and "Let op" not in capsys.readouterr().out  # said once, when made
     (tmp_path / "bestand").write_text("x")
     assert verklaar(tmp_path / "bestand") == 2
     assert f"werkmap {tmp_path / 'bestand'} is niet aan te maken" in capsys.readouterr().err

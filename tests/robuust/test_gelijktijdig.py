@@ -1,11 +1,11 @@
 """One run per werkmap at a time (issue 13.1): real CLI processes on one fresh werkmap."""
-import pytest
 import json
 import os
 import time
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from kern.slot import werkmap_slot
 from pipelines.cli import main
@@ -114,8 +114,27 @@ def test_a_database_held_by_another_program_fails_with_its_reason(tmp_path, caps
         houder.communicate("")
     err = capsys.readouterr().err
     assert "Run MISLUKT" in err and "Traceback" not in err
+    # run.json in the shape of outputs.md: no earlier run, so no sources, no themes, nothing published from one
+    run = json.loads((werk / "output" / P / "run.json").read_text(encoding="utf-8"))
+    assert {k: run[k] for k in ("status", "bronnen", "themas", "bronnen_en_themas_van_run")} == {
+        "status": "mislukt", "bronnen": {}, "themas": {}, "bronnen_en_themas_van_run": None}
     redenen = [r for r in err.splitlines() if r.startswith("  levering_")]
     assert len(redenen) == 5 and all("Could not set lock on file" in r for r in redenen), err
+    # after a run that completed, a failed one leaves that run's lists published and its run.json names that run
+    assert main(_argv(tmp_path / "landing", werk)) in (0, 3)
+    goed = json.loads((werk / "output" / P / "run.json").read_text(encoding="utf-8"))
+    houder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); "
+                               "print('open', flush=True); sys.stdin.read()", str(werk / "systeemanalyse.duckdb")],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert houder.stdout.readline().strip() == "open"
+        assert main(_argv(tmp_path / "landing", werk)) == 1
+    finally:
+        houder.communicate("")
+    run = json.loads((werk / "output" / P / "run.json").read_text(encoding="utf-8"))
+    assert run["status"] == "mislukt" and run["dagster_run_id"] != goed["dagster_run_id"]
+    assert run["bronnen_en_themas_van_run"] == goed["dagster_run_id"]
+    assert run["themas"] == goed["themas"] and run["bronnen"] == goed["bronnen"]
 
 
 def test_sigterm_stops_a_waiting_run_with_one_line_and_nothing_written(tmp_path):
