@@ -1,7 +1,10 @@
 """One run per werkmap at a time (issue 13.1): real CLI processes on one fresh werkmap."""
 import json
 import os
+import subprocess
+import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -94,24 +97,28 @@ def test_second_run_gives_up_after_its_wait_with_one_line_naming_the_running_run
     assert not (werk / "systeemanalyse.duckdb").exists() and not (werk / "dagster_home").exists()
 
 
+@contextmanager
+def _vastgehouden(database: Path):
+    """Another program (a DuckDB shell, say) holds the database open for as long as the block runs."""
+    houder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); "
+                               "print('open', flush=True); sys.stdin.read()", str(database)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert houder.stdout.readline().strip() == "open"
+        yield
+    finally:
+        houder.communicate("")
+
+
 def test_a_database_held_by_another_program_fails_with_its_reason(tmp_path, capsys):
     """Another program (say a DuckDB shell) holds the werkmap's database: the run fails with exit 1 and says
     why, per step that needed the database, without a traceback — also now that a run opens the database once,
     in its first step that needs it."""
-    import subprocess
-    import sys
-
     kleine_landing(tmp_path / "landing")
     werk = tmp_path / "werk"
     werk.mkdir(mode=0o700)
-    houder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); "
-                               "print('open', flush=True); sys.stdin.read()", str(werk / "systeemanalyse.duckdb")],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert houder.stdout.readline().strip() == "open"
+    with _vastgehouden(werk / "systeemanalyse.duckdb"):
         assert main(_argv(tmp_path / "landing", werk)) == 1
-    finally:
-        houder.communicate("")
     err = capsys.readouterr().err
     assert "Run MISLUKT" in err and "Traceback" not in err
     # run.json in the shape of outputs.md: no earlier run, so no sources, no themes, nothing published from one
@@ -123,14 +130,8 @@ def test_a_database_held_by_another_program_fails_with_its_reason(tmp_path, caps
     # after a run that completed, a failed one leaves that run's lists published and its run.json names that run
     assert main(_argv(tmp_path / "landing", werk)) in (0, 3)
     goed = json.loads((werk / "output" / P / "run.json").read_text(encoding="utf-8"))
-    houder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); "
-                               "print('open', flush=True); sys.stdin.read()", str(werk / "systeemanalyse.duckdb")],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert houder.stdout.readline().strip() == "open"
+    with _vastgehouden(werk / "systeemanalyse.duckdb"):
         assert main(_argv(tmp_path / "landing", werk)) == 1
-    finally:
-        houder.communicate("")
     run = json.loads((werk / "output" / P / "run.json").read_text(encoding="utf-8"))
     assert run["status"] == "mislukt" and run["dagster_run_id"] != goed["dagster_run_id"]
     assert run["bronnen_en_themas_van_run"] == goed["dagster_run_id"]
@@ -142,9 +143,6 @@ def test_sigterm_stops_a_waiting_run_with_one_line_and_nothing_written(tmp_path)
     before, the process died without a word. The child is started the way a script starts a background job
     (SIGINT ignored), which is where SIGTERM had no Ctrl-C to fall back on."""
     import signal
-    import subprocess
-    import sys
-
     kleine_landing(tmp_path / "landing")
     werk, log = tmp_path / "werk", tmp_path / "stderr.txt"
     with werkmap_slot(werk, "systeemanalyse inzage"):
