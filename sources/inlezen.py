@@ -35,7 +35,7 @@ from kern import opslag
 from sources import pseudoniem as ps
 from sources.contract import (BSN, Bestand, duckdb_type, getypeerde_kolommen, getypeerde_kolommen_sql, sql_tekst,
                               validiteitsregels, validiteitsregels_sql)
-from sources.levering import CSV_OPTIES, Levering, fysiek, kolomtypes, leesbaar
+from sources.levering import CSV_OPTIES, Levering, alle_lege_regels, fysiek, kolomtypes, leesbaar
 
 if TYPE_CHECKING:
     import pandera.polars as pa
@@ -256,7 +256,7 @@ def lees_in_pandera(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Be
     with leesbaar(levering.pad / spec.naam, feiten) as pad:
         kolommen = feiten["kolommen"]
         dubbel, afgekeurd, wezen = _voorronde(con, spec, pad, feiten, levering.leverdatum, key)
-        afgekeurde_regels = np.array(_overgeslagen(afgekeurd, feiten), dtype=np.int64)
+        afgekeurde_regels = _overgeslagen(afgekeurd, feiten, pad)
         types = _staged_types(spec)
         quarantaine_kolommen = ["bron", "leverdatum", "bestand", "regel", "ruwe_waarden", "reden"]
 
@@ -441,16 +441,17 @@ def _klanten_pandera(con: duckdb.DuckDBPyConnection, spec: Bestand, goed: pl.Dat
                                                        "ph": ps.pseudoniemen(bsns, key), "bsn": bsns}))
 
 
-def _drempels(con: duckdb.DuckDBPyConnection, overgeslagen: list[int]) -> str:
+def _drempels(con: duckdb.DuckDBPyConnection, overgeslagen: np.ndarray) -> str:
     """The parsed records' line numbers when physical lines were skipped (unparsable or blank lines, their line
     numbers `overgeslagen`): record k sits on line k + 2 + #{i : s_i - i - 2 <= k}, s sorted. The thresholds go
     into a temporary table that an ASOF join reads (a list per row would cost rows x skipped lines); returns
     the SQL of the records with their line number `_regel`."""
     genummerd = f"(SELECT rowid AS _k, * FROM {GELEZEN})"
-    if not overgeslagen:
+    if not len(overgeslagen):
         return f"SELECT *, _k + 2 AS _regel FROM {genummerd}"
-    drempel = [r - i - 2 for i, r in enumerate(sorted(set(overgeslagen)))]  # non-decreasing
-    tabel = pl.DataFrame({"d": drempel, "n": range(1, len(drempel) + 1)}, schema={"d": pl.Int64, "n": pl.Int64}) \
+    regels = np.unique(overgeslagen)
+    drempel = regels - np.arange(regels.size) - 2  # non-decreasing
+    tabel = pl.DataFrame({"d": drempel, "n": np.arange(1, regels.size + 1)}, schema={"d": pl.Int64, "n": pl.Int64}) \
         .group_by("d").agg(pl.col("n").max())  # noqa: F841 - read by name below
     con.execute("CREATE OR REPLACE TEMP TABLE _drempels AS SELECT d, n FROM tabel")
     return (f"SELECT g.*, g._k + 2 + coalesce(s.n, 0) AS _regel FROM {genummerd} g "
@@ -546,9 +547,12 @@ def _onleesbaar(con: duckdb.DuckDBPyConnection, feiten: dict, tabel: str = AFGEK
     return afgekeurd.with_columns(pl.Series("regel", fysiek(afgekeurd["regel"].to_list(), feiten), dtype=pl.Int64))
 
 
-def _overgeslagen(afgekeurd: pl.DataFrame, feiten: dict) -> list[int]:
-    """The lines on which no parsed record begins: unparsable, blank and continuation lines."""
-    return afgekeurd["regel"].to_list() + feiten.get("lege_regels", []) + feiten.get("vervolgregels", [])
+def _overgeslagen(afgekeurd: pl.DataFrame, feiten: dict, pad) -> np.ndarray:
+    """The lines on which no parsed record begins: unparsable, blank and continuation lines (the blank ones found
+    again in the file `pad` when there were more than its facts keep)."""
+    lege = alle_lege_regels(pad) if feiten.get("lege_regels_afgekapt") else feiten.get("lege_regels", [])
+    return np.concatenate([np.asarray(d, dtype=np.int64) for d in (
+        afgekeurd["regel"].to_numpy(), lege, feiten.get("vervolgregels", []))])
 
 
 def _json_ruw(frame: pl.DataFrame, kolommen: list[str]) -> pl.Expr:
@@ -621,7 +625,7 @@ def _lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, 
     if records and (eerste_k, laatste_k) != (0, records - 1):
         raise RuntimeError(f"{spec.naam}: records genummerd {eerste_k}..{laatste_k}, verwacht 0..{records - 1}")
     afgekeurd = _onleesbaar(con, feiten)  # blank lines are no records, but they are lines
-    gelezen = _drempels(con, _overgeslagen(afgekeurd, feiten))
+    gelezen = _drempels(con, _overgeslagen(afgekeurd, feiten, pad))
 
     with opslag.transactie(con):
         bijzonder, bijzonder_tabel = _maak_leeg(con, spec, levering.leverdatum, types)

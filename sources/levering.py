@@ -180,6 +180,8 @@ def _feiten(spec, pad: Path, opgegeven: dict[str, dict], scans: dict, waarschuwi
         telling = f"{rijen} rijen" + (f" (lege regels niet meegeteld: {scan.lege_aantal})" if scan.lege_aantal else "")
         raise Afwijzing(f"{spec.naam}: {telling}, manifest zegt {item['rijen']} (afgekapt of onvolledig?)")
     feiten = {"rijen": rijen, "sha256": scan.sha256, "kolommen": kolommen, "extra": extra, "lege_regels": lege}
+    if lege is scan.lege_regels and scan.lege_aantal > len(lege):
+        feiten["lege_regels_afgekapt"] = True  # more than MAX_LEGE: the reader finds them all (alle_lege_regels)
     if vervolg:
         feiten["vervolgregels"] = vervolg
     if normaliseren:
@@ -202,7 +204,7 @@ class _Scan:
 
 
 MAX_KOP = 8 << 20  # bytes of the header line kept (a longer one is no header of this contract)
-MAX_LEGE = 10_000  # blank lines whose line number is kept (the quarantine's line numbers skip over them)
+MAX_LEGE = 10_000  # blank lines whose line number the facts keep; beyond, the reader finds them (alle_lege_regels)
 _LEEG = re.compile(rb"\n(?=(\r?\n))")  # the line end before a blank line
 _LOSSE_CR = re.compile(rb"\r(?!\n)")
 
@@ -271,6 +273,32 @@ def _hash_en_tel(bestand: Path) -> _Scan:
     # (a header cut at MAX_KOP may end inside a character: replaced, the header is unusable anyway)
     return _Scan(h.hexdigest(), regels - 1, kop.split(b"\n", 1)[0].decode("utf-8", errors="replace"), quotes,
                  fout_regel, lege, lege_aantal, gemengd=0 < crlf < nieuwe_regels)
+
+
+def alle_lege_regels(bestand: Path) -> "np.ndarray":
+    """The line numbers (header = 1) of every blank line of a file — empty, or only the CR of its CRLF — in one
+    vectorised pass over its bytes: for a file with more of them than its facts keep (MAX_LEGE; a double-spaced
+    export has one after every row), so that every record still gets the line it is on. The LF with index i (from
+    0) ends line i + 1; that line is blank when the previous LF is right before it, or two bytes before with a CR
+    between them."""
+    import numpy as np
+
+    delen, vorige, lfs, positie, laatste = [], -1, 0, 0, -1
+    with open(bestand, "rb") as f:
+        while blok := f.read(_BLOK):
+            b = np.frombuffer(blok, dtype=np.uint8)
+            lf = np.flatnonzero(b == 10)
+            if lf.size:
+                eind = lf.astype(np.int64) + positie
+                lengte = np.diff(eind, prepend=vorige) - 1
+                voor = b[np.maximum(lf - 1, 0)].astype(np.int16)
+                if lf[0] == 0:
+                    voor[0] = laatste  # the byte before this LF ended the previous block
+                regel = np.arange(lfs + 1, lfs + 1 + lf.size, dtype=np.int64)
+                delen.append(regel[((lengte == 0) | ((lengte == 1) & (voor == 13))) & (regel >= 2)])
+                vorige, lfs = int(eind[-1]), lfs + lf.size
+            laatste, positie = int(b[-1]), positie + len(blok)
+    return np.concatenate(delen) if delen else np.zeros(0, dtype=np.int64)
 
 
 def _records(bestand: Path, naam: str, kolommen: list[str], scan: _Scan) -> tuple[int, list[int], list[int], bool]:
