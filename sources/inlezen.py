@@ -550,9 +550,10 @@ def _onleesbaar(con: duckdb.DuckDBPyConnection, feiten: dict, tabel: str = AFGEK
 def _overgeslagen(afgekeurd: pl.DataFrame, feiten: dict, pad) -> np.ndarray:
     """The lines on which no parsed record begins: unparsable, blank and continuation lines (the blank ones found
     again in the file `pad` when there were more than its facts keep)."""
-    lege = alle_lege_regels(pad) if feiten.get("lege_regels_afgekapt") else feiten.get("lege_regels", [])
-    return np.concatenate([np.asarray(d, dtype=np.int64) for d in (
-        afgekeurd["regel"].to_numpy(), lege, feiten.get("vervolgregels", []))])
+    vervolg = np.asarray(feiten.get("vervolgregels", []), dtype=np.int64)
+    lege = np.setdiff1d(alle_lege_regels(pad), vervolg) if feiten.get("lege_regels_afgekapt") \
+        else feiten.get("lege_regels", [])  # (a blank line inside a quoted field is a continuation line)
+    return np.concatenate([np.asarray(d, dtype=np.int64) for d in (afgekeurd["regel"].to_numpy(), lege, vervolg)])
 
 
 def _json_ruw(frame: pl.DataFrame, kolommen: list[str]) -> pl.Expr:

@@ -180,8 +180,10 @@ def _feiten(spec, pad: Path, opgegeven: dict[str, dict], scans: dict, waarschuwi
         telling = f"{rijen} rijen" + (f" (lege regels niet meegeteld: {scan.lege_aantal})" if scan.lege_aantal else "")
         raise Afwijzing(f"{spec.naam}: {telling}, manifest zegt {item['rijen']} (afgekapt of onvolledig?)")
     feiten = {"rijen": rijen, "sha256": scan.sha256, "kolommen": kolommen, "extra": extra, "lege_regels": lege}
-    if lege is scan.lege_regels and scan.lege_aantal > len(lege):
-        feiten["lege_regels_afgekapt"] = True  # more than MAX_LEGE: the reader finds them all (alle_lege_regels)
+    if lege is None:  # lines that could not be told apart (_vervolgregels): line numbers count records
+        feiten["lege_regels"] = []
+    elif scan.lege_aantal > len(scan.lege_regels):  # more than MAX_LEGE: the reader finds them all again
+        feiten["lege_regels"], feiten["lege_regels_afgekapt"] = lege[:MAX_LEGE], True
     if vervolg:
         feiten["vervolgregels"] = vervolg
     if normaliseren:
@@ -301,7 +303,8 @@ def alle_lege_regels(bestand: Path) -> "np.ndarray":
     return np.concatenate(delen) if delen else np.zeros(0, dtype=np.int64)
 
 
-def _records(bestand: Path, naam: str, kolommen: list[str], scan: _Scan) -> tuple[int, list[int], list[int], bool]:
+def _records(bestand: Path, naam: str, kolommen: list[str],
+             scan: _Scan) -> tuple[int, list[int] | None, list[int], bool]:
     """The delivered records, the line numbers of blank lines and of continuation lines (`_vervolgregels`), and
     whether the reader must read the file through a copy with one line end (`leesbaar`). A blank line holds no
     field at all (a record of empty fields still has its delimiters): it is no data row, and the reader skips it
@@ -330,7 +333,7 @@ def _records(bestand: Path, naam: str, kolommen: list[str], scan: _Scan) -> tupl
     # without multi-line fields the records are the non-blank lines, and the blank lines' numbers are exact
     if rijen == scan.regels - scan.lege_aantal:
         return rijen, scan.lege_regels, [], normaliseren
-    lege, vervolg = _vervolgregels(bestand, scan, rijen) or ([], [])
+    lege, vervolg = _vervolgregels(bestand, scan, rijen) or (None, [])  # None: line numbers count records
     return rijen, lege, vervolg, normaliseren
 
 
@@ -345,8 +348,6 @@ def _vervolgregels(bestand: Path, scan: _Scan, rijen: int) -> tuple[list[int], l
     (an unterminated quote), or when there are too many to keep: line numbers then count records."""
     import numpy as np
 
-    if scan.lege_aantal > len(scan.lege_regels):
-        return None
     binnen, quotes = [], 0
     with open(bestand, "rb") as f:
         while blok := f.read(_BLOK):
@@ -357,7 +358,9 @@ def _vervolgregels(bestand: Path, scan: _Scan, rijen: int) -> tuple[list[int], l
     binnen_ = np.concatenate(binnen) if binnen else np.zeros(0, dtype=bool)
     # line end i (from 0) ends line i + 1 (the header is line 1): the line after it begins inside quotes
     vervolg = (np.flatnonzero(binnen_) + 2).tolist()
-    lege = sorted(set(scan.lege_regels) - set(vervolg))  # a blank line inside a quoted field belongs to it
+    # a blank line inside a quoted field belongs to it; past MAX_LEGE the scan did not keep them all
+    alle = alle_lege_regels(bestand) if scan.lege_aantal > len(scan.lege_regels) else scan.lege_regels
+    lege = np.setdiff1d(np.asarray(alle, dtype=np.int64), np.asarray(vervolg, dtype=np.int64)).tolist()
     if quotes % 2 or len(vervolg) > MAX_VERVOLG or scan.regels - len(vervolg) - len(lege) != rijen:
         return None
     return lege, vervolg

@@ -49,20 +49,27 @@ def test_blank_line_is_no_record_and_line_numbers_stay_physical(tmp_path):
     assert con.sql("SELECT regel FROM brp_personen ORDER BY regel").fetchall() == [(2,), (4,)]
 
 
-@pytest.mark.parametrize("nl", ["\n", "\r\n"], ids=["lf", "crlf"])
-def test_more_blank_lines_than_the_facts_keep_still_give_each_row_its_own_line(tmp_path, monkeypatch, nl):
+@pytest.mark.parametrize("nl, veld", [("\n", None), ("\r\n", None), ("\n", '"Neder\nland"')],
+                         ids=["lf", "crlf", "veld-over-twee-regels"])
+def test_more_blank_lines_than_the_facts_keep_still_give_each_row_its_own_line(tmp_path, monkeypatch, nl, veld):
     """A double-spaced export (a blank line after every row) has more blank lines than a delivery's facts keep the
     numbers of (MAX_LEGE, 10,000; here 2): the reader finds them all again in the file, so the quarantine and the
-    staged rows keep the file's own line numbers (they came one short for every blank line past the limit)."""
+    staged rows keep the file's own line numbers (they came one short for every blank line past the limit). Also
+    when a quoted field of the first row runs over two lines (its second line is no blank line and no record; a
+    geboorteland code with a line end in it is quarantined, on the line the row begins on)."""
     monkeypatch.setattr(levering, "MAX_LEGE", 2)
-    rijen = [_rij(n) for n in range(1, 6)] + [_rij(6, geboortedatum="19801301")]
-    tekst = KOP + nl + "".join(r + nl + nl for r in rijen)  # row n on line 2n, a blank line after each
+    rijen = [_rij(1, **({"geboorteland": veld} if veld else {}))] + [_rij(n) for n in range(2, 6)] \
+        + [_rij(6, geboortedatum="19801301")]
+    tekst = KOP + nl + "".join(r + nl + nl for r in rijen)  # row n on line 2n (+1 after the two-line field)
     lever_alles(tmp_path / "landing", personen=tekst)
     con = ingest(tmp_path / "landing", tmp_path / "werk", P)
+    na = 1 if veld else 0
     assert con.sql("SELECT geleverd, geaccepteerd, quarantaine FROM bestand_tellingen "
-                   "WHERE bestand = 'personen.csv'").fetchall() == [(6, 5, 1)]
-    assert con.sql("SELECT regel FROM quarantaine WHERE bestand = 'personen.csv'").fetchall() == [(12,)]
-    assert con.sql("SELECT regel FROM brp_personen ORDER BY regel").fetchall() == [(2,), (4,), (6,), (8,), (10,)]
+                   "WHERE bestand = 'personen.csv'").fetchall() == [(6, 5 - na, 1 + na)]
+    assert con.sql("SELECT regel FROM quarantaine WHERE bestand = 'personen.csv' ORDER BY regel").fetchall() == [
+        *([(2,)] if veld else []), (12 + na,)]
+    assert con.sql("SELECT regel FROM brp_personen ORDER BY regel").fetchall() == [
+        *([] if veld else [(2,)]), *[(2 * n + na,) for n in range(2, 6)]]
 
 
 def test_blank_line_counted_by_the_supplier_rejects_the_delivery_with_the_count(tmp_path):
