@@ -540,10 +540,14 @@ def _scan(pad, kolommen: list[str], spec: Bestand) -> str:
 def _onleesbaar(con: duckdb.DuckDBPyConnection, feiten: dict, tabel: str = AFGEKEURD) -> pl.DataFrame:
     """The unparsable lines of a scan (its rejects table), one row per line with the raw text and the errors, at
     their line in the file (`fysiek`: DuckDB counts a record that spans lines as one)."""
+    # DuckDB reports a short row once per missing column ("Found: 5", "Found: 6", ...): the first says how many
+    # fields the row has, the others would contradict it
     afgekeurd = con.sql(
         "SELECT line::BIGINT AS regel, any_value(trim(csv_line, chr(10) || chr(13))) AS ruw, "
-        "string_agg(DISTINCT error_type::VARCHAR || ': ' || error_message, '; ') AS fout "
-        f"FROM {tabel} GROUP BY line ORDER BY line").pl()
+        "string_agg(DISTINCT error_type::VARCHAR || ': ' || error_message, '; ' "
+        "ORDER BY error_type::VARCHAR || ': ' || error_message) AS fout "
+        f"FROM (SELECT * FROM {tabel} QUALIFY error_type::VARCHAR <> 'MISSING COLUMNS' "
+        "OR column_idx = min(column_idx) OVER (PARTITION BY line, error_type)) GROUP BY line ORDER BY line").pl()
     return afgekeurd.with_columns(pl.Series("regel", fysiek(afgekeurd["regel"].to_list(), feiten), dtype=pl.Int64))
 
 

@@ -178,7 +178,8 @@ def _feiten(spec, pad: Path, opgegeven: dict[str, dict], scans: dict, waarschuwi
     rijen, lege, vervolg, normaliseren = _records(bestand, spec.naam, kolommen, scan)
     if rijen != item["rijen"]:
         telling = f"{rijen} rijen" + (f" (lege regels niet meegeteld: {scan.lege_aantal})" if scan.lege_aantal else "")
-        raise Afwijzing(f"{spec.naam}: {telling}, manifest zegt {item['rijen']} (afgekapt of onvolledig?)")
+        raise Afwijzing(f"{spec.naam}: {telling}, manifest zegt {item['rijen']} (afgekapt of onvolledig?)"
+                        + (_open_veld(bestand) if scan.quotes else ""))
     feiten = {"rijen": rijen, "sha256": scan.sha256, "kolommen": kolommen, "extra": extra, "lege_regels": lege}
     if lege is None:  # lines that could not be told apart (_vervolgregels): line numbers count records
         feiten["lege_regels"] = []
@@ -340,12 +341,9 @@ def _records(bestand: Path, naam: str, kolommen: list[str],
 MAX_VERVOLG = 100_000  # continuation lines whose line number is kept (beyond: line numbers count records)
 
 
-def _vervolgregels(bestand: Path, scan: _Scan, rijen: int) -> tuple[list[int], list[int]] | None:
-    """For a file whose quoted fields hold line ends: its blank lines outside quotes and the lines that begin
-    inside a quoted field (a record's continuation lines), so that every record keeps the line it begins on.
-    A line end is inside a quoted field when an odd number of quotes precedes it (a quote inside a field is
-    doubled and does not change that). None when this does not add up to the records the CSV reader counted
-    (an unterminated quote), or when there are too many to keep: line numbers then count records."""
+def _binnen_quotes(bestand: Path) -> tuple["np.ndarray", int]:
+    """Per line end of the file whether it lies inside a quoted field (an odd number of quotes before it; a quote
+    inside a field is doubled and does not change that), and the number of quotes in the file."""
     import numpy as np
 
     binnen, quotes = [], 0
@@ -355,9 +353,34 @@ def _vervolgregels(bestand: Path, scan: _Scan, rijen: int) -> tuple[list[int], l
             voor = np.cumsum(bytes_ == ord('"'), dtype=np.int64)  # quotes up to each byte of the block
             binnen.append((voor[bytes_ == ord("\n")] + quotes) % 2 == 1)
             quotes += int(voor[-1])
-    binnen_ = np.concatenate(binnen) if binnen else np.zeros(0, dtype=bool)
+    return (np.concatenate(binnen) if binnen else np.zeros(0, dtype=bool)), quotes
+
+
+def _open_veld(bestand: Path) -> str:
+    """For a file with fewer records than its manifest and quotes in it: where a quoted field first runs on over a
+    line end (a stray quote makes the rest of the file, or up to the next quote, one field), or "" when none does."""
+    import numpy as np
+
+    binnen, quotes = _binnen_quotes(bestand)
+    if not binnen.any():
+        return ""
+    regel = int(np.flatnonzero(binnen)[0]) + 1  # the line whose end lies inside the field it opened
+    tot = " tot het eind van het bestand" if quotes % 2 else ""
+    return (f"; vanaf regel {regel} loopt een veld tussen aanhalingstekens door over de regeleinden{tot}: staat "
+            'daar een " die niet gesloten wordt?')
+
+
+def _vervolgregels(bestand: Path, scan: _Scan, rijen: int) -> tuple[list[int], list[int]] | None:
+    """For a file whose quoted fields hold line ends: its blank lines outside quotes and the lines that begin
+    inside a quoted field (a record's continuation lines), so that every record keeps the line it begins on.
+    A line end is inside a quoted field when an odd number of quotes precedes it (a quote inside a field is
+    doubled and does not change that). None when this does not add up to the records the CSV reader counted
+    (an unterminated quote), or when there are too many to keep: line numbers then count records."""
+    import numpy as np
+
+    binnen, quotes = _binnen_quotes(bestand)
     # line end i (from 0) ends line i + 1 (the header is line 1): the line after it begins inside quotes
-    vervolg = (np.flatnonzero(binnen_) + 2).tolist()
+    vervolg = (np.flatnonzero(binnen) + 2).tolist()
     # a blank line inside a quoted field belongs to it; past MAX_LEGE the scan did not keep them all
     alle = alle_lege_regels(bestand) if scan.lege_aantal > len(scan.lege_regels) else scan.lege_regels
     lege = np.setdiff1d(np.asarray(alle, dtype=np.int64), np.asarray(vervolg, dtype=np.int64)).tolist()

@@ -14,6 +14,7 @@ import json
 from datetime import date
 
 from sources import levering
+from sources.inlezen import ONLEESBAAR
 from sources.brp import PERSONEN
 from tests.bouwer import persoon
 from tests.helpers import ingest, lever_alles
@@ -72,6 +73,17 @@ def test_more_blank_lines_than_the_facts_keep_still_give_each_row_its_own_line(t
         *([] if veld else [(2,)]), *[(2 * n + na,) for n in range(2, 6)]]
 
 
+def test_a_short_row_is_quarantined_with_the_number_of_fields_it_has(tmp_path):
+    """DuckDB reports a short row once per missing column ("Found: 3", "Found: 4", "Found: 5"): the reason names
+    the one that is true, and a line of spaces has one field."""
+    tekst = f"{KOP}\n{_rij(1)}\n{';'.join(_rij(2).split(';')[:3])}\n   \n{_rij(3)}\n"
+    lever_alles(tmp_path / "landing", personen=tekst)
+    con = ingest(tmp_path / "landing", tmp_path / "werk", P)
+    assert con.sql("SELECT regel, reden FROM quarantaine WHERE bestand = 'personen.csv' ORDER BY regel").fetchall() == [
+        (3, f"{ONLEESBAAR}MISSING COLUMNS: Expected Number of Columns: 6 Found: 3"),
+        (4, f"{ONLEESBAAR}MISSING COLUMNS: Expected Number of Columns: 6 Found: 1")]
+
+
 def test_blank_line_counted_by_the_supplier_rejects_the_delivery_with_the_count(tmp_path):
     landing = lever_alles(tmp_path / "landing", personen=f"{KOP}\n{_rij(1)}\n\n{_rij(2)}\n")
     _manifest_rijen(landing, "personen.csv", 3)
@@ -79,6 +91,20 @@ def test_blank_line_counted_by_the_supplier_rejects_the_delivery_with_the_count(
     assert not lev.geaccepteerd
     assert lev.reden == ("levering brp/2026-10-01 afgewezen: personen.csv: 2 rijen (lege regels niet meegeteld: 1), "
                          "manifest zegt 3 (afgekapt of onvolledig?)")
+
+
+def test_a_stray_quote_rejects_the_delivery_naming_the_line_it_opens_on(tmp_path):
+    """A field that begins with a quote it never closes makes the rest of the file one field: fewer records than
+    the manifest says. The reason names the line, not only a count that suggests a truncated file."""
+    rijen = [_rij(1), _rij(2), _rij(3, geslacht='"M'), _rij(4), _rij(5)]
+    landing = lever_alles(tmp_path / "landing", personen=KOP + "\n" + "\n".join(rijen) + "\n")
+    _manifest_rijen(landing, "personen.csv", 5)
+    lev = levering.kies(tmp_path / "landing", "brp", P)
+    assert not lev.geaccepteerd
+    assert lev.reden.startswith("levering brp/2026-10-01 afgewezen: personen.csv: ")
+    assert lev.reden.endswith(", manifest zegt 5 (afgekapt of onvolledig?); vanaf regel 4 loopt een veld tussen "
+                              "aanhalingstekens door over de regeleinden tot het eind van het bestand: staat daar "
+                              'een " die niet gesloten wordt?')
 
 
 def test_lone_carriage_return_rejects_the_delivery_naming_file_and_line(tmp_path):
