@@ -14,7 +14,7 @@ from kern.slot import POOL
 from kern.voortgang import Voortgang
 from sources import levering as lv
 from sources.contract import Bestand, duckdb_type
-from sources.inlezen import lees_in
+from sources.inlezen import ONLEESBAAR, lees_in
 from sources.register import PER_BRON
 
 
@@ -44,6 +44,15 @@ def levering_asset(bron: str) -> dg.AssetsDefinition:
             "waarschuwingen": dg.MetadataValue.json(levering.waarschuwingen)})
 
     return _levering
+
+
+def _ongewijzigd(inlezing) -> int:
+    """The rows whose verdict carried over from the previous delivery: the records not judged row by row (the
+    lines that are no CSV record are neither)."""
+    if inlezing.rij_voor_rij is None or inlezing.gekopieerd_van is not None:
+        return 0
+    onleesbaar = sum(n for r, n in inlezing.redenen.items() if r.startswith(ONLEESBAAR))
+    return inlezing.geleverd - onleesbaar - inlezing.rij_voor_rij
 
 
 def _column_schema(spec: Bestand) -> dg.TableSchema:
@@ -97,9 +106,8 @@ def bestand_asset(spec: Bestand) -> dg.AssetsDefinition:
                          + (" (ongewijzigd, hergebruikt)" if inlezing.hergebruikt else "")
                          + (f" (hetzelfde bestand als de levering van {inlezing.gekopieerd_van}: uitkomst overgenomen)"
                             if inlezing.gekopieerd_van is not None else "")
-                         + (f", rij voor rij gevalideerd {inlezing.rij_voor_rij} (de rest ongewijzigd sinds de vorige "
-                            "levering)" if inlezing.rij_voor_rij is not None and inlezing.rij_voor_rij < inlezing.geleverd
-                            and inlezing.gekopieerd_van is None else ""))
+                         + (f", rij voor rij gevalideerd {inlezing.rij_voor_rij}, {ongewijzigd} ongewijzigd sinds de "
+                            "vorige levering" if (ongewijzigd := _ongewijzigd(inlezing)) else ""))
         return dg.MaterializeResult(
             metadata={
                 "dagster/row_count": inlezing.geaccepteerd,

@@ -217,3 +217,16 @@ def test_the_same_delivery_again_under_new_rules_for_a_referenced_file_finds_the
     assert n["personen"].geaccepteerd == 0 and not n["verblijfplaatsen"].hergebruikt
     assert n["verblijfplaatsen"].redenen == {"bsn: komt niet voor in personen.csv": 6}
     assert n["adressen"].hergebruikt and n["relaties"].hergebruikt
+
+
+def test_the_log_counts_as_unchanged_only_rows_whose_verdict_carried_over():
+    """A first delivery with an unparsable line judged every record row by row: nothing 'unchanged since the
+    previous delivery' (the log said 'the rest' of the delivered rows was)."""
+    from assets.bronnen import _ongewijzigd
+    from sources.inlezen import ONLEESBAAR, Inlezing
+
+    onleesbaar = {f"{ONLEESBAAR}MISSING COLUMNS: Expected Number of Columns: 6 Found: 3": 1}
+    assert _ongewijzigd(Inlezing(brp.PERSONEN, 5, 4, 1, onleesbaar, rij_voor_rij=4)) == 0
+    assert _ongewijzigd(Inlezing(brp.PERSONEN, 5, 4, 1, onleesbaar, rij_voor_rij=1)) == 3
+    assert _ongewijzigd(Inlezing(brp.PERSONEN, 5, 5, 0, rij_voor_rij=0, gekopieerd_van=P1)) == 0
+    assert _ongewijzigd(Inlezing(brp.PERSONEN, 5, 5, 0, hergebruikt=True)) == 0
