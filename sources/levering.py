@@ -165,7 +165,11 @@ def _feiten(spec, pad: Path, opgegeven: dict[str, dict], scans: dict, waarschuwi
         raise
     ontbrekend = [k for k in spec.kolomnamen if k not in kolommen]
     if ontbrekend:
-        raise Afwijzing(f"{spec.naam}: verplichte kolom(men) ontbreken: {', '.join(ontbrekend)}")
+        # names are matched exactly (extracts.md); a near miss in the header is named, so the supplier sees why
+        bijna = [f"'{h}'" for k in ontbrekend for h in kolommen if h != k and h.strip().lower() == k.lower()]
+        raise Afwijzing(f"{spec.naam}: verplichte kolom(men) ontbreken: {', '.join(ontbrekend)}"
+                        + (f" (de kopregel heeft {', '.join(bijna)}: kolomnamen moeten exact overeenkomen, "
+                           "hoofdletters en spaties tellen mee)" if bijna else ""))
     # a contract column twice is ambiguous; an unknown one twice (or a nameless one from a `;` at the end of
     # every line) is ignored like any unknown column
     dubbel = [k for k in spec.kolomnamen if kolommen.count(k) > 1]

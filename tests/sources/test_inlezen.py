@@ -237,6 +237,12 @@ def test_not_utf8_and_missing_column_reject_the_delivery(tmp_path):
     lev = lever_en_kies(tmp_path / "b", lambda p: _herschrijf(
         p, "personen.csv", (p / "personen.csv").read_bytes().replace(b";datum_overlijden", b"")))
     assert lev.status == "afgewezen" and "verplichte kolom(men) ontbreken: datum_overlijden" in lev.reden
+    assert "de kopregel heeft" not in lev.reden
+    # a near miss (case, spaces) is named: the contract matches column names exactly
+    lev = lever_en_kies(tmp_path / "c", lambda p: _herschrijf(
+        p, "personen.csv", (p / "personen.csv").read_bytes().replace(b"bsn;", b"BSN ;", 1)))
+    assert lev.reden.endswith("personen.csv: verplichte kolom(men) ontbreken: bsn (de kopregel heeft 'BSN ': "
+                              "kolomnamen moeten exact overeenkomen, hoofdletters en spaties tellen mee)")
 
 
 def test_newest_delivery_is_used_and_a_rejected_one_is_not_replaced(tmp_path):
