@@ -21,7 +21,7 @@ from assets.themas import kader, wonen
 from assets.themas.kader import Invoer, Thema
 from assets.themas.register import THEMAS
 from kern.omgeving import SLEUTEL, SLEUTELBESTAND
-from kern import logboek, opslag
+from kern import logboek, opslag, publicatie
 from kern.sjablonen import nl_datum
 from kern.slot import werkmap_slot
 from pipelines.afsluitcodes import FOUTE_INVOER, MISLUKT, OK
@@ -252,11 +252,26 @@ def run_overzicht(con, peildatum: date, ph: str | None, sleutel: bytes | None = 
     }
 
 
+def _opgeschoond(werkmap: Path, peildatum: date) -> str | None:
+    """The day retention removed this run's person-level data (pipelines/opschonen.py), or None: its published
+    run.json says so. What the tables then hold of the run is no answer about a resident."""
+    huidig = publicatie.huidige(werkmap, peildatum)
+    return publicatie.lees_run_json(huidig).get("opgeschoond") if huidig else None
+
+
+def opgeschoonde_run(peildatum: date, datum: str) -> dict:
+    """A run whose person-level data retention removed: nothing can be said of the resident, and that is said."""
+    return {"peildatum": peildatum.isoformat(), "opgeschoond": datum, "in_populatie": False, "dossiers": [],
+            "andere_dossiers": [], "themas": [], "medebewoner": [], "bekend_in_brp": False,
+            "populatiecontrole_velden": []}
+
+
 def stel_op(con, werkmap: Path, bsn: str) -> dict:
     sleutel = _sleutel(werkmap)
     ph = pseudoniem.pseudoniem(bsn, sleutel) if sleutel else None
     peildata = [r[0] for r in con.sql("SELECT DISTINCT peildatum FROM run_bronnen ORDER BY peildatum").fetchall()]
-    runs = [run_overzicht(con, p, ph, sleutel) for p in peildata]
+    runs = [opgeschoonde_run(p, weg) if (weg := _opgeschoond(werkmap, p)) else run_overzicht(con, p, ph, sleutel)
+            for p in peildata]
     gezien = any(r["in_populatie"] or r["medebewoner"] or r["andere_dossiers"] or r["bekend_in_brp"] for r in runs)
     return {"bsn": gemaskeerd(bsn), "runs": runs, "gezien": gezien,
             "bijzondere_gegevens": "Geboorteland en nationaliteit worden door geen enkel thema gebruikt; alleen de "
@@ -301,14 +316,28 @@ def tekst(o: dict) -> str:
     r = [f"Inzage systeemanalyse (AVG artikel 15) voor BSN {o['bsn']}", ""]
     if not o["runs"]:
         return "\n".join(r + ["Er zijn in deze werkmap nog geen runs gedraaid. Er zijn geen gegevens van u verwerkt."])
+    weg = [run for run in o["runs"] if run.get("opgeschoond")]
     if not o["gezien"]:
-        r.append(f"Het systeem heeft dit BSN in geen enkele run gezien ({len(o['runs'])} run(s) bekeken). Bij elke "
+        bewaard = len(o["runs"]) - len(weg)
+        r.append(f"Het systeem heeft dit BSN in geen enkele run gezien ({bewaard} run(s) bekeken). Bij elke "
                  "run is alleen gecontroleerd wie een actieve Participatiewet-uitkering had; daar hoorde u niet bij. "
-                 "Geen thema heeft gegevens van u gebruikt.")
+                 "Geen thema heeft gegevens van u gebruikt." if bewaard else
+                 "Van geen enkele run zijn de gegevens op persoonsniveau nog bewaard.")
+        if weg:
+            r.append(f"Van {len(weg)} oudere run(s) (peildatum {', '.join(run['peildatum'] for run in weg)}) zijn de "
+                     "gegevens op persoonsniveau na de bewaartermijn verwijderd: of uw gegevens daarin zijn gebruikt, "
+                     "is niet meer na te gaan.")
         return "\n".join(r)
     for run in o["runs"]:
         p = date.fromisoformat(run["peildatum"])
         r.append(f"Run met peildatum {nl_datum(p)} ({run['peildatum']})")
+        if run.get("opgeschoond"):
+            weg_op = nl_datum(date.fromisoformat(run["opgeschoond"]))
+            r += [f"  De gegevens op persoonsniveau van deze run zijn op {weg_op} "
+                  "verwijderd na de bewaartermijn (systeemanalyse opschonen). Of en hoe uw gegevens in deze run zijn "
+                  "gebruikt, is daardoor niet meer na te gaan; bewaard zijn alleen aantallen zonder persoonsgegevens.",
+                  ""]
+            continue
         for a in run["andere_dossiers"]:
             r.append(f"  Dossier {a['dossier_id']} ({a['rol']}) hoorde niet bij de populatie: {a['waarom_niet']}.")
         if not run["in_populatie"]:

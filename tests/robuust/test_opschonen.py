@@ -125,6 +125,30 @@ def test_retention_deletes_exactly_what_is_older_than_the_term(werkmap, capsys):
     assert {p: p.read_bytes() for p in sorted(oud.rglob("*")) if p.is_file()} == bewaard
 
 
+def test_inzage_says_what_retention_removed_instead_of_answering_from_what_is_left(werkmap, capsys):
+    """A resident in both runs: of the cleaned run the tables hold nothing of them any more, which is no reason to
+    tell them they were not in its population (AVG art. 15: the answer must be true)."""
+    from kern.sjablonen import nl_datum
+    from tests.bouwer import bsn
+
+    schoon_op(werkmap, 24, vandaag=VANDAAG)
+    capsys.readouterr()
+    assert main(["inzage", "--werkmap", str(werkmap), "--bsn", bsn(1)]) == 0
+    uit = " ".join(capsys.readouterr().out.split())
+    oud, nieuw = uit.split("Run met peildatum 31 oktober 2026")
+    assert f"De gegevens op persoonsniveau van deze run zijn op {nl_datum(date.today())} verwijderd" in oud
+    assert "U hoorde niet bij de populatie" not in oud and "U hoorde bij de populatie: dossier" in nieuw
+    assert main(["inzage", "--werkmap", str(werkmap), "--bsn", bsn(1), "--json"]) == 0
+    runs = json.loads(capsys.readouterr().out)["runs"]
+    assert [r.get("opgeschoond") for r in runs] == [date.today().isoformat(), None]
+    # someone in neither population: not seen in the kept run, and the cleaned one cannot be told
+    assert main(["inzage", "--werkmap", str(werkmap), "--bsn", bsn(99)]) == 0
+    uit = " ".join(capsys.readouterr().out.split())
+    assert "Het systeem heeft dit BSN in geen enkele run gezien (1 run(s) bekeken)." in uit
+    assert "Van 1 oudere run(s) (peildatum 2024-06-30) zijn de gegevens op persoonsniveau na de bewaartermijn " \
+           "verwijderd: of uw gegevens daarin zijn gebruikt, is niet meer na te gaan." in uit
+
+
 def test_rerun_after_retention_reads_the_delivery_again(werkmap):
     """The old delivery's counts stay in bestand_tellingen, its rows are gone: a rerun of the old peildatum must
     judge its files again (not take over an outcome whose rows no longer exist) and stage exactly what it did."""
