@@ -30,20 +30,27 @@ class Fout(Exception):
     """Bad input for a command: one line, exit 2, nothing written."""
 
 
+class Onleesbaar(Exception):
+    """The werkmap's database exists but cannot be read (damaged, not a DuckDB file): one line, exit 1."""
+
+
 def register_pad(werkmap: Path, verklaringen: Path | None) -> Path:
     return (verklaringen or omgeving.register_pad(werkmap)).resolve()
 
 
 def _opgeslagen(werkmap: Path, tabel: str, lees):
     """`lees(con)` on the werkmap's database, read-only, when it holds `tabel`; None when there is no database (yet),
-    no such table, or a run holds the database."""
+    no such table, or a run holds the database. A database that cannot be read for another reason is no
+    'nothing stored': Onleesbaar."""
     pad = opslag.database_pad(werkmap)
     if not pad.exists():
         return None
     try:
         con = duckdb.connect(str(pad), read_only=True)
-    except duckdb.Error:
-        return None
+    except duckdb.Error as fout:
+        if "lock" in str(fout).lower():  # held by a run (or another program) that writes it
+            return None
+        raise Onleesbaar(f"de database {pad} is niet te lezen: {str(fout).splitlines()[0]}") from None
     try:
         return lees(con) if opslag.bestaat_tabel(con, tabel) else None
     finally:
@@ -158,6 +165,7 @@ def verklaar(args) -> int:
     pad = register_pad(werkmap, args.verklaringen)
     try:
         nieuw = not werkmap.exists()
+        _opgeslagen(werkmap, audit.OORDELEN, lambda con: None)  # a database that cannot be read: Onleesbaar
         entry = _entry(args, date.today(), werkmap)
         try:  # readable by its owner only, as run makes it: it will hold person-level data
             omgeving.maak_werkmap(werkmap)
@@ -168,6 +176,9 @@ def verklaar(args) -> int:
     except Fout as fout:
         print(f"systeemanalyse verklaar: fout: {fout}", file=sys.stderr)
         return 2
+    except Onleesbaar as fout:  # the group cannot be checked against the stored runs: nothing written
+        print(f"systeemanalyse verklaar: fout: {fout}; er is niets vastgelegd", file=sys.stderr)
+        return 1
     v = alle[-1]
     logboek.schrijf(werkmap, "verklaar", register=str(pad), volgnummer=len(alle),
                     **{k: entry[k] for k in ("thema", "stap", "kenmerk", "groep", "besluit", "geldig_tot")})
@@ -179,7 +190,7 @@ def verklaar(args) -> int:
     try:  # the stored audits under the werkmap's lock: a run still going holds the database (and is waited for)
         with werkmap_slot(werkmap, "systeemanalyse verklaar", args.wachttijd):
             audits = _opgeslagen_audits(werkmap)
-    except WerkmapBezet as fout:
+    except (WerkmapBezet, Onleesbaar) as fout:
         print(f"Welke afwijkingen dit besluit dekt, is nu niet na te gaan: {fout}. Het besluit is vastgelegd; "
               "systeemanalyse vrijgeven na die run past het toe.")
         return 0

@@ -332,7 +332,7 @@ def run(args) -> int:
 
 def vrijgeven(args) -> int:
     """Judge the stored audits of an earlier run against the registry as it is now and publish what passes."""
-    from pipelines.besluiten import is_gedraaid, register_pad
+    from pipelines.besluiten import Onleesbaar, is_gedraaid, register_pad
 
     werkmap = args.werkmap.resolve()
     if args.verklaringen is not None and not args.verklaringen.is_file():
@@ -353,7 +353,12 @@ def vrijgeven(args) -> int:
             return _fout(f"voor peildatum {args.peildatum} zijn de lijsten en de gegevens op persoonsniveau op "
                          f"{eerder['opgeschoond']} verwijderd (bewaartermijn, systeemanalyse opschonen); er is niets "
                          "meer om vrij te geven", "vrijgeven")
-        if not is_gedraaid(werkmap, args.peildatum):
+        try:
+            gedraaid = is_gedraaid(werkmap, args.peildatum)
+        except Onleesbaar as fout:
+            print(f"systeemanalyse vrijgeven: fout: {fout}", file=sys.stderr)
+            return MISLUKT
+        if not gedraaid:
             return _fout(f"voor peildatum {args.peildatum} is in werkmap {werkmap} geen run met een bias-audit "
                          "opgeslagen; draai eerst systeemanalyse run", "vrijgeven")
         filters = eerder.get("parameters_bestand")

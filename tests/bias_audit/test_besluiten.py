@@ -224,6 +224,22 @@ def test_verklaar_makes_a_new_werkmap_readable_by_its_owner_only_and_a_file_is_a
     assert f"werkmap {tmp_path / 'bestand'} is niet aan te maken" in capsys.readouterr().err
 
 
+def test_a_database_that_cannot_be_read_is_said_and_nothing_is_recorded(tmp_path, capsys):
+    """A damaged database is no 'nothing stored yet': verklaar records nothing (it cannot check the group against
+    the runs), vrijgeven does not say the peildatum was never run. Exit 1, one line, no traceback."""
+    werk = tmp_path / "werk"
+    werk.mkdir(mode=0o700)
+    (werk / "systeemanalyse.duckdb").write_bytes(b"geen duckdb" * 1000)
+    assert verklaar(werk, kenmerk="leeftijd", groep="67+") == 1
+    err = capsys.readouterr().err
+    assert "systeemanalyse verklaar: fout: de database " in err and "er is niets vastgelegd" in err
+    assert "Traceback" not in err and not (werk / "verklaringen.yaml").exists()
+    assert main(["vrijgeven", "--werkmap", str(werk), "--peildatum", P]) == 1
+    err = capsys.readouterr().err
+    assert "systeemanalyse vrijgeven: fout: de database " in err and "is niet te lezen" in err
+    assert "geen run" not in err and "Traceback" not in err
+
+
 def test_verklaar_and_vrijgeven_wait_for_the_werkmap_instead_of_finding_no_run(geblokkeerd, tmp_path):
     """While another command holds the werkmap (a run writing its database), vrijgeven waits and then names the
     holder (exit 1), and verklaar records the decision and says its coverage cannot be told now; both used to
