@@ -319,14 +319,19 @@ def tekst(o: dict) -> str:
     weg = [run for run in o["runs"] if run.get("opgeschoond")]
     if not o["gezien"]:
         bewaard = len(o["runs"]) - len(weg)
-        r.append(f"Het systeem heeft dit BSN in geen enkele run gezien ({bewaard} run(s) bekeken). Bij elke "
-                 "run is alleen gecontroleerd wie een actieve Participatiewet-uitkering had; daar hoorde u niet bij. "
-                 "Geen thema heeft gegevens van u gebruikt." if bewaard else
-                 "Van geen enkele run zijn de gegevens op persoonsniveau nog bewaard.")
-        if weg:
-            r.append(f"Van {len(weg)} oudere run(s) (peildatum {', '.join(run['peildatum'] for run in weg)}) zijn de "
-                     "gegevens op persoonsniveau na de bewaartermijn verwijderd: of uw gegevens daarin zijn gebruikt, "
-                     "is niet meer na te gaan.")
+        if not weg:
+            r.append(f"Het systeem heeft dit BSN in geen enkele run gezien ({bewaard} run(s) bekeken). Bij elke "
+                     "run is alleen gecontroleerd wie een actieve Participatiewet-uitkering had; daar hoorde u niet "
+                     "bij. Geen thema heeft gegevens van u gebruikt.")
+            return "\n".join(r)
+        # of a cleaned run nothing can be said either way: the answer is limited to the runs still kept
+        r.append(f"Van {len(weg)} oudere run(s) (peildatum {', '.join(run['peildatum'] for run in weg)}) zijn de "
+                 "gegevens op persoonsniveau na de bewaartermijn verwijderd: of uw gegevens daarin zijn gebruikt, "
+                 "is niet meer na te gaan.")
+        if bewaard:
+            r.append(f"In de {bewaard} run(s) waarvan de gegevens nog bewaard zijn, heeft het systeem dit BSN niet "
+                     "gezien. Bij die runs is alleen gecontroleerd wie een actieve Participatiewet-uitkering had; "
+                     "daar hoorde u niet bij. In die runs heeft geen thema gegevens van u gebruikt.")
         return "\n".join(r)
     for run in o["runs"]:
         p = date.fromisoformat(run["peildatum"])
