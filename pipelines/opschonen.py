@@ -17,14 +17,16 @@ those figures incomplete.
 """
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from datetime import date
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 
-from kern import logboek, opslag, publicatie
+from kern import logboek, omgeving, opslag, publicatie
 from kern.omgeving import STANDAARD_BEWAARTERMIJN_MAANDEN
 from kern.resources import Werkomgeving
 from sources.inlezen import OORDELEN, bijzondere_gegevens
@@ -108,9 +110,11 @@ def schoon_op(werkmap: str | Path, maanden: int = STANDAARD_BEWAARTERMIJN_MAANDE
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
-            raise
-        finally:
             con.close()
+            raise
+        con.close()
+        if verslag["tabellen"]:
+            verslag["herschreven"] = _herschrijf(opslag.database_pad(werkmap))
     uitvoer = werkmap / "output"
     for map_ in sorted(uitvoer.iterdir()) if uitvoer.is_dir() else []:
         p = _als_datum(map_.name)
@@ -120,6 +124,33 @@ def schoon_op(werkmap: str | Path, maanden: int = STANDAARD_BEWAARTERMIJN_MAANDE
                 verslag["uitvoer"][p.isoformat()] = n
     logboek.schrijf(werkmap, "opschonen", **verslag)
     return verslag
+
+
+def _herschrijf(pad: Path) -> bool | str:
+    """Write the database anew, holding only its live rows: DuckDB marks deleted rows and reuses their blocks
+    later, and until then their bytes (a BSN inside a dictionary of strings) stay in the file. The copy replaces
+    the file in one step (it needs room for a second copy meanwhile). True, or why it could not be done: the rows
+    are deleted either way, and the next `opschonen` tries again."""
+    import os
+
+    nieuw = pad.with_name(pad.name + ".opschonen")
+    for oud in (nieuw, nieuw.with_name(nieuw.name + ".wal")):
+        oud.unlink(missing_ok=True)
+    try:
+        con = duckdb.connect(str(pad), config={"memory_limit": omgeving.duckdb_geheugen()})
+        try:
+            naam = con.sql("SELECT current_database()").fetchall()[0][0]
+            con.execute(f"ATTACH '{nieuw}' AS opgeschoond")
+            con.execute(f'COPY FROM DATABASE "{naam}" TO opgeschoond')
+            con.execute("DETACH opgeschoond")
+        finally:
+            con.close()
+        os.chmod(nieuw, pad.stat().st_mode & 0o777)
+        os.replace(nieuw, pad)
+        return True
+    except (duckdb.Error, OSError) as fout:
+        nieuw.unlink(missing_ok=True)
+        return f"niet gelukt: {str(fout).splitlines()[0]}"
 
 
 def _tel(con, sql: str, params: list) -> dict[str, int]:
@@ -168,6 +199,11 @@ def tekst(verslag: dict) -> str:
         soort = "peildatum" if tabel in PER_PEILDATUM else "bestand" if tabel == OORDELEN else "levering"
         r += [f"  {tabel:<22} {soort} {k}: {n} rijen" for k, n in tellingen.items()]
     r += [f"  {'uitvoer':<22} peildatum {p}: {n} bestanden" for p, n in verslag["uitvoer"].items()]
+    if verslag.get("herschreven") is True:
+        r.append("  De database is herschreven: de verwijderde gegevens staan ook niet meer in het bestand.")
+    elif verslag.get("herschreven"):
+        r.append(f"  Let op: de database herschrijven is {verslag['herschreven']}; de verwijderde rijen zijn weg, maar "
+                 "hun bytes kunnen nog in het bestand staan tot de volgende keer opschonen.")
     return "\n".join(r)
 
 

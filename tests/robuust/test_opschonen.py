@@ -8,7 +8,7 @@ import pytest
 from kern import logboek, publicatie
 from pipelines.cli import main
 from pipelines.opschonen import grens, schoon_op
-from tests.bouwer import dossier, persoon
+from tests.bouwer import bsn, dossier, persoon
 from tests.helpers import draai, lever_alles, staged
 from tests.themas.test_vermogen_voertuigen import auto
 
@@ -81,8 +81,15 @@ def test_retention_deletes_exactly_what_is_older_than_the_term(werkmap, capsys):
     # the population is 25 dossiers in the old run, 20 in the new one; signals are 2 dossiers + 20 sample each
     assert voor["populatie"] == {"2024-06-30": 25, "2026-10-31": 20}
     assert voor["quarantaine"] == {"brp/2024-06-01": 1, "brp/2026-10-01": 1}
+    database = werk / "systeemanalyse.duckdb"
+    weg = [bsn(n).encode() for n in range(21, 26)]  # clients of the old delivery only (its klant_bsn)
+    assert all(b in database.read_bytes() for b in weg)
+    modus = database.stat().st_mode
     verslag = schoon_op(werk, 24, vandaag=VANDAAG)
-    assert verslag["grens"] == "2024-11-29"
+    assert verslag["grens"] == "2024-11-29" and verslag["herschreven"] is True
+    # deleted is gone from the file too: DuckDB would keep the bytes in unreclaimed blocks until reused
+    assert not any(b in database.read_bytes() for b in weg)
+    assert database.stat().st_mode == modus and not database.with_name(database.name + ".opschonen").exists()
     o = OUD.isoformat()
     assert verslag["tabellen"]["populatie"] == {o: 25}
     assert verslag["tabellen"]["signalen"] == {o: voor["signalen"][o]} and voor["signalen"][o] == 2 * 20 + 2
