@@ -17,12 +17,15 @@ from kern import opslag
 
 
 def runs(con, peildatum: date, thema: str, filter_versie: str, aantal: int) -> list[date]:
-    """The peildata (newest first, this one included) of the last runs of this theme with this filter_versie."""
-    if not opslag.bestaat_tabel(con, "thema_uitkomsten"):
+    """The peildata (newest first, this one included) of the last runs of this theme with this filter_versie whose
+    funnel members are still there: retention (pipelines/opschonen.py) keeps a run's outcome but deletes its
+    members, and a run that adds no dossier to the pool must not be named as pooled."""
+    if not opslag.bestaat_tabel(con, "thema_uitkomsten") or not opslag.bestaat_tabel(con, "funnel_leden"):
         return []
     return [r[0] for r in con.sql(
-        "SELECT peildatum FROM thema_uitkomsten WHERE thema = ? AND filter_versie = ? AND berekend "
-        "AND peildatum <= ? ORDER BY peildatum DESC LIMIT ?", params=[thema, filter_versie, peildatum, aantal]
+        "SELECT peildatum FROM thema_uitkomsten t WHERE thema = ? AND filter_versie = ? AND berekend "
+        "AND peildatum <= ? AND EXISTS (SELECT 1 FROM funnel_leden f WHERE f.thema = t.thema AND f.peildatum = "
+        "t.peildatum) ORDER BY peildatum DESC LIMIT ?", params=[thema, filter_versie, peildatum, aantal]
     ).fetchall()]
 
 

@@ -13,7 +13,7 @@ still there).
 
 The default term is 24 months: the feedback loop (monitoring) compares investigations with the released
 lists and samples of the last 24 months, and the pooled audit looks back 12 runs; a shorter term makes
-those figures incomplete.
+those figures incomplete (the pooled audit then pools, and names, only the runs whose members are kept).
 """
 from __future__ import annotations
 

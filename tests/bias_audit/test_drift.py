@@ -50,3 +50,21 @@ def test_series_per_group_oldest_first_in_funnel_order():
 
 def test_no_earlier_audit_no_drift():
     assert drift_reeksen(pl.DataFrame(), _nu([("regel", "geslacht", "V", 1.0, "geen afwijking")]), P, ["regel"]) == []
+
+
+def test_the_pool_names_only_runs_whose_members_are_kept():
+    """Retention keeps a run's outcome (thema_uitkomsten) but deletes its funnel members: such a run adds nothing
+    to the pooled audit and must not be listed as pooled (it counted towards the minimum number of runs)."""
+    import duckdb
+
+    from bias_audit import gepoold
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE thema_uitkomsten AS SELECT * FROM (VALUES ('t', 'v1', true, DATE '2024-06-30'), "
+                "('t', 'v1', true, DATE '2025-06-30'), ('t', 'v1', true, DATE '2026-10-31'), "
+                "('t', 'v2', true, DATE '2026-09-30')) x(thema, filter_versie, berekend, peildatum)")
+    con.execute("CREATE TABLE funnel_leden AS SELECT * FROM (VALUES ('t', DATE '2025-06-30', 'D1'), "
+                "('t', DATE '2026-10-31', 'D1'), ('t', DATE '2026-09-30', 'D2')) x(thema, peildatum, dossier_id)")
+    assert gepoold.runs(con, date(2026, 10, 31), "t", "v1", 12) == [date(2026, 10, 31), date(2025, 6, 30)]
+    con.execute("DELETE FROM funnel_leden WHERE peildatum < DATE '2026-01-01'")  # opschonen
+    assert gepoold.runs(con, date(2026, 10, 31), "t", "v1", 12) == [date(2026, 10, 31)]
