@@ -1,8 +1,10 @@
 """Volume: rows delivered against the previous accepted delivery of the same source and file.
 
-The previous delivery is the folder before this one (`vorige_leverdatum`): its counts from
-`bestand_tellingen` when it was ingested, else its manifest once verified (an unverifiable folder is
-no basis); failing that the newest earlier delivery that was ingested.
+The previous accepted delivery is the newest earlier folder in the landing that is one (at most TERUG folders
+back): its counts from `bestand_tellingen` when it was ingested, else its manifest once verified (an
+unverifiable folder is no basis, and the search goes on to the one before it); failing that the newest earlier
+delivery that was ingested (a landing that no longer holds the earlier folders). So a fresh werkmap and one
+that ran the earlier nights compare with the same delivery.
 """
 from __future__ import annotations
 
@@ -11,6 +13,9 @@ from pathlib import Path
 
 from checks.kader import Context, Controle, Definitie
 from sources import levering as lv
+
+
+TERUG = 10  # earlier delivery folders looked at, newest first, for the previous accepted one
 
 
 @lru_cache(maxsize=16)
@@ -26,16 +31,16 @@ def _manifest_rijen(pad: str, bron: str, leverdatum) -> dict[str, int] | None:
 def vorige(ctx: Context) -> tuple[object, int, str] | None:
     """(leverdatum, rows, where the count comes from) of the previous accepted delivery of this file."""
     bron, naam, huidig = ctx.spec.bron, ctx.spec.naam, ctx.levering.leverdatum
-    v = ctx.levering.vorige_leverdatum
-    if v is not None:
+    eerder = [d for d in lv.leverdata(ctx.levering.pad.parent.parent, bron) if d < huidig] \
+        if ctx.levering.pad is not None else []
+    for v in reversed(eerder[-TERUG:]):
         rij = ctx.con.sql("SELECT geleverd FROM bestand_tellingen WHERE bron = ? AND leverdatum = ? AND bestand = ?",
                           params=[bron, v, naam]).fetchall()
         if rij:
             return v, int(rij[0][0]), "bestand_tellingen"
-        if ctx.levering.pad is not None:
-            rijen = _manifest_rijen(str(ctx.levering.pad.parent / v.isoformat()), bron, v)
-            if rijen is not None and naam in rijen:
-                return v, rijen[naam], "manifest (geverifieerd)"
+        rijen = _manifest_rijen(str(ctx.levering.pad.parent / v.isoformat()), bron, v)
+        if rijen is not None and naam in rijen:
+            return v, rijen[naam], "manifest (geverifieerd)"
     rij = ctx.con.sql("SELECT leverdatum, geleverd FROM bestand_tellingen WHERE bron = ? AND bestand = ? "
                       "AND leverdatum < ? ORDER BY leverdatum DESC LIMIT 1", params=[bron, naam, huidig]).fetchall()
     return (rij[0][0], int(rij[0][1]), "bestand_tellingen") if rij else None

@@ -196,6 +196,31 @@ def test_volume_uses_verified_manifest_of_previous_folder(tmp_path):
     assert c.geslaagd and c.waarde == -5.0 and c.details["herkomst"] == "manifest (geverifieerd)"
 
 
+def test_volume_skips_a_previous_folder_that_is_no_delivery_the_same_with_or_without_history(tmp_path):
+    """The folder before this one fails its manifest (a sha256 that does not match): the previous accepted
+    delivery is the one before it, whether this werkmap ingested that one (history) or not (fresh). A fresh
+    werkmap said 'no previous delivery' and passed what one with history blocked."""
+    import json as json_
+
+    personen = [persoon(i) for i in range(1, 201)]
+    landing = lever(tmp_path / "landing", personen=personen)  # brp 2026-10-28: 200 rows
+    landing.levering("brp", "2026-10-29", personen=personen[:195])
+    kapot = tmp_path / "landing" / "brp" / "2026-10-29" / "manifest.json"
+    m = json_.loads(kapot.read_text())
+    m["bestanden"][0]["sha256"] = "0" * 64
+    kapot.write_text(json_.dumps(m))
+    landing.levering("brp", "2026-10-30", personen=personen[:140])  # -30% against 2026-10-28
+    oordelen = []
+    for werk, eerst in (("vers", None), ("met_geschiedenis", date(2026, 10, 28))):
+        if eerst is not None:
+            staged(tmp_path / "landing", tmp_path / werk, eerst).close()
+        con = staged(tmp_path / "landing", tmp_path / werk)
+        c = controleer(con, "brp_personen")["volume"]
+        oordelen.append((c.geslaagd, c.waarde, c.details["vorige_leverdatum"], c.details["vorige_geleverd"]))
+        con.close()
+    assert oordelen == [(False, -30.0, "2026-10-28", 200)] * 2
+
+
 def test_versheid_per_source(tmp_path):
     oud = {**LEVERDATA, "gemeente": "2026-10-27", "brp": "2026-09-15", "ib": "2025-10-01"}
     lever(tmp_path / "landing", leverdata=oud)
