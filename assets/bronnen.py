@@ -8,6 +8,8 @@ import dagster as dg
 
 from checks import register as controles
 from checks.kader import Context, bewaar
+from checks.verwachtingen import TABEL as GX_TABEL
+from kern import opslag
 from kern.partities import PEILDATUM, peildatum
 from kern.resources import Werkomgeving
 from kern.slot import POOL
@@ -95,6 +97,9 @@ def bestand_asset(spec: Bestand) -> dg.AssetsDefinition:
             if not levering.geaccepteerd:
                 uitslag = controles.afgewezen(levering.reden)
                 bewaar(con, p, spec, uitslag)
+                # no validation of this table for this peildatum: an earlier run's results (examples with lines
+                # and dossier ids) do not belong to it any more
+                opslag.verwijder(con, GX_TABEL, {"peildatum": p, "tabel": spec.tabel})
                 return dg.MaterializeResult(
                     metadata={"status": "afgewezen", "reden": levering.reden},
                     check_results=[c.als_check_result(key) for c in uitslag])

@@ -103,6 +103,13 @@ def _groepen(ruw: pl.DataFrame, inst: dict) -> pl.DataFrame:
 _VAN_RUN: dict[tuple, pl.DataFrame] = {}
 
 
+def _vergeet(con, peildatum: date) -> None:
+    """No attribute table for this peildatum: an earlier run's (geboorteland and nationaliteit groups per dossier)
+    goes, it no longer belongs to any audit of this peildatum (a rerun whose BRP delivery is now rejected)."""
+    for tabel in (TABEL, FACTOREN_TABEL):
+        opslag.verwijder(con, tabel, {"peildatum": peildatum})
+
+
 def bouw(con, peildatum: date, inst: dict | None = None, run: str | None = None) -> pl.DataFrame:
     """The attribute table for the peildatum (also stored in audit.bias_kenmerken). Given the id of the Dagster
     run, a table this run already built with the same settings is returned as it was (and stored already)."""
@@ -115,10 +122,12 @@ def bouw(con, peildatum: date, inst: dict | None = None, run: str | None = None)
     for bron in ("gemeente", "brp"):
         if opslag.eerste(con.sql("SELECT 1 FROM run_bronnen WHERE peildatum = ? AND bron = ? AND status = "
                                  "'geaccepteerd'", params=[peildatum, bron])) is None:
+            _vergeet(con, peildatum)
             raise AuditNietMogelijk(f"bron {bron} heeft geen geaccepteerde levering voor {peildatum}")
     for tabel in ("populatie", "gemeente_uitkeringen", "brp_personen", "brp_verblijfplaatsen", "brp_adressen",
                   "audit.brp_personen_bijzonder"):
         if not opslag.bestaat_tabel(con, tabel):
+            _vergeet(con, peildatum)
             raise AuditNietMogelijk(f"tabel {tabel} ontbreekt")
     ruw = con.sql(SQL, params={"peildatum": peildatum}).pl()
     tabel = _groepen(ruw, inst)

@@ -35,3 +35,29 @@ def test_residents_factor_counts_as_the_housing_themes_count(tmp_path):
     con = staged(tmp_path / "landing", tmp_path / "werk", P)
     tabel = kenmerken.bouw(con, P)
     assert dict(zip(tabel["dossier_id"], tabel["bewoners_op_adres"])) == {"D00001": "2", "D00002": "1"}
+
+
+def test_no_attribute_table_for_a_peildatum_leaves_no_earlier_one_behind():
+    """A rerun whose BRP delivery is now rejected cannot build the attribute table: the earlier run's table for
+    that peildatum (geboorteland and nationaliteit groups per dossier) goes too; other peildata stay."""
+    from datetime import date
+
+    import duckdb
+    import pytest
+
+    from bias_audit import kenmerken
+    from kern import opslag
+
+    con = duckdb.connect()
+    con.execute(opslag.DDL)
+    con.execute("CREATE SCHEMA IF NOT EXISTS audit")
+    for tabel in (kenmerken.TABEL, kenmerken.FACTOREN_TABEL):
+        con.execute(f"CREATE TABLE {tabel} AS SELECT * FROM (VALUES (DATE '2026-10-31', 'D1'), "
+                    "(DATE '2026-09-30', 'D1')) x(peildatum, dossier_id)")
+    con.execute("INSERT INTO run_bronnen (peildatum, bron, leverdatum, status) VALUES "
+                "(DATE '2026-10-31', 'gemeente', DATE '2026-10-30', 'geaccepteerd'), "
+                "(DATE '2026-10-31', 'brp', DATE '2026-10-28', 'afgewezen')")
+    with pytest.raises(kenmerken.AuditNietMogelijk, match="bron brp heeft geen geaccepteerde levering"):
+        kenmerken.bouw(con, date(2026, 10, 31))
+    for tabel in (kenmerken.TABEL, kenmerken.FACTOREN_TABEL):
+        assert con.sql(f"SELECT peildatum::VARCHAR FROM {tabel}").fetchall() == [("2026-09-30",)]

@@ -166,6 +166,20 @@ def test_verwachtingen_skip_references_to_a_rejected_source(tmp_path):
     assert all(not x.geslaagd and x.ernst == FOUT for x in afgewezen.values())
 
 
+def test_a_rerun_whose_delivery_is_now_rejected_keeps_no_validation_of_it(tmp_path):
+    """The BRP delivery of a peildatum that ran before is now rejected (its manifest gone): the Great Expectations
+    results of the earlier run (examples with lines and dossier ids) no longer belong to this peildatum."""
+    lever(tmp_path / "landing")
+    con = staged(tmp_path / "landing", tmp_path / "werk")
+    telling = "SELECT count(*) FROM kwaliteit_validaties WHERE tabel LIKE 'brp_%'"
+    assert con.sql(telling).fetchall() == [(4,)]
+    con.close()
+    (tmp_path / "landing" / "brp" / LEVERDATA["brp"] / "manifest.json").unlink()
+    con = staged(tmp_path / "landing", tmp_path / "werk")
+    assert con.sql(telling).fetchall() == [(0,)]
+    assert con.sql("SELECT count(*) FROM kwaliteit_validaties WHERE tabel LIKE 'gemeente_%'").fetchall() == [(3,)]
+
+
 def test_volume_against_previous_delivery(tmp_path):
     personen = [persoon(i) for i in range(1, 201)]
     landing = lever(tmp_path / "landing", personen=personen)
