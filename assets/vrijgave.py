@@ -92,7 +92,7 @@ def steekproef(con, uitvoer: Path, peildatum: date, thema: Thema, uitkomst) -> i
     not computed has no sample, and no earlier run's sample of this peildatum stays behind."""
     pad = uitvoer / "steekproef" / f"{thema.id}.parquet"
     if uitkomst is None or not uitkomst.berekend:
-        pad.unlink(missing_ok=True)
+        _weg(pad)
         return 0
     sample = uitvoering.signaallijst(con, peildatum, thema.id, "steekproef")
     pad.parent.mkdir(parents=True, exist_ok=True)
@@ -103,7 +103,14 @@ def steekproef(con, uitvoer: Path, peildatum: date, thema: Thema, uitkomst) -> i
 def trek_in(uitvoer: Path, thema: Thema) -> None:
     """A blocked theme leaves no signal list behind, also not one from an earlier run of this peildatum."""
     for pad in (uitvoer / "signalen" / f"{thema.id}.parquet", uitvoer / "signalen" / f"{thema.id}.xlsx"):
-        pad.unlink(missing_ok=True)
+        _weg(pad)
+
+
+def _weg(pad: Path) -> None:
+    """A withdrawn file, and its folder once that is empty: the publication then looks as a fresh run's would."""
+    pad.unlink(missing_ok=True)
+    if pad.parent.is_dir() and not any(pad.parent.iterdir()):
+        pad.parent.rmdir()
 
 
 def bewaar(con, peildatum: date, thema: Thema, status: str, redenen: list[str], uitkomst) -> None:

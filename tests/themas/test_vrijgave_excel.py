@@ -85,3 +85,18 @@ def test_excel_lists_print_landscape_one_page_wide_with_repeated_header(uitvoer)
         assert blad[f"{kolom[naam]}2"].alignment.wrap_text, naam
         assert blad.column_dimensions[kolom[naam]].width <= 52
     assert not blad[f"{kolom['signaal_id']}2"].alignment.wrap_text
+
+
+def test_withdrawing_the_last_list_leaves_no_empty_folder(tmp_path):
+    """A rerun that withdraws a list (blocked now, or not computed) publishes what a fresh run would: no empty
+    signalen/ or steekproef/ folder where the last file went."""
+    a, b = THEMAS["vermogen_bank"], THEMAS["vermogen_voertuigen"]
+    for naam in (f"signalen/{a.id}.parquet", f"signalen/{a.id}.xlsx", f"signalen/{b.id}.xlsx",
+                 f"steekproef/{a.id}.parquet"):
+        (tmp_path / naam).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / naam).write_text("x")
+    vrijgave.trek_in(tmp_path, a)
+    assert sorted(p.name for p in (tmp_path / "signalen").iterdir()) == [f"{b.id}.xlsx"]  # another list stays
+    vrijgave.trek_in(tmp_path, b)
+    assert not (tmp_path / "signalen").exists()
+    assert vrijgave.steekproef(None, tmp_path, None, a, None) == 0 and not (tmp_path / "steekproef").exists()
