@@ -130,7 +130,9 @@ def _herschrijf(pad: Path) -> bool | str:
     """Write the database anew, holding only its live rows: DuckDB marks deleted rows and reuses their blocks
     later, and until then their bytes (a BSN inside a dictionary of strings) stay in the file. The copy replaces
     the file in one step (it needs room for a second copy meanwhile). True, or why it could not be done: the rows
-    are deleted either way, and the next `opschonen` tries again."""
+    are deleted either way, and the next `opschonen` tries again. No other connection to the database may be open
+    in this process (DuckDB would share its instance, which keeps the old file): the CLI and the Dagster job run it
+    alone, under the werkmap's lock."""
     import os
 
     nieuw = pad.with_name(pad.name + ".opschonen")
