@@ -39,13 +39,16 @@ SLEUTEL = "0f" * 32  # a fixed pseudonym key: signal ids are reproducible
 # the bias audit) and the settlement list, which that check on a file it does not read used to withhold.
 # Re-pinned when filter_versie came to hash the modules' code without comments and docstrings: the six lists
 # compared column by column with those of 78f1dd0, only `filter_versie` differs; the settlement list equal.
+# Re-pinned when a vehicle signal came to say that a catalogusprijs is unknown instead of counting it as 0: the
+# sample of vermogen_voertuigen compared column by column with that of 81773b3, only `filter_versie` differs
+# (e30e0e022fbe4ad9 -> 03c440909220e169); 6 of its 17 computed signals (blocked, not published) gained that caveat.
 VERWACHT: dict[str, str] = {
     "signalen/huisvesting_bezetting.parquet": "51c1cde9206852c6",
     "signalen/vermogen_bank.parquet": "968ca3c2d613ea2f",
     "steekproef/huisvesting_bezetting.parquet": "e834de48b72d4b00",
     "steekproef/huisvesting_kostendelers.parquet": "55895330cdc41f59",
     "steekproef/vermogen_bank.parquet": "165a6ec6d1501b17",
-    "steekproef/vermogen_voertuigen.parquet": "123f35cdfb725a23",
+    "steekproef/vermogen_voertuigen.parquet": "4d3054239ee00c2c",
     "verrekening/inkomsten.parquet": "626a20039425965b",
     "quarantaine": "f86d582ff2a61d2d",
     "bestand_tellingen": "3ba367fc3ede3cfa",

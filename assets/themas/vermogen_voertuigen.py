@@ -47,17 +47,22 @@ def bereken(inv: Invoer, pop: pl.DataFrame, par: dict) -> Uitkomst:
     for t in hits.iter_rows(named=True):
         lijst = ", ".join(f"{v['kenteken']} ({v['voertuigsoort'].lower()}, {nl_datum(v['aanvang'])})"
                           for v in t["voertuigen"])
+        # an unknown catalogusprijs is no price of 0: the sum says whose prices it holds
+        onbekend = sum(v["catalogusprijs"] is None for v in t["voertuigen"])
+        prijs = ("catalogusprijs van geen van deze voertuigen bekend" if onbekend == t["aantal"] else
+                 f"samen catalogusprijs {nl_euro(t['som'] or 0)}")
         rijen.append({
             "dossier_id": t["dossier_id"],
             "reden": (f"In de {q['venster_maanden']} maanden tot en met {nl_datum(p)} zijn {t['aantal']} "
-                      f"voertuigen op naam van aanvrager of partner gesteld: {lijst}; samen catalogusprijs "
-                      f"{nl_euro(t['som'] or 0)}."),
+                      f"voertuigen op naam van aanvrager of partner gesteld: {lijst}; {prijs}."),
             "bewijs": {"aantal_voertuigen": t["aantal"], "som_catalogusprijs_euro": t["som"] or 0,
+                       "catalogusprijs_onbekend": onbekend,
                        "venster": {"van_exclusief": str(van_datum), "tot_en_met": str(p)},
                        "voertuigen": [{**v, "aanvang": str(v["aanvang"])} for v in t["voertuigen"]]},
             # the count first, then the sum of catalogusprijs (as a fraction below 1)
             "prioriteit": t["aantal"] + min(t["som"] or 0, 999_999_999) / 1e9,
-            "onvolledig": None,
+            "onvolledig": (f"van {onbekend} van de {t['aantal']} voertuigen is de catalogusprijs niet geleverd; de som "
+                           "telt alleen de bekende prijzen") if 0 < onbekend < t["aantal"] else None,
         })
     return Uitkomst(
         stappen={"rdw_gegevens": registraties.select("dossier_id").unique().collect()},

@@ -50,6 +50,10 @@ def test_voertuigen_known_answers(tmp_path):
     assert d1["prioriteit"] == 3 + 70000 / 1e9
     d5 = s.row(1, named=True)
     assert json.loads(d5["bewijs"])["aantal_voertuigen"] == 4
+    # GG-444-G has no catalogusprijs: the sum holds the other three, and the signal says so
+    assert json.loads(d5["bewijs"])["catalogusprijs_onbekend"] == 1 and "samen catalogusprijs € 60.000,00" in d5["reden"]
+    assert "van 1 van de 4 voertuigen is de catalogusprijs niet geleverd; de som telt alleen de bekende prijzen" \
+        in d5["reden"]
     assert d5["prioriteit"] > d1["prioriteit"]
     assert [x["stap"] for x in r.stappen] == ["populatie", "rdw_gegevens", "regel", "na_uitsluitingen"]
     assert [x["aantal"] for x in r.stappen] == [6, 6, 2, 2]
@@ -65,3 +69,12 @@ def test_prices_at_the_64_bit_limit_are_summed_without_wrapping_around(tmp_path)
     assert s["dossier_id"].to_list() == ["D00001"]
     assert json.loads(s["bewijs"][0])["som_catalogusprijs_euro"] == 3 * grens
     assert s["prioriteit"][0] == pytest.approx(3 + 999_999_999 / 1e9)
+
+
+def test_no_known_catalogusprijs_is_no_price_of_zero(tmp_path):
+    lever_alles(tmp_path / "landing", personen=[persoon(1)], uitkeringen=[dossier(1, 1)],
+                tenaamstellingen=[auto(1, k, "20260101", prijs=None) for k in ("AA-111-A", "BB-222-B", "CC-333-C")])
+    _, s = draai(staged(tmp_path / "landing", tmp_path / "werk", P), "vermogen_voertuigen", P)
+    reden = s["reden"][0]
+    assert reden.endswith("; catalogusprijs van geen van deze voertuigen bekend.") and "€" not in reden
+    assert json.loads(s["bewijs"][0])["catalogusprijs_onbekend"] == 3 and s["prioriteit"][0] == 3
