@@ -88,7 +88,9 @@ def voer_uit(con: duckdb.DuckDBPyConnection, thema: Thema, peildatum: date, par:
     kwetsbaar = pop.select("dossier_id", "kwetsbaar")
     signalen = (finaal.join(kwetsbaar, on="dossier_id")
                 .with_columns(pl.when(pl.col("onvolledig").is_not_null())
-                              .then(pl.col("reden") + pl.lit(" Let op: ") + pl.col("onvolledig") + pl.lit("."))
+                              # one sentence (outputs.md): the caveat joins it after a semicolon
+                              .then(pl.col("reden").str.strip_suffix(".") + pl.lit("; let op: ")
+                                    + pl.col("onvolledig") + pl.lit("."))
                               .otherwise(pl.col("reden")).alias("reden"),
                               pl.lit("signaal").alias("soort"),
                               kader.signaal_id(thema.id, "signaal", peildatum).alias("signaal_id")))

@@ -64,20 +64,20 @@ def bereken(inv: Invoer, pop: pl.DataFrame, par: dict) -> Uitkomst:
             pl.struct("rekening_id", "soort", "land", (pl.col("saldo_cent") / 100).alias("saldo_euro"),
                       "saldo_peildatum", "rol").sort_by("rekening_id").alias("rekeningen")),
         on="dossier_id", how="left").collect()
-    voorbehoud = ("" if bevestigd else f" Let op: de vermogensgrens voor {p.year} is nog niet bevestigd door de "
-                                      f"gemeente (bedrag van een eerder jaar doorgetrokken).")
+    voorbehoud = ("" if bevestigd else f"; let op: de vermogensgrens voor {p.year} is nog niet bevestigd door de "
+                                      f"gemeente (bedrag van een eerder jaar doorgetrokken)")  # one sentence
     rijen = [{
         "dossier_id": t["dossier_id"],
         "reden": (f"Het vermogen van aanvrager en partner is {nl_euro(t['vermogen'])} "
                   f"({len(t['rekeningen'])} rekening(en), nieuwste saldo per rekening); dat is "
                   f"{nl_euro(t['overschrijding'])} boven de vermogensgrens van {nl_euro(t['grens'])} voor "
-                  f"{t['normcategorie'].replace('_', ' ')} per 1 januari {p.year} (marge {nl_euro(q['marge_euro'])})."
-                  + voorbehoud),
+                  f"{t['normcategorie'].replace('_', ' ')} per 1 januari {p.year} (marge {nl_euro(q['marge_euro'])})"
+                  + voorbehoud + "."),
         "bewijs": {"vermogen_euro": t["vermogen"], "vermogensgrens_euro": t["grens"],
                    "grens_jaar": p.year, "grens_bevestigd": bevestigd, "marge_euro": q["marge_euro"],
                    "normcategorie": t["normcategorie"], "overschrijding_euro": t["overschrijding"],
                    "rekeningen": [{**r, "saldo_peildatum": nl_datum(r["saldo_peildatum"])} for r in t["rekeningen"]]},
-        "prioriteit": float(t["overschrijding"]),
+        "prioriteit": round(float(t["overschrijding"]), 2),  # euros and cents, without float noise
         "onvolledig": None,
     } for t in hits.iter_rows(named=True)]
     return Uitkomst(

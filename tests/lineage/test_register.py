@@ -121,10 +121,12 @@ def _pseudoniemen(werkmap: Path) -> set[str]:
 
 
 def vondsten(tekst: str, bsns: set[str], pseudoniemen: set[str]) -> list[str]:
-    """BSNs (known ones, or any 9-digit number passing the 11-proef) and pseudonyms found in a text."""
+    """BSNs (known ones, or any 9-digit number passing the 11-proef) and pseudonyms found in a text. A hash in hex
+    (a filter_versie such as 55f852353431dbcb, a run id) can hold nine digits in a row: not a number of its own."""
     from pipelines.inzage import elfproef
     gevonden = [b for b in bsns if b in tekst] + [p for p in pseudoniemen if p in tekst]
-    gevonden += [g for g in re.findall(r"(?<!\d)\d{9}(?!\d)", tekst) if elfproef(g)]
+    zonder_hex = re.sub(r"\b(?=[0-9a-f]*[a-f])[0-9a-f]{12,}\b", " ", tekst)
+    gevonden += [g for g in re.findall(r"(?<!\d)\d{9}(?!\d)", zonder_hex) if elfproef(g)]
     return gevonden
 
 
@@ -144,6 +146,8 @@ def test_committee_and_register_outputs_hold_no_bsn_and_no_pseudonym(run):
     from tests.bouwer import bsn
     assert vondsten(f"x {bsn(3)} y {een_ph}", alle_bsns(), pseudoniemen) == [bsn(3), een_ph, bsn(3)]
     assert vondsten("onbekend 100000034.", set(), set()) == ["100000034"]
+    assert vondsten('"filter_versie": "55f852353431dbcb"', set(), set()) == []  # a hash, not a BSN
+    assert vondsten("x 852353431 y", set(), set()) == ["852353431"]
 
 
 @pytest.mark.parametrize("thema_id", sorted(THEMAS))

@@ -45,13 +45,15 @@ def test_bank_known_answers(con):
     r, s = draai(con, "vermogen_bank", P)
     assert s["dossier_id"].to_list() == ["D00002", "D00005"]
     d2, d5 = s.row(0, named=True), s.row(1, named=True)
-    assert d2["prioriteit"] == pytest.approx(500.01)
+    assert d2["prioriteit"] == 500.01  # euros and cents, without float noise (500.0100000000002)
     b5 = json.loads(d5["bewijs"])
     assert b5["vermogen_euro"] == 20000 and b5["vermogensgrens_euro"] == 15150
     assert d5["prioriteit"] == pytest.approx(4850)
     assert "€ 20.000,00" in d5["reden"] and "gehuwden" in d5["reden"]
     # 2026 is carried forward, not confirmed: every output using it says so
     assert all("nog niet bevestigd" in x for x in s["reden"].to_list())
+    # one sentence (outputs.md): the caveat joins it after a semicolon
+    assert all(x.count(". ") == 0 and x.endswith(".") and "); let op: de vermogensgrens" in x for x in s["reden"])
     assert r.opmerkingen == ["vermogensgrens 2026 niet bevestigd (doorgetrokken bedrag)"]
 
 
