@@ -88,7 +88,8 @@ def schoon_op(werkmap: str | Path, maanden: int = STANDAARD_BEWAARTERMIJN_MAANDE
                     verslag["tabellen"]["klanten"] = tellingen  # the log refuses a field named after a BSN
             # the staged rows of such an old delivery (persons by pseudonym) and its special personal data
             for spec in ALLE:
-                for tabel in (spec.tabel, *([bijzondere_gegevens(spec)[1]] if bijzondere_gegevens(spec)[0] else [])):
+                bijzonder, bijzonder_tabel = bijzondere_gegevens(spec)
+                for tabel in (spec.tabel, *([bijzonder_tabel] if bijzonder else [])):
                     if not opslag.bestaat_tabel(con, tabel):
                         continue
                     eigen = oud.replace("r.bron = q.bron", f"r.bron = '{spec.bron}'")
