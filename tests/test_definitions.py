@@ -79,3 +79,19 @@ def test_sensor_says_when_the_landing_folder_does_not_exist(tmp_path, monkeypatc
     uit = nieuwe_levering(dg.build_sensor_context(cursor=None))
     assert isinstance(uit, dg.SkipReason)
     assert uit.skip_message == f"landingsmap {tmp_path / 'nergens'} bestaat niet: controleer SYSTEEMANALYSE_LANDING"
+
+
+def test_sensor_starts_a_run_for_a_delivery_sent_again_into_the_same_folder(tmp_path, monkeypatch):
+    """A corrected delivery replaces a rejected one under the same leverdatum: another manifest, another run."""
+    monkeypatch.setenv("SYSTEEMANALYSE_LANDING", str(tmp_path))
+    lever_alles(tmp_path, personen=[persoon(1)])
+    eerste = nieuwe_levering(dg.build_sensor_context(cursor=None))
+    lever_alles(tmp_path, personen=[persoon(1), persoon(2)])  # the same folders, written again
+    tweede = nieuwe_levering(dg.build_sensor_context(cursor=eerste.cursor))
+    [verzoek] = tweede.run_requests
+    assert verzoek.tags["leveringen"] == "brp/2026-10-01"
+    assert verzoek.run_key != eerste.run_requests[0].run_key
+    assert isinstance(nieuwe_levering(dg.build_sensor_context(cursor=tweede.cursor)), dg.SkipReason)
+    # a cursor written before the manifests' hashes (a list): its deliveries count as seen, the cursor gains them
+    oud = nieuwe_levering(dg.build_sensor_context(cursor=json.dumps(sorted(json.loads(eerste.cursor)))))
+    assert not oud.run_requests and json.loads(oud.cursor) == json.loads(tweede.cursor)
