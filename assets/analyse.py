@@ -205,6 +205,7 @@ def run_verslag_asset(deps: list, onderdelen: list) -> dg.AssetsDefinition:
                         status=run["status"], versie=run["publicatie"]["versie"],
                         lijsten=[b for b in run["publicatie"]["bestanden"] if b.startswith(("signalen/", "verrekening/"))
                                  and b.endswith(".xlsx")])
+        context.instance.add_run_tags(context.run_id, {verslag.STATUS_TAG: run["status"]})
         regels = verslag.blokkaderegels(run)
         context.log.info(f"run.json: {run['status']}" + (f", {len(regels)} reden(en) van blokkade" if regels else ""))
         return dg.MaterializeResult(metadata={"status": run["status"],

@@ -9,6 +9,9 @@ from kern import opslag
 from sources.contract import BRONNEN
 
 VOLTOOID, MET_BLOKKADES, MISLUKT = "voltooid", "voltooid_met_blokkades", "mislukt"
+# run.json's status as a tag on the Dagster run: a run whose every theme is blocked is green in Dagster (no step
+# failed); the tag lets the runs list and an alert tell it from one that released everything
+STATUS_TAG = "systeemanalyse/status"
 
 
 def bronnen_deel(con, peildatum: date) -> dict:

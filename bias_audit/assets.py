@@ -59,7 +59,12 @@ def oordeel_asset(thema: Thema) -> dg.AssetsDefinition:
     def _oordeel(context: dg.AssetExecutionContext, werkomgeving: Werkomgeving) -> dg.MaterializeResult:
         p = peildatum(context)
         with werkomgeving.verbind() as con:
-            doc = audit.herbeoordeel(con, p, thema, werkomgeving.verklaringen)
+            try:
+                doc = audit.herbeoordeel(con, p, thema, werkomgeving.verklaringen)
+            except audit.GeenAudit as fout:  # job vrijgeven for a peildatum never run (the CLI refuses it: exit 2)
+                raise dg.Failure(description=f"{fout}: draai eerst de job volledige_run voor peildatum {p}; "
+                                             "vrijgeven beoordeelt alleen een opgeslagen audit opnieuw",
+                                 allow_retries=False) from None
         pad = schrijf_document(werkomgeving.uitvoer(p), doc)
         o = doc["oordeel"]
         context.log.info(f"{thema.id}: {o['oorzaken']} hoofdoorzaak/-oorzaken, {o['oorzaken_open']} niet verklaard"

@@ -228,6 +228,13 @@ def methode(inst: dict) -> dict:
     }
 
 
+class GeenAudit(KeyError):
+    """No stored audit of the theme for the peildatum: a re-judgement needs a run of that peildatum first."""
+
+    def __str__(self) -> str:  # KeyError's own str() quotes its message
+        return str(self.args[0]) if self.args else ""
+
+
 def voer_uit(con, peildatum: date, thema: Thema, verklaringen_pad: str | None, inst: dict | None = None,
              parameters: dict | None = None) -> dict:
     """Audit one theme and judge it against the registry: bereken + herbeoordeel."""
@@ -241,7 +248,7 @@ def herbeoordeel(con, peildatum: date, thema: Thema | str, verklaringen_pad: str
     thema_id = thema if isinstance(thema, str) else thema.id
     doc = laad(con, peildatum, thema_id).get(thema_id)
     if doc is None:
-        raise KeyError(f"geen opgeslagen bias-audit van {thema_id} voor peildatum {peildatum}")
+        raise GeenAudit(f"geen opgeslagen bias-audit van {thema_id} voor peildatum {peildatum}")
     alle, fout = oordeel.lees_register(verklaringen_pad)
     oordeel.beoordeel(doc, alle, fout, peildatum)
     _bewaar_oordeel(con, peildatum, thema_id, doc)

@@ -414,31 +414,24 @@ def dagster_instance(werkmap: Path):
 def voer_run_uit(instance, peildatum: date, werkmap: Path, instellingen: dict[str, str],
                  job: str = "volledige_run") -> int:
     from assets import verslag
+    from pipelines import mislukt
     from pipelines.definitions import bouw
 
     defs = bouw(instellingen)
     _geladen()
     resultaat = defs.resolve_job_def(job).execute_in_process(
         partition_key=peildatum.isoformat(), instance=instance, raise_on_error=False,
-        run_config={"loggers": {"voortgang": {}}}, tags={"aanleiding": "cli" if job == "volledige_run" else job})
+        run_config={"loggers": {"voortgang": {}}},
+        tags={"aanleiding": "cli" if job == "volledige_run" else job, mislukt.CLI_TAG: "ja"})
     from kern import publicatie
 
     pad = publicatie.zichtbaar(werkmap, peildatum) / "run.json"
     if not resultaat.success:
-        # the failed steps; a run that failed outside any step (e.g. a resource that could not start) by its
-        # own failure events
-        fouten = [e for e in resultaat.all_events if e.event_type_value == "STEP_FAILURE"] or [
-            e for e in resultaat.all_events if e.is_failure and _heeft_fout(e)]
-        meldingen = [f"{e.step_key or 'run'}: {_oorzaak(e)}" for e in fouten]
-        # The previous publication stays as it was; only its run.json says that this run failed. Its sources and
-        # themes are those of the earlier run whose lists are still published (named), or none: the shape of
-        # outputs.md either way.
-        publicatie.publiceer_run_json(werkmap, peildatum, f"{resultaat.run_id}-mislukt", lambda oud: {
-            "bronnen": {}, "themas": {}, **oud, "peildatum": peildatum.isoformat(), "status": verslag.MISLUKT,
-            "fouten": meldingen, "dagster_run_id": resultaat.run_id,
-            "bronnen_en_themas_van_run": oud.get("bronnen_en_themas_van_run", oud.get("dagster_run_id"))})
+        fouten = mislukt.meldingen(resultaat.all_events)
+        mislukt.publiceer(werkmap, peildatum, resultaat.run_id, fouten)
+        instance.add_run_tags(resultaat.run_id, {verslag.STATUS_TAG: verslag.MISLUKT})
         print(f"\nRun MISLUKT (Dagster-run {resultaat.run_id}):", file=sys.stderr)
-        for f in meldingen:
+        for f in fouten:
             print(f"  {f.splitlines()[0]}", file=sys.stderr)
         return MISLUKT
     run = json.loads(pad.read_text(encoding="utf-8"))
@@ -447,20 +440,6 @@ def voer_run_uit(instance, peildatum: date, werkmap: Path, instellingen: dict[st
     for regel in regels:
         print(regel, file=sys.stderr)
     return BLOKKADE if run["status"] != verslag.VOLTOOID else OK
-
-
-def _heeft_fout(event) -> bool:
-    return getattr(event.event_specific_data, "error", None) is not None
-
-
-def _oorzaak(event) -> str:
-    """The innermost error message of a failed step: what went wrong, without Dagster's wrapping."""
-    fout = event.event_specific_data.error if event.event_specific_data else None
-    while fout is not None and fout.cause is not None:
-        fout = fout.cause
-    if fout is not None and fout.cls_name == "DagsterExecutionInterruptedError":
-        return "afgebroken (Ctrl-C of SIGTERM)"
-    return fout.message.strip().splitlines()[0] if fout else "onbekende fout"
 
 
 def toon_samenvatting(run: dict, pad: Path) -> None:
