@@ -3,6 +3,11 @@
 # every commit (everything but the end-to-end tests marked `traag`). Everything installs into .venv from PyPI,
 # at exactly the versions in requirements.lock (made from pyproject.toml by `make lock`, with uv).
 PYTHON ?= python3
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+# A machine's pip configuration may name package folders that do not exist (pip then warns once per package, a wall
+# of text before the demo's first line); those lines are left out, pip's exit code and every other line stay.
+PIP_STIL = 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }
 VENV ?= .venv
 BIN = $(VENV)/bin
 PEILDATUM ?= 2026-10-31
@@ -12,12 +17,13 @@ DEMO ?= demo
 .PHONY: demo test test-snel lock ui bench clean
 
 $(VENV)/.geinstalleerd: pyproject.toml requirements.lock
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+	@echo "Installing into $(VENV): the versions of requirements.lock, from PyPI (about a minute)"
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip $(PIP_STIL)
+	@$(BIN)/python -m pip install --quiet -r requirements.lock $(PIP_STIL)
 	@# setuptools warns about every editable install (a wall of text on a newcomer's screen); errors still show
-	PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet --no-deps -e .
-	touch $@
+	@PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet --no-deps -e . $(PIP_STIL)
+	@touch $@
 
 # Re-resolve the pinned dependencies of pyproject.toml (incl. the test extra) after changing them.
 lock: $(VENV)/.geinstalleerd
