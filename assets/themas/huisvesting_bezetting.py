@@ -1,6 +1,8 @@
 """Thema huisvesting_bezetting (BRP/BAG): possibly fictitious registration at an address."""
 from __future__ import annotations
 
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+
 import polars as pl
 
 from assets.themas import wonen
@@ -13,6 +15,18 @@ class Parameters(ThemaParameters):
     status_buiten_gebruik: str
     vereist_gebruiksdoel: str
 
+
+
+def getoond(waarde: float, decimalen: int, minimum: float) -> float:
+    """m² per person as shown: rounded half up (6,25 -> 6,3), but a value below the minimum never reads as the
+    minimum itself: 251 m² for 21 persons is 11,952 m² each, and '12,0' beside 'minder dan 12 m² per persoon'
+    contradicts itself, so it is rounded down (11,9). Decimal of the float's shortest repr: 6.25 is 6.25."""
+    stap = Decimal(1).scaleb(-decimalen)
+    d = Decimal(repr(float(waarde)))
+    afgerond = d.quantize(stap, rounding=ROUND_HALF_UP)
+    if d < Decimal(repr(float(minimum))) <= afgerond:
+        afgerond = d.quantize(stap, rounding=ROUND_FLOOR)
+    return float(afgerond)
 
 def regel(par: dict) -> str:
     q = par["huisvesting_bezetting"]
@@ -58,14 +72,15 @@ def bereken(inv: Invoer, pop: pl.DataFrame, par: dict) -> Uitkomst:
             adres = wonen.adresregel(a["postcode"], a["huisnummer"], a["huisletter"], a["huisnummertoevoeging"],
                                      a["woonplaats"])
             zinnen.append(f"op het woonadres {adres} van de {a['rol']} staan {a['personen']} personen ingeschreven "
-                          f"op {a['oppervlakte_m2']} m² ({nl_getal(a['m2_per_persoon'], 1)} m² per persoon); "
+                          f"op {a['oppervlakte_m2']} m² "
+                          f"({nl_getal(getoond(a['m2_per_persoon'], 1, q['min_m2_per_persoon']), 1)} m² per persoon); "
                           "van toepassing: "
                           + "; ".join(voorwaarden))
             onvolledig += a["onvolledig"]
             adresfeiten.append({k: a[k] for k in ("adres_id", "postcode", "huisnummer", "huisletter",
                                                   "huisnummertoevoeging", "woonplaats", "personen", "oppervlakte_m2",
                                                   "status", "gebruiksdoel")}
-                               | {"m2_per_persoon": round(a["m2_per_persoon"], 2), "voorwaarden": voorwaarden})
+                               | {"m2_per_persoon": getoond(a["m2_per_persoon"], 2, q["min_m2_per_persoon"]), "voorwaarden": voorwaarden})
         rijen.append({
             "dossier_id": dossier_id,
             "reden": "Mogelijk fictieve inschrijving: " + "; en ".join(zinnen) + ".",
