@@ -1,5 +1,6 @@
 """A failed run in run.json, however it was started: the CLI writes it when `execute_in_process` returns, the
-sensor `run_mislukt` for a run started by the UI, the schedule, the delivery sensor or a backfill.
+sensor `run_mislukt` for a run started by the UI, the schedule, the delivery sensor or a backfill that fails
+(`run_geannuleerd` for one cancelled in the UI, as the CLI publishes a run stopped by Ctrl-C).
 
 Either way the previous publication stays as it was; only its run.json says that this run failed, with the
 reason per failed step, and names the earlier run whose lists are still published (outputs.md).
@@ -13,11 +14,11 @@ import dagster as dg
 
 from assets import verslag
 from kern import publicatie
-from kern.slot import WerkmapBezet, houder, werkmap_slot
+from kern.slot import WerkmapBezet, beschrijf, houder, werkmap_slot
 
 CLI_TAG = "systeemanalyse/cli"  # a run the CLI started (and whose failure the CLI publishes itself)
 JOBS = ("volledige_run", "vrijgeven")
-WACHTTIJD_S = 20.0  # the sensor waits this long for the werkmap before it decides another run is busy
+WACHTTIJD_S = 5.0  # the sensor waits this long for the werkmap (a daemon's tick should not stall on it)
 
 
 def oorzaak(fout) -> str:
@@ -70,6 +71,37 @@ def _later_gepubliceerd(instance: dg.DagsterInstance, werkmap: str, peildatum: s
     return gepubliceerd if ander.create_timestamp > eigen.create_timestamp else None
 
 
+AFGEBROKEN = "afgebroken (geannuleerd in Dagster)"
+BEEINDIGD = ("STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED", "STEP_UP_FOR_RETRY")
+
+
+def _uit_het_logboek(instance: dg.DagsterInstance, run_id: str, geannuleerd: bool) -> tuple[list, list[str]]:
+    """The run's failure events, and for a run without one that carries an error (its process killed, say by the
+    out-of-memory killer, or the run cancelled) one line per step that was running: 'step: the engine's last
+    word on the run' (or 'afgebroken' for a cancelled run)."""
+    events, begonnen, klaar, laatste = [], [], set(), None
+    for r in instance.all_logs(run_id):
+        e = r.dagster_event
+        if e is None:
+            continue
+        t = e.event_type_value
+        if t == "STEP_START":
+            begonnen.append(e.step_key)
+        elif t in BEEINDIGD:
+            klaar.add(e.step_key)
+        if t == "STEP_FAILURE" or (e.is_failure and _fout(e) is not None):
+            events.append(e)
+        elif t == "ENGINE_EVENT" and any(w in (r.message or "") for w in ("signal", "terminated")):
+            laatste = r.message
+        elif t == "PIPELINE_FAILURE" and laatste is None:
+            laatste = r.message
+    if meldingen(events):
+        return events, meldingen(events)
+    reden = AFGEBROKEN if geannuleerd else " ".join((laatste or "onbekende fout").split())[:500]
+    lopend = [s for s in dict.fromkeys(begonnen) if s not in klaar] or ["run"]
+    return events, [f"{s}: {reden}" for s in lopend]
+
+
 def run_mislukt_sensor(werkmap: str) -> dg.SensorDefinition:
     """The sensor for the werkmap of the definitions (the resource's; not the resource itself, whose use would
     hold the werkmap for as long as the sensor runs)."""
@@ -85,9 +117,24 @@ def run_mislukt_sensor(werkmap: str) -> dg.SensorDefinition:
     return run_mislukt
 
 
-def verwerk(context: dg.RunFailureSensorContext, werkmap: str) -> dg.SkipReason:
-    """Publish the failed run of `context` in `werkmap`, unless the CLI does so itself, it never started, or a later
-    run has published (or is publishing) the peildatum's run.json."""
+def run_geannuleerd_sensor(werkmap: str) -> dg.SensorDefinition:
+    """A run cancelled in the UI is published as failed ('afgebroken'), as the CLI publishes a run stopped by
+    Ctrl-C or SIGTERM."""
+
+    @dg.run_status_sensor(
+        name="run_geannuleerd", run_status=dg.DagsterRunStatus.CANCELED, minimum_interval_seconds=30,
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        description="Schrijft run.json van een in Dagster geannuleerde run (status 'mislukt', 'afgebroken'), zoals "
+                    "de CLI dat doet voor een run die met Ctrl-C of SIGTERM is gestopt. De vorige publicatie blijft.")
+    def run_geannuleerd(context: dg.RunStatusSensorContext):
+        return verwerk(context, werkmap, geannuleerd=True)
+
+    return run_geannuleerd
+
+
+def verwerk(context, werkmap: str, geannuleerd: bool = False) -> dg.SkipReason:
+    """Publish the failed (or cancelled) run of `context` in `werkmap`, unless the CLI does so itself, it never
+    started, or a later run has published (or is publishing) the peildatum's run.json."""
     run = context.dagster_run
     peildatum = run.tags.get("dagster/partition")
     if run.job_name not in JOBS or not peildatum:
@@ -97,21 +144,22 @@ def verwerk(context: dg.RunFailureSensorContext, werkmap: str) -> dg.SkipReason:
                              "gepubliceerd")
     if run.tags.get(CLI_TAG):
         return dg.SkipReason(f"run {run.run_id}: gestart door de CLI, die run.json zelf schrijft")
-    events = [context.failure_event, *context.get_step_failure_events()]
+    events, fouten = _uit_het_logboek(context.instance, run.run_id, geannuleerd)
     if any(binnenste_klasse(_fout(e)) == WerkmapBezet.__name__ for e in events):
         # it never started: the run that held the werkmap publishes its own outcome
         return dg.SkipReason(f"run {run.run_id} is niet begonnen: de werkmap was bezet")
-    fouten = meldingen(events)
     try:
         with werkmap_slot(werkmap, f"sensor run_mislukt (run {run.run_id})", WACHTTIJD_S, peildatum=peildatum):
             return _schrijf(context, werkmap, peildatum, run, fouten)
     except WerkmapBezet:
-        if houder(Path(werkmap)).get("peildatum") in (peildatum, None):
-            # a later run of the same peildatum (or one that does not say) is writing a version; it publishes its
-            # own run.json, and publishing now could remove its unfinished version
-            return dg.SkipReason(f"run {run.run_id} mislukt, maar de werkmap is bezet door een latere run voor "
-                                 f"peildatum {peildatum}; die schrijft run.json")
-        # a run of another peildatum holds the werkmap: this peildatum's publication is not touched by it
+        bezig = houder(Path(werkmap))
+        if bezig.get("peildatum") == peildatum:
+            # a later run (or vrijgeven) of the same peildatum is writing a version; it publishes its own run.json,
+            # and publishing now could remove its unfinished version
+            return dg.SkipReason(f"run {run.run_id} mislukt, maar de werkmap is bezet door {beschrijf(bezig)}, "
+                                 "die run.json van deze peildatum schrijft")
+        # held for another peildatum or by a command that publishes nothing (inzage, verklaar): this peildatum's
+        # publication is not touched by it
         return _schrijf(context, werkmap, peildatum, run, fouten)
 
 

@@ -123,3 +123,61 @@ def test_job_vrijgeven_for_a_peildatum_never_run_fails_with_its_reason(tmp_path,
     assert "KeyError" not in "".join(redenen.values())
     assert _sensor(tmp_path, instance, resultaat).skip_message.endswith("waarvan niets is gepubliceerd")
     assert not (tmp_path / "werk" / "output" / "2026-09-30").exists()
+
+
+def _synthetisch(tmp_path: Path, *engine: str, geannuleerd: bool = False):
+    """A run of volledige_run as the daemon records one whose process died (engine events, then failed or
+    cancelled from outside), without running it."""
+    instellingen = _instellingen(tmp_path)
+    instance, _ = dagster_instance(Path(instellingen["werkmap"]))
+    job = bouw(instellingen).resolve_job_def("volledige_run")
+    run = instance.create_run_for_job(job, tags={"dagster/partition": P, "aanleiding": "schema"})
+    instance.report_engine_event("Started process for run (pid: 1).", run)
+    for bericht in engine:
+        instance.report_engine_event(bericht, run)
+    if geannuleerd:
+        instance.report_run_canceled(run)
+        soort, naam = dg.DagsterEventType.RUN_CANCELED, "run_geannuleerd"
+    else:
+        instance.report_run_failed(run, "This run has been marked as failed from outside the execution context.")
+        soort, naam = dg.DagsterEventType.RUN_FAILURE, "run_mislukt"
+    [gebeurtenis] = [r.dagster_event for r in instance.all_logs(run.run_id, of_type=soort)]
+    context = dg.build_run_status_sensor_context(
+        sensor_name=naam, dagster_event=gebeurtenis, dagster_instance=instance,
+        dagster_run=instance.get_run_by_id(run.run_id))
+    sensor = bouw(instellingen).resolve_sensor_def(naam)
+    return run, sensor(context if geannuleerd else context.for_run_failure())
+
+
+def test_a_run_whose_process_was_killed_is_published_with_the_engines_reason(tmp_path, gedraaid):
+    run, uit = _synthetisch(tmp_path, "[DagsterApiServer] Run execution process for x was terminated by signal 9 "
+                                      "(SIGKILL).\nThis usually indicates that the process ran out of memory.")
+    assert uit.skip_message.endswith("mislukt (1 stap(pen))")
+    assert _run_json(tmp_path)["fouten"] == [
+        "run: [DagsterApiServer] Run execution process for x was terminated by signal 9 (SIGKILL). This usually "
+        "indicates that the process ran out of memory."]
+
+
+def test_a_run_cancelled_in_dagster_is_published_as_stopped(tmp_path, gedraaid):
+    run, uit = _synthetisch(tmp_path, geannuleerd=True)
+    geschreven = _run_json(tmp_path)
+    assert {k: geschreven[k] for k in ("status", "fouten", "dagster_run_id", "bronnen_en_themas_van_run")} == {
+        "status": "mislukt", "fouten": ["run: afgebroken (geannuleerd in Dagster)"], "dagster_run_id": run.run_id,
+        "bronnen_en_themas_van_run": gedraaid["dagster_run_id"]}
+
+
+def test_a_command_holding_the_werkmap_for_no_peildatum_does_not_stop_the_publication(tmp_path, gedraaid):
+    """inzage, verklaar and opschonen hold the werkmap without a peildatum and publish no run.json: a failed run is
+    published all the same (it was skipped as if a later run of its peildatum would write run.json)."""
+    houder = subprocess.Popen(
+        [sys.executable, "-c", "import sys\nfrom kern.slot import werkmap_slot\n"
+         "with werkmap_slot(sys.argv[1], 'systeemanalyse inzage'):\n"
+         "    print('vast', flush=True); sys.stdin.read()", str(tmp_path / "werk")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert houder.stdout.readline().strip() == "vast"
+        run, uit = _synthetisch(tmp_path, "Run execution process was terminated by signal 9 (SIGKILL).")
+    finally:
+        houder.communicate("")
+    assert uit.skip_message.endswith("mislukt (1 stap(pen))")
+    assert _run_json(tmp_path)["dagster_run_id"] == run.run_id
