@@ -176,7 +176,7 @@ def _leeg_document(thema: Thema, peildatum: date, inst: dict, parameters: dict) 
             "afwijkingen": [], "ondervertegenwoordiging": [], "statistieken": [], "onderscheidend_vermogen": [],
             "intersecties": {"minimum": inst["minimum_intersectie"], "getoetst": 0, "bevindingen": []},
             "verkenning": {"minimum": inst["minimum_verkenning"], "getoetst": 0, "bevindingen": []},
-            "drift": [], "verklaringen": {"van_kracht": [], "verlopen": [], "fout": None},
+            "drift": [], "verklaringen": {"van_kracht": [], "verlopen": [], "nog_niet_van_kracht": [], "fout": None},
             "oorzaken": [], "fouten": [], "legitieme_factoren": [], "gepoold": {"runs": [], "getoetst": 0},
             "bronvelden": list(thema.alle_velden),
             "auditvelden": ["gemeente.uitkeringen.bsn (alleen als koppelsleutel)", "gemeente.uitkeringen.normcategorie",
@@ -242,15 +242,17 @@ def voer_uit(con, peildatum: date, thema: Thema, verklaringen_pad: str | None, i
     return herbeoordeel(con, peildatum, thema, verklaringen_pad)
 
 
-def herbeoordeel(con, peildatum: date, thema: Thema | str, verklaringen_pad: str | None) -> dict:
-    """Judge the stored audit of a theme against the registry as it is now; store and return the document.
-    Nothing is computed again (this is what `systeemanalyse vrijgeven` runs)."""
+def herbeoordeel(con, peildatum: date, thema: Thema | str, verklaringen_pad: str | None, dag: date | None = None
+                 ) -> dict:
+    """Judge the stored audit of a theme against the registry as it is now, with the decisions in force on `dag`
+    (today: the day of the release); store and return the document. Nothing is computed again (this is what
+    `systeemanalyse vrijgeven` runs)."""
     thema_id = thema if isinstance(thema, str) else thema.id
     doc = laad(con, peildatum, thema_id).get(thema_id)
     if doc is None:
         raise GeenAudit(f"geen opgeslagen bias-audit van {thema_id} voor peildatum {peildatum}")
     alle, fout = oordeel.lees_register(verklaringen_pad)
-    oordeel.beoordeel(doc, alle, fout, peildatum)
+    oordeel.beoordeel(doc, alle, fout, dag or date.today())
     _bewaar_oordeel(con, peildatum, thema_id, doc)
     return doc
 

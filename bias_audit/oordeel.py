@@ -45,13 +45,16 @@ def _reden(thema: str, o: dict, open_stappen: list[str]) -> str:
     return tekst
 
 
-def beoordeel(doc: dict, alle: list[vk.Verklaring], registerfout: str | None, peildatum: date) -> dict:
-    """Fill in the verdict of a computed audit document (in place) and return it."""
+def beoordeel(doc: dict, alle: list[vk.Verklaring], registerfout: str | None, dag: date) -> dict:
+    """Fill in the verdict of a computed audit document (in place) and return it. `dag`: the day the release is
+    judged (today, for a run or `vrijgeven`): the decisions in force on that day count."""
     thema = doc["thema"]
-    van_kracht = [v for v in alle if v.thema == thema and v.geldig_op(peildatum)]
+    eigen = [v for v in alle if v.thema == thema]
+    van_kracht = [v for v in eigen if v.geldig_op(dag)]
     doc["verklaringen"] = {"van_kracht": [v.als_dict() for v in van_kracht],
-                           "verlopen": [v.als_dict() for v in alle if v.thema == thema and not v.geldig_op(peildatum)],
-                           "fout": registerfout}
+                           "verlopen": [v.als_dict() for v in eigen if v.geldig_tot < dag],
+                           "nog_niet_van_kracht": [v.als_dict() for v in eigen if v.datum > dag],
+                           "beoordeeld_op": dag.isoformat(), "fout": registerfout}
     redenen = [registerregel(thema, registerfout)] if registerfout else []
     redenen += doc.get("fouten", [])
     gedekt: dict[tuple[str, str, str], dict] = {}  # (step, attribute, group) of a root cause -> the decision

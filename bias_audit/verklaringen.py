@@ -1,8 +1,10 @@
 """The explanations registry: per deviation a reasonable explanation, who approved it, when, until when.
 
 An entry names a theme, a step (or `*` for all steps), an attribute and a group. It covers that group
-and every intersection containing it (an explained wijk explains that wijk x gender). An entry whose
-`geldig_tot` lies before the peildatum has expired and does not count. A malformed file is an error
+and every intersection containing it (an explained wijk explains that wijk x gender). An entry counts on the day
+the release is judged (a run, or `vrijgeven` after the committee's decision) when it is in force that day: taken
+on or before it (`datum`) and not expired (`geldig_tot`). A decision dated later is not yet in force, an expired
+one no longer is; both stay in the registry as its audit trail. A malformed file is an error
 that names the entry; the audit then blocks every theme with that reason (it never guesses).
 """
 from __future__ import annotations
@@ -38,8 +40,9 @@ class Verklaring:
     geldig_tot: date
     besluit: str | None = None
 
-    def geldig_op(self, peildatum: date) -> bool:
-        return self.geldig_tot >= peildatum
+    def geldig_op(self, dag: date) -> bool:
+        """In force on `dag`: taken on or before it and not expired."""
+        return self.datum <= dag <= self.geldig_tot
 
     def als_dict(self) -> dict:
         d = asdict(self)

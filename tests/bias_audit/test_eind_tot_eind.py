@@ -4,7 +4,7 @@ registry blocks every theme without a traceback; the published audit holds no BS
 network references."""
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -118,9 +118,10 @@ def test_valid_explanation_releases_and_malformed_registry_blocks(verlopen_run, 
     _, werk, _ = verlopen_run
     p = date.fromisoformat(P)
     geldig = tmp_path / "geldig.yaml"
-    geldig.write_text(VERKLARING.format(tot="2027-09-01"), encoding="utf-8")
+    tot = (date.today() + timedelta(days=365)).isoformat()  # in force on the day the test runs, whenever that is
+    geldig.write_text(VERKLARING.format(tot=tot), encoding="utf-8")
     kapot = tmp_path / "kapot.yaml"
-    kapot.write_text(VERKLARING.format(tot="2027-09-01").replace("kenmerk: wijk", "kenmerk: buurt"), encoding="utf-8")
+    kapot.write_text(VERKLARING.format(tot=tot).replace("kenmerk: wijk", "kenmerk: buurt"), encoding="utf-8")
     con = opslag.verbind(werk)
     try:
         doc = audit.voer_uit(con, p, THEMA, str(geldig))

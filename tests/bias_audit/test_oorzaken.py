@@ -142,3 +142,27 @@ def test_register_risks_stay_within_the_standard():
         algoritmeregister.valideer_entry({"name": "x", "description_short": "x", "organization": "x", "status": "In gebruik",
                                     "contact_email": "a@b.nl", "publication_category": "Impactvolle algoritmes",
                                     "lang": "nld", "risks": "z" * 2501}, "vermogen_bank")
+
+
+def test_a_decision_counts_on_the_day_the_release_is_judged_from_its_date_until_it_expires():
+    """domain.md: the committee records 'from and until when'. A decision counts for a release (a run, or vrijgeven
+    after the decision) on the days it is in force: not before its date, not after geldig_tot — judged on the day of
+    the release, not on the peildatum (a decision taken after the run is what vrijgeven is for)."""
+    o = {"stap": "regel", "stap_nr": 1, "stappen": ["regel"], "kenmerk": "wijk", "groep": "WK001402", "ratio": 2.0,
+         "ci_laag": 1.5, "ci_hoog": 2.6, "p_gecorrigeerd": 1e-5, "afgeleid": []}
+    v = vk.Verklaring("vermogen_voertuigen", "*", "wijk", "WK001402", "x", "y", date(2026, 11, 1),
+                      date(2026, 11, 30), "B1")
+
+    def oordeel_op(dag: date) -> dict:
+        doc = {"thema": "vermogen_voertuigen", "berekend": True, "oorzaken": [dict(o)], "afwijkingen": []}
+        return oordeel.beoordeel(doc, [v], None, dag)
+
+    for dag, blokkeert, lijst in ((date(2026, 10, 31), True, "nog_niet_van_kracht"),  # not yet taken
+                                  (date(2026, 11, 1), False, "van_kracht"),           # its first day
+                                  (date(2026, 11, 30), False, "van_kracht"),          # its last day
+                                  (date(2026, 12, 1), True, "verlopen")):             # expired yesterday
+        doc = oordeel_op(dag)
+        assert doc["oordeel"]["blokkerend"] is blokkeert, dag
+        assert {k: len(doc["verklaringen"][k]) for k in ("van_kracht", "verlopen", "nog_niet_van_kracht")} == {
+            k: int(k == lijst) for k in ("van_kracht", "verlopen", "nog_niet_van_kracht")}, dag
+        assert doc["verklaringen"]["beoordeeld_op"] == dag.isoformat()
