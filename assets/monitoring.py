@@ -94,6 +94,15 @@ def uitkeringseinde(con, peildatum: date) -> pl.DataFrame:
             .collect())
 
 
+def vrijgegeven_themas(con, peildatum: date) -> list[str]:
+    """The themes whose list is released on this peildatum, an empty list included."""
+    if not opslag.bestaat_tabel(con, "vrijgaven"):
+        return []
+    vrij = {r[0] for r in con.sql("SELECT thema FROM vrijgaven WHERE peildatum = ? AND status = 'vrijgegeven'",
+                                  params=[peildatum]).fetchall()}
+    return [t for t in THEMAS if t in vrij]
+
+
 def vrijgegeven_lijsten(con, peildatum: date) -> pl.DataFrame:
     """thema, dossier_id of every released signal list of this peildatum."""
     if not (opslag.bestaat_tabel(con, "signalen") and opslag.bestaat_tabel(con, "vrijgaven")):
@@ -150,8 +159,11 @@ class Overlap:
                 "herkomst": [{**h, "dossiers": st.onderdruk(h["dossiers"], drempel)} for h in self.herkomst]}
 
 
-def overlap(lijsten: pl.DataFrame, oz: pl.DataFrame, peildatum: date, inst: Instellingen) -> Overlap:
-    vrij = [t for t in THEMAS if t in set(lijsten["thema"])]
+def overlap(lijsten: pl.DataFrame, oz: pl.DataFrame, peildatum: date, inst: Instellingen,
+            vrijgegeven: list[str] | None = None) -> Overlap:
+    """`vrijgegeven`: the released themes (a released list without signals is a list of 0, paired like any
+    other); by default the themes that have a row in `lijsten`."""
+    vrij = [t for t in THEMAS if t in set(lijsten["thema"]) or t in (vrijgegeven or [])]
     leden = {t: set(lijsten.filter(pl.col("thema") == t)["dossier_id"]) for t in vrij}
     paren = [{"a": a, "b": b, "dossiers": len(leden[a] & leden[b])} for a, b in combinations(vrij, 2)]
     van = maanden_terug(peildatum, inst.overlap_maanden)
@@ -215,14 +227,21 @@ def indicatoren(oz: pl.DataFrame, uitkeringen: pl.DataFrame) -> dict[str, dict]:
 
 # --- 4. trends across runs ------------------------------------------------------------------------------
 
-def bewaar_trend(con, peildatum: date, themas: dict[str, dict]) -> None:
+def _toonbaar(arm: dict, drempel: int) -> float | None:
+    """An arm's hit rate for the trend (shown in the HTML only): none when its denominator is below the threshold,
+    as in section 1 — 2 of 2 would show as 100% and give the counts away."""
+    return arm["trefkans"] if arm["afgerond"] - arm["niet_meegewerkt"] >= drempel else None
+
+
+def bewaar_trend(con, peildatum: date, themas: dict[str, dict], drempel: int) -> None:
     status = dict(con.sql("SELECT thema, status FROM vrijgaven WHERE peildatum = ?", params=[peildatum]).fetchall()) \
         if opslag.bestaat_tabel(con, "vrijgaven") else {}
     lijst = dict(con.sql("SELECT thema, signalen FROM vrijgaven WHERE peildatum = ?", params=[peildatum]).fetchall()) \
         if status else {}
     rijen = [{"peildatum": peildatum, "thema": t, "status": status.get(t, "niet_berekend"),
               "lijst": lijst.get(t) if status.get(t) == "vrijgegeven" else None,
-              "trefkans_signalen": d["signalen"]["trefkans"], "trefkans_steekproef": d["steekproef"]["trefkans"],
+              "trefkans_signalen": _toonbaar(d["signalen"], drempel),
+              "trefkans_steekproef": _toonbaar(d["steekproef"], drempel),
               "gemarkeerd": d["gemarkeerd"]} for t, d in themas.items()]
     frame = pl.DataFrame(rijen, schema={"peildatum": pl.Date, "thema": pl.Utf8, "status": pl.Utf8, "lijst": pl.Int64,
                                         "trefkans_signalen": pl.Float64, "trefkans_steekproef": pl.Float64,
@@ -257,11 +276,11 @@ def bereken(con, peildatum: date, inst: Instellingen) -> Monitoring:
     oz = onderzoeken(con, peildatum)
     van, tot = venster(peildatum, inst.venster_maanden)
     themas = trefkansen(oz, van, tot, inst)
-    ov = overlap(vrijgegeven_lijsten(con, peildatum), oz, peildatum, inst)
+    ov = overlap(vrijgegeven_lijsten(con, peildatum), oz, peildatum, inst, vrijgegeven_themas(con, peildatum))
     rapport = {"peildatum": peildatum.isoformat(), "venster": {"van": van.isoformat(), "tot_en_met": tot.isoformat()},
                "themas": themas, "overlap": ov.gepubliceerd(inst.onderdrukken_onder),
                "indicatoren": indicatoren(oz, uitkeringseinde(con, peildatum)), "niet_meetbaar": list(NIET_MEETBAAR)}
-    bewaar_trend(con, peildatum, themas)
+    bewaar_trend(con, peildatum, themas, inst.onderdrukken_onder)
     return Monitoring(rapport, ov, trends(con, peildatum, inst.trend_runs), quarantaine(con, peildatum), inst)
 
 

@@ -152,7 +152,9 @@ def trendtabel(trends: list[dict], drempel: int) -> tuple[list[str], list[dict]]
                 cellen.append({"lijst": "–", "signalen": "–", "steekproef": "–", "gemarkeerd": False})
                 continue
             pct = (lambda x: "–" if x is None else f"{sjablonen.nl_getal(100 * x, 1)}%")
-            cellen.append({"lijst": "geblokkeerd" if r["lijst"] is None else onderdruk(r["lijst"], drempel),
+            lijst = onderdruk(r["lijst"], drempel) if r["status"] == "vrijgegeven" and r["lijst"] is not None else \
+                r["status"].replace("_", " ")  # geblokkeerd, niet berekend
+            cellen.append({"lijst": lijst,
                            "signalen": pct(r["trefkans_signalen"]), "steekproef": pct(r["trefkans_steekproef"]),
                            "gemarkeerd": bool(r["gemarkeerd"])})
         rijen.append({"thema": titel(t), "cellen": cellen})

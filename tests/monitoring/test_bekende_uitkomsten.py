@@ -154,6 +154,49 @@ def test_overlap_pairs_and_other_origins_suppressed():
     assert ov.lijsten == {"vermogen_voertuigen": 3, "vermogen_bank": 12, "huisvesting_bezetting": 12}
 
 
+def test_a_released_list_without_signals_is_paired_like_any_other():
+    """domain.md: 'how many dossiers on a theme's released list are also on another theme's list'. A released list
+    of 0 signals is a list: it pairs (0 in common) and has its rows per other origin, where it was left out (and the
+    report then said that fewer than two lists, or none, were released)."""
+    lijsten = pl.DataFrame({"thema": ["vermogen_bank"] * 3, "dossier_id": ["D0", "D1", "D2"]})
+    oz_ = pl.DataFrame({"dossier_id": ["D0"], "herkomst": ["tip"], "datum_start": [date(2026, 1, 1)]})
+    vrij = ["vermogen_bank", "huisvesting_bezetting", "huisvesting_kostendelers"]
+    ov = monitoring.overlap(lijsten, oz_, P, monitoring.Instellingen(), vrij)
+    assert {(p["a"], p["b"]): p["dossiers"] for p in ov.paren} == {
+        ("vermogen_bank", "huisvesting_bezetting"): 0, ("vermogen_bank", "huisvesting_kostendelers"): 0,
+        ("huisvesting_bezetting", "huisvesting_kostendelers"): 0}
+    assert len(ov.herkomst) == 3 * len(monitoring.ANDERE_HERKOMSTEN)
+    assert ov.lijsten == {"vermogen_bank": 3, "huisvesting_bezetting": 0, "huisvesting_kostendelers": 0}
+    leeg = monitoring.overlap(lijsten.clear(), oz_.clear(), P, monitoring.Instellingen(), vrij[1:])
+    assert [(p["a"], p["b"], p["dossiers"]) for p in leeg.paren] == [
+        ("huisvesting_bezetting", "huisvesting_kostendelers", 0)] and not leeg.combinaties
+
+
+def test_small_denominators_show_no_rate_difference_or_p_in_the_html():
+    """outputs.md: counts in the HTML report are suppressed below 10. A rate, difference or p computed from 2 of 2
+    against 0 of 1 gives those counts away: shown as '–' in section 1 and in the trend, as the rates already were."""
+    from assets import monitoring_weergave as mw
+
+    arm = lambda n, k: {"onderzocht": n, "afgerond": n, "niet_naleving": k, "niet_meegewerkt": 0,  # noqa: E731
+                        "trefkans": k / n, "ci_laag": 0.1, "ci_hoog": 0.9}
+    themas = {t: {"signalen": arm(2, 2), "steekproef": arm(1, 0), "verschil": 1.0, "p": 0.33,
+                  "beter_dan_steekproef": False, "gemarkeerd": False} for t in monitoring.THEMAS}
+    inst = monitoring.Instellingen()
+    assert monitoring._toonbaar(arm(2, 2), inst.onderdrukken_onder) is None
+    assert monitoring._toonbaar(arm(10, 5), inst.onderdrukken_onder) == 0.5
+    trends = [{"peildatum": P, "thema": t, "status": s, "lijst": n, "trefkans_signalen": None,
+               "trefkans_steekproef": 0.5, "gemarkeerd": False}
+              for t, (s, n) in zip(monitoring.THEMAS, [("vrijgegeven", 12), ("vrijgegeven", 0), ("geblokkeerd", None),
+                                                       ("niet_berekend", None)])]
+    _, rijen = mw.trendtabel(trends, inst.onderdrukken_onder)
+    assert [r["cellen"][0]["lijst"] for r in rijen] == [12, "<10", "geblokkeerd", "niet berekend"]
+    assert {r["cellen"][0]["signalen"] for r in rijen} == {"–"}
+    rapport = {"peildatum": P.isoformat(), "venster": {"van": "2024-11-01", "tot_en_met": P.isoformat()},
+               "themas": themas, "overlap": {"themas": [], "herkomst": []}, "indicatoren": {},
+               "niet_meetbaar": list(monitoring.NIET_MEETBAAR)}
+    html = mw.html(monitoring.Monitoring(rapport, monitoring.Overlap([], [], [], {}), trends, [], inst))
+    assert "procentpunt" not in html and "0,33" not in html and "100,0%" not in html
+
 def test_investigations_as_they_stood_on_the_peildatum(tmp_path):
     """Dates after the peildatum (a delivery's error, or a run for an earlier peildatum): an investigation that
     starts later does not exist yet, one that ends later was still running — no figures for a year to come."""
