@@ -404,6 +404,26 @@ def _afwijkingen(alles: pl.DataFrame, afgeleid: pl.DataFrame, namen: dict[int, s
     return uit
 
 
+def voeg_gepoold_samen(eigen: list[dict], gepoolde: list[dict], volgorde: list[str]) -> list[dict]:
+    """Each root cause once (domain.md): a pooled root cause whose group is already a root cause of this run is no
+    second entry but that entry's pooled evidence (`gepoold_bewijs`: the pooled step, ratio, interval, corrected p,
+    derived deviations); the pooled step joins its steps, so a decision must cover it there too. A pooled root cause
+    of a group that is none in this run stays an entry of its own (`gepoold`: true)."""
+    per_groep = {(o["kenmerk"], o["groep"]): o for o in eigen}
+    uit = list(eigen)
+    for g in gepoolde:
+        o = per_groep.get((g["kenmerk"], g["groep"]))
+        if o is None:
+            uit.append(g)
+            continue
+        o["gepoold_bewijs"] = {k: g[k] for k in ("stap", "n", "x", "ratio", "ci_laag", "ci_hoog", "p_gecorrigeerd",
+                                                 "onderdrukt")} | {"afgeleid": len(g["afgeleid"])}
+        if g["stap"] not in o["stappen"]:
+            o["stappen"] = sorted([*o["stappen"], g["stap"]],
+                                  key=lambda s: volgorde.index(s) if s in volgorde else len(volgorde))
+    return uit
+
+
 def _gepoold(con, peildatum: date, thema: Thema, versie: str, laatste: int, factoren, inst: dict, doc: dict
              ) -> pl.DataFrame:
     """The pooled test of the final step over the last runs of this filter_versie (when there are >= 2)."""
@@ -434,7 +454,9 @@ def _gepoold(con, peildatum: date, thema: Thema, versie: str, laatste: int, fact
                            f"FROM {kenmerken.FACTOREN_TABEL} WHERE peildatum IN (SELECT unnest(?::DATE[])) "
                            "GROUP BY dossier_id", params=[runs]).pl(), on="dossier_id", how="left")
     leden_f = leden.with_columns(pl.when(pl.col("stap_nr") == 1).then(laatste).otherwise(0).alias("stap_nr"))
-    doc["oorzaken"] += _oorzaken_document(lijst, km_f, leden_f, factoren, inst, od, {stap: laatste}, gepoold=True)
+    doc["oorzaken"] = voeg_gepoold_samen(
+        doc["oorzaken"], _oorzaken_document(lijst, km_f, leden_f, factoren, inst, od, {stap: laatste}, gepoold=True),
+        [s["stap"] for s in doc["trechter"]])
     eind = enkel.filter(pl.col("getoetst"))
     if eind.height:  # a group whose n is suppressed does not count for best and worst (_vermogen)
         eind = eind.filter(~pl.Series([od.n_verborgen(k, g) for k, g in zip(eind["kenmerk"], eind["groep"])]))

@@ -166,3 +166,31 @@ def test_a_decision_counts_on_the_day_the_release_is_judged_from_its_date_until_
         assert {k: len(doc["verklaringen"][k]) for k in ("van_kracht", "verlopen", "nog_niet_van_kracht")} == {
             k: int(k == lijst) for k in ("van_kracht", "verlopen", "nog_niet_van_kracht")}, dag
         assert doc["verklaringen"]["beoordeeld_op"] == dag.isoformat()
+
+
+def test_a_pooled_root_cause_of_a_group_that_is_one_in_this_run_is_its_evidence_not_a_second_entry():
+    """domain.md: 'The report and run.json name root causes, each once'. The pooled test of the last step found
+    gehuwden too: it becomes that root cause's pooled evidence; its step joins the steps a decision must cover."""
+    def oorzaak(stap, stappen, ratio, gepoold=False, groep="gehuwden"):
+        return {"stap": stap, "stap_nr": 1, "stappen": stappen, "kenmerk": "normcategorie", "groep": groep,
+                "n": 60, "x": 30, "ratio": ratio, "ci_laag": 1.1, "ci_hoog": 9.0, "p_gecorrigeerd": 0.001,
+                "onderdrukt": False, "gepoold": gepoold, "afgeleid": [{"stap": stap}] * 10}
+    volgorde = ["populatie", "rdw_gegevens", "regel", "na_uitsluitingen"]
+    eigen = [oorzaak("rdw_gegevens", ["rdw_gegevens", "regel"], 1.57)]
+    gepoolde = [oorzaak("na_uitsluitingen", ["na_uitsluitingen"], 5.13, True),
+                oorzaak("na_uitsluitingen", ["na_uitsluitingen"], 3.0, True, groep="alleenstaande")]
+    uit = audit.voeg_gepoold_samen(eigen, gepoolde, volgorde)
+    assert [(o["groep"], o["gepoold"]) for o in uit] == [("gehuwden", False), ("alleenstaande", True)]
+    [g] = [o for o in uit if o["groep"] == "gehuwden"]
+    assert g["stappen"] == ["rdw_gegevens", "regel", "na_uitsluitingen"] and g["ratio"] == 1.57
+    assert g["gepoold_bewijs"] == {"stap": "na_uitsluitingen", "n": 60, "x": 30, "ratio": 5.13, "ci_laag": 1.1,
+                                   "ci_hoog": 9.0, "p_gecorrigeerd": 0.001, "onderdrukt": False, "afgeleid": 10}
+    # a decision for the run's steps only leaves the pooled step open: still blocking, for that step
+    v = vk.Verklaring("vermogen_voertuigen", "regel", "normcategorie", "gehuwden", "x", "y", date(2026, 1, 1),
+                      date(2027, 1, 1), "B1")
+    w = vk.Verklaring("vermogen_voertuigen", "rdw_gegevens", "normcategorie", "gehuwden", "x", "y", date(2026, 1, 1),
+                      date(2027, 1, 1), "B2")
+    doc = oordeel.beoordeel({"thema": "vermogen_voertuigen", "berekend": True, "oorzaken": uit[:1], "afwijkingen": []},
+                            [v, w], None, date(2026, 11, 1))
+    [reden] = doc["oordeel"]["redenen"]
+    assert reden.endswith("voor stap(pen) na_uitsluitingen") and doc["oordeel"]["oorzaken"] == 1
