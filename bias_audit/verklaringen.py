@@ -67,7 +67,8 @@ def _datum(waarde, veld: str, wie: str) -> date:
 
 
 def _kenmerk(naam: str, wie: str) -> str:
-    delen = [d.strip() for d in str(naam).replace(" x ", KRUIS).split(KRUIS)]
+    bekend = {normaal(k): k for k in KENMERKEN}  # as people type them: 'Normcategorie' is normcategorie
+    delen = [bekend.get(normaal(d), d.strip()) for d in str(naam).replace(" x ", KRUIS).split(KRUIS)]
     onbekend = [d for d in delen if d not in KENMERKEN]
     if onbekend or len(delen) > 2 or len(set(delen)) != len(delen):
         raise VerklaringenFout(f"{wie}: onbekend kenmerk '{naam}' (kies uit {', '.join(KENMERKEN)}, of twee "
@@ -148,6 +149,17 @@ def _groepfout(kenmerk: str, groep: str) -> str | None:
             keuze = ", ".join(bekend) if bekend else "een CBS-wijkcode WK + 6 cijfers of onbekend"
             return f"onbekende groep '{g}' voor kenmerk {k} (kies uit {keuze})"
     return None
+
+
+def zoals_het_rapport(kenmerk: str, groep: str) -> str:
+    """The group as the report names it ('Gehuwden' -> gehuwden), for a group `_groepfout` accepts; a wijk code as
+    given (verklaar writes it in upper case)."""
+    inst = instellingen.laad()
+    uit = []
+    for k, g in paren(kenmerk, groep):
+        bekend = {normaal(b): b for b in groepen(k, inst) or []}
+        uit.append(bekend.get(normaal(g), g))
+    return f" {KRUIS} ".join(uit) if len(uit) > 1 else uit[0]
 
 
 def paren(kenmerk: str, groep: str) -> list[tuple[str, str]]:

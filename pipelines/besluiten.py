@@ -108,7 +108,8 @@ def _entry(args, vandaag: date, werkmap: Path) -> dict:
         [v] = vk.valideer([entry])
     except vk.VerklaringenFout as fout:
         raise Fout(str(fout).replace("verklaring 1 ", "")) from None
-    return {**entry, "kenmerk": v.kenmerk, "groep": _wijken(v.kenmerk, v.groep, werkmap)}
+    groep = _wijken(v.kenmerk, vk.zoals_het_rapport(v.kenmerk, v.groep), werkmap)
+    return {**entry, "kenmerk": v.kenmerk, "groep": groep}
 
 
 def _als_yaml(entry: dict, inspringing: str) -> str:

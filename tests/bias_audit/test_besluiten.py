@@ -9,6 +9,7 @@ import dagster as dg
 import polars as pl
 import pytest
 
+from bias_audit import verklaringen as vk
 from pipelines.cli import main
 from tests.bouwer import adres, dossier, persoon, woont
 from tests.helpers import lever_alles
@@ -309,3 +310,14 @@ def test_verklaar_refuses_a_wijk_no_stored_run_knows_and_writes_a_code_as_the_re
     assert "groep: WK001402" in register.read_text()
     leeg = tmp_path / "leeg"
     assert verklaar(leeg, "--verklaringen", str(tmp_path / "r2.yaml"), groep="WK999999") == 0
+
+
+def test_verklaar_writes_attribute_and_group_as_the_report_names_them(geblokkeerd, tmp_path):
+    """outputs.md: --kenmerk/--groep as the report names them. Typed in another case they are the same attribute
+    and group (a group was already matched so, an attribute was refused) and are written as the report names them."""
+    werk, _ = geblokkeerd
+    register = tmp_path / "register.yaml"
+    assert verklaar(werk, "--verklaringen", str(register), kenmerk="Leeftijd × Geslacht", groep="67+ × VROUW") == 0
+    [v] = vk.lees(register)
+    assert (v.kenmerk, v.groep) == ("leeftijd×geslacht", "67+ × vrouw")
+    assert "groep: 67+ × vrouw" in register.read_text(encoding="utf-8")
