@@ -17,7 +17,8 @@ from assets.themas.kader import Invoer, VerbodenVeld
 from assets.themas.register import THEMAS
 
 TOEGESTAAN = {"__future__", "polars", "hashlib", "assets.themas", "assets.themas.kader", "assets.themas.wonen",
-              "kern.sjablonen", "kern.configuratie"}
+              "kern.sjablonen", "kern.configuratie",
+              "decimal"}  # arithmetic only (bezetting rounds m² per person half up): it reaches no data
 VERBODEN_NAMEN = {"open", "eval", "exec", "compile", "__import__", "getattr", "setattr", "vars", "globals", "locals",
                   "verbinding_van", "duckdb", "importlib"}
 MODULES = sorted({inspect.getmodule(t.bereken).__name__ for t in THEMAS.values()} | {wonen.__name__})
