@@ -33,6 +33,7 @@ settings.load_profile(HYPOTHESIS_PROFIEL)
 ZWAAR = (
     "tests/robuust/test_fuzz.py",
     "tests/robuust/test_gelijktijdig.py",
+    "tests/robuust/test_run_mislukt.py",
     "tests/checks/test_controles.py",
     "tests/robuust/test_publicatie.py",
     "tests/test_demo_digest.py",
