@@ -75,16 +75,18 @@ AFGEBROKEN = "afgebroken (geannuleerd in Dagster)"
 BEEINDIGD = ("STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED", "STEP_UP_FOR_RETRY")
 
 
-def _uit_het_logboek(instance: dg.DagsterInstance, run_id: str, geannuleerd: bool) -> tuple[list, list[str]]:
+def _uit_het_logboek(instance: dg.DagsterInstance, run_id: str, geannuleerd: bool
+                     ) -> tuple[list, list[str], bool]:
     """The run's failure events, and for a run without one that carries an error (its process killed, say by the
     out-of-memory killer, or the run cancelled) one line per step that was running: 'step: the engine's last
-    word on the run' (or 'afgebroken' for a cancelled run)."""
-    events, begonnen, klaar, laatste = [], [], set(), None
+    word on the run' (or 'afgebroken' for a cancelled run); and whether the run started at all."""
+    events, begonnen, klaar, laatste, gestart = [], [], set(), None, False
     for r in instance.all_logs(run_id):
         e = r.dagster_event
         if e is None:
             continue
         t = e.event_type_value
+        gestart = gestart or t == "PIPELINE_START"
         if t == "STEP_START":
             begonnen.append(e.step_key)
         elif t in BEEINDIGD:
@@ -96,10 +98,10 @@ def _uit_het_logboek(instance: dg.DagsterInstance, run_id: str, geannuleerd: boo
         elif t == "PIPELINE_FAILURE" and laatste is None:
             laatste = r.message
     if meldingen(events):
-        return events, meldingen(events)
+        return events, meldingen(events), gestart
     reden = AFGEBROKEN if geannuleerd else " ".join((laatste or "onbekende fout").split())[:500]
     lopend = [s for s in dict.fromkeys(begonnen) if s not in klaar] or ["run"]
-    return events, [f"{s}: {reden}" for s in lopend]
+    return events, [f"{s}: {reden}" for s in lopend], gestart
 
 
 def run_mislukt_sensor(werkmap: str) -> dg.SensorDefinition:
@@ -144,7 +146,9 @@ def verwerk(context, werkmap: str, geannuleerd: bool = False) -> dg.SkipReason:
                              "gepubliceerd")
     if run.tags.get(CLI_TAG):
         return dg.SkipReason(f"run {run.run_id}: gestart door de CLI, die run.json zelf schrijft")
-    events, fouten = _uit_het_logboek(context.instance, run.run_id, geannuleerd)
+    events, fouten, gestart = _uit_het_logboek(context.instance, run.run_id, geannuleerd)
+    if geannuleerd and not gestart:  # taken out of the queue: nothing ran, nothing to say in run.json
+        return dg.SkipReason(f"run {run.run_id} is geannuleerd voordat hij begon")
     if any(binnenste_klasse(_fout(e)) == WerkmapBezet.__name__ for e in events):
         # it never started: the run that held the werkmap publishes its own outcome
         return dg.SkipReason(f"run {run.run_id} is niet begonnen: de werkmap was bezet")

@@ -125,13 +125,16 @@ def test_job_vrijgeven_for_a_peildatum_never_run_fails_with_its_reason(tmp_path,
     assert not (tmp_path / "werk" / "output" / "2026-09-30").exists()
 
 
-def _synthetisch(tmp_path: Path, *engine: str, geannuleerd: bool = False):
+def _synthetisch(tmp_path: Path, *engine: str, geannuleerd: bool = False, gestart: bool = True):
     """A run of volledige_run as the daemon records one whose process died (engine events, then failed or
-    cancelled from outside), without running it."""
+    cancelled from outside), without running it; `gestart=False`: cancelled while still queued."""
     instellingen = _instellingen(tmp_path)
     instance, _ = dagster_instance(Path(instellingen["werkmap"]))
     job = bouw(instellingen).resolve_job_def("volledige_run")
     run = instance.create_run_for_job(job, tags={"dagster/partition": P, "aanleiding": "schema"})
+    if gestart:
+        instance.report_dagster_event(  # what the run worker records first
+            dg.DagsterEvent(dg.DagsterEventType.RUN_START.value, run.job_name), run.run_id)
     instance.report_engine_event("Started process for run (pid: 1).", run)
     for bericht in engine:
         instance.report_engine_event(bericht, run)
@@ -164,6 +167,10 @@ def test_a_run_cancelled_in_dagster_is_published_as_stopped(tmp_path, gedraaid):
     assert {k: geschreven[k] for k in ("status", "fouten", "dagster_run_id", "bronnen_en_themas_van_run")} == {
         "status": "mislukt", "fouten": ["run: afgebroken (geannuleerd in Dagster)"], "dagster_run_id": run.run_id,
         "bronnen_en_themas_van_run": gedraaid["dagster_run_id"]}
+    # cancelled while still in the queue: it never ran, run.json stays as it is
+    wachtend, uit = _synthetisch(tmp_path, geannuleerd=True, gestart=False)
+    assert uit.skip_message == f"run {wachtend.run_id} is geannuleerd voordat hij begon"
+    assert _run_json(tmp_path)["dagster_run_id"] == run.run_id
 
 
 def test_a_command_holding_the_werkmap_for_no_peildatum_does_not_stop_the_publication(tmp_path, gedraaid):
