@@ -16,7 +16,6 @@ class Parameters(ThemaParameters):
     vereist_gebruiksdoel: str
 
 
-
 def getoond(waarde: float, decimalen: int, minimum: float) -> float:
     """m² per person as shown: rounded half up (6,25 -> 6,3), but a value below the minimum never reads as the
     minimum itself: 251 m² for 21 persons is 11,952 m² each, and '12,0' beside 'minder dan 12 m² per persoon'
@@ -27,6 +26,7 @@ def getoond(waarde: float, decimalen: int, minimum: float) -> float:
     if d < Decimal(repr(float(minimum))) <= afgerond:
         afgerond = d.quantize(stap, rounding=ROUND_FLOOR)
     return float(afgerond)
+
 
 def regel(par: dict) -> str:
     q = par["huisvesting_bezetting"]
