@@ -27,7 +27,7 @@ HERKOMSTEN = ("themacontrole", "steekproef", "tip", "laa", "inkomstenverrekening
 # Origins whose investigations are "other signals" for a theme's list (a control sample is not a signal).
 ANDERE_HERKOMSTEN = ("tip", "laa", "inkomstenverrekening", "overig")
 VELDEN = ("gemeente.onderzoeken.herkomst", "gemeente.onderzoeken.vordering_cent", "gemeente.onderzoeken.boete_cent",
-          "gemeente.onderzoeken.waarschuwing")
+          "gemeente.onderzoeken.waarschuwing", "gemeente.onderzoeken.signaal_id")
 NIET_MEETBAAR = ["1 onterecht verstrekte uitkeringen (<1%)", "3 nazorg", "6 toekenningen aan de poort"]
 TRENDTABEL = "monitoring_trends"
 TRENDKOLOMMEN = [("peildatum", "DATE"), ("thema", "VARCHAR"), ("status", "VARCHAR"), ("lijst", "BIGINT"),
@@ -76,7 +76,7 @@ def onderzoeken(con, peildatum: date) -> pl.DataFrame:
     na = pl.col("datum_einde") > peildatum
     return (Invoer(con, peildatum, VELDEN).lees(
         "gemeente", "onderzoeken", "dossier_id", "herkomst", "thema", "datum_start", "datum_einde", "uitkomst",
-        "vordering_cent", "boete_cent", "waarschuwing")
+        "vordering_cent", "boete_cent", "waarschuwing", "signaal_id")
         .filter(pl.col("datum_start").is_null() | (pl.col("datum_start") <= peildatum))
         .with_columns(pl.when(na).then(pl.lit("lopend")).otherwise(pl.col("uitkomst")).alias("uitkomst"),
                       *[pl.when(na).then(None).otherwise(pl.col(k)).alias(k)
@@ -143,6 +143,34 @@ def trefkansen(oz: pl.DataFrame, van: date, tot: date, inst: Instellingen) -> di
 
     return {t: st.vergelijk(arm_van(t, "themacontrole"), arm_van(t, "steekproef"), inst.minimum_afgerond, inst.alfa)
             for t in THEMAS}
+
+
+def herleidbaarheid(con, oz: pl.DataFrame, peildatum: date) -> dict:
+    """domain.md: the feedback loop's input is onderzoeken.csv *and* the released lists and samples of earlier runs;
+    extracts.md: an investigation's `signaal_id` is that of a released signal list or control sample. Per theme and
+    arm (`themacontrole`, `steekproef`): the investigations that started on or after the first list this werkmap
+    still holds (of earlier ones no list can be checked), and of those how many name no signal of a released list
+    (a sample) of that theme for that dossier. They are counted in their arm all the same (domain.md defines the arms
+    by origin and theme); the committee sees how far the registration can be traced back to the lists."""
+    leeg = {"vanaf": None, "themas": {}}
+    if not (opslag.bestaat_tabel(con, "signalen") and opslag.bestaat_tabel(con, "vrijgaven")):
+        return leeg
+    bekend = con.sql("SELECT DISTINCT s.signaal_id, s.thema, s.dossier_id, s.peildatum, "
+                     "CASE s.soort WHEN 'signaal' THEN 'themacontrole' ELSE 'steekproef' END AS herkomst "
+                     "FROM signalen s LEFT JOIN vrijgaven v ON v.peildatum = s.peildatum AND v.thema = s.thema "
+                     "WHERE s.peildatum <= ? AND (s.soort = 'steekproef' OR v.status = 'vrijgegeven')",
+                     params=[peildatum]).pl()
+    if bekend.is_empty():
+        return leeg
+    vanaf = bekend["peildatum"].min()
+    sleutel = ["signaal_id", "thema", "dossier_id", "herkomst"]
+    per = {(t, h): (n, m) for t, h, n, m in (
+        oz.filter(pl.col("herkomst").is_in(["themacontrole", "steekproef"]) & (pl.col("datum_start") >= vanaf))
+        .join(bekend.select(sleutel).unique().with_columns(pl.lit(True).alias("bekend")), on=sleutel, how="left")
+        .group_by("thema", "herkomst").agg(pl.len(), pl.col("bekend").is_null().sum()).iter_rows())}
+    return {"vanaf": vanaf.isoformat(), "themas": {
+        t: {h: dict(zip(("gecontroleerd", "niet_herleidbaar"), per.get((t, h), (0, 0))))
+            for h in ("themacontrole", "steekproef")} for t in THEMAS}}
 
 
 # --- 2. overlap -------------------------------------------------------------------------------------
@@ -265,6 +293,8 @@ class Monitoring:
     trends: list[dict]
     quarantaine: list[dict]
     instellingen: Instellingen
+    # in the HTML only: rapport.json keeps exactly the shape of outputs.md (its schema admits no other key)
+    herleidbaarheid: dict = field(default_factory=lambda: {"vanaf": None, "themas": {}})
 
     @property
     def gemarkeerd(self) -> list[str]:
@@ -281,7 +311,8 @@ def bereken(con, peildatum: date, inst: Instellingen) -> Monitoring:
                "themas": themas, "overlap": ov.gepubliceerd(inst.onderdrukken_onder),
                "indicatoren": indicatoren(oz, uitkeringseinde(con, peildatum)), "niet_meetbaar": list(NIET_MEETBAAR)}
     bewaar_trend(con, peildatum, themas, inst.onderdrukken_onder)
-    return Monitoring(rapport, ov, trends(con, peildatum, inst.trend_runs), quarantaine(con, peildatum), inst)
+    return Monitoring(rapport, ov, trends(con, peildatum, inst.trend_runs), quarantaine(con, peildatum), inst,
+                      herleidbaarheid(con, oz, peildatum))
 
 
 def schrijf(map_: Path, m: Monitoring) -> dict[str, Path]:

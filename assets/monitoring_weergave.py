@@ -170,4 +170,5 @@ def html(m: "Monitoring") -> str:
         tel=lambda n: onderdruk(n, drempel), intervallen=intervalfiguur(m.rapport["themas"], drempel),
         upset=upsetfiguur(m.overlap.combinaties, m.overlap.lijsten, drempel), jaren=jaren,
         indicatorregels=indicatorregels, peildata=peildata, trendregels=trendregels, quarantaine=m.quarantaine,
+        herleidbaarheid=m.herleidbaarheid,
         gemarkeerd=m.gemarkeerd)

@@ -18,8 +18,8 @@ from assets.themas.kader import laad_parameters
 from assets.themas.register import THEMAS
 from kern.omgeving import STANDAARD_FILTERS, instellingen
 from kern.resources import Werkomgeving
-from pipelines.schedules import nachtelijk
 from pipelines.mislukt import run_geannuleerd_sensor, run_mislukt_sensor
+from pipelines.schedules import nachtelijk
 from pipelines.sensors import nieuwe_levering
 from pipelines.jobs import vrijgeven_job, volledige_run
 from pipelines.opschonen import maandelijks_opschonen, opschonen
@@ -45,7 +45,8 @@ def bouw(instellingen_: dict[str, str] | None = None) -> dg.Definitions:
               *oordelen.values(), *vrijgaven, analyse.verrekening_asset(parameters), monitoring, verslag]
     return dg.Definitions(
         assets=assets, jobs=[volledige_run, vrijgeven_job([o.key for o in oordelen.values()]), opschonen],
-        schedules=[nachtelijk, maandelijks_opschonen], sensors=[nieuwe_levering, run_mislukt_sensor(instellingen_["werkmap"]),
+        schedules=[nachtelijk, maandelijks_opschonen],
+        sensors=[nieuwe_levering, run_mislukt_sensor(instellingen_["werkmap"]),
                  run_geannuleerd_sensor(instellingen_["werkmap"])],
         resources={"werkomgeving": Werkomgeving(**instellingen_)},
         loggers={"voortgang": voortgang}, executor=dg.in_process_executor)

@@ -196,6 +196,14 @@ def test_small_denominators_show_no_rate_difference_or_p_in_the_html():
                "niet_meetbaar": list(monitoring.NIET_MEETBAAR)}
     html = mw.html(monitoring.Monitoring(rapport, monitoring.Overlap([], [], [], {}), trends, [], inst))
     assert "procentpunt" not in html and "0,33" not in html and "100,0%" not in html
+    assert "is nog niet na te gaan" in html  # no list stored yet: whether a signaal_id is on one cannot be told
+    herleid = {"vanaf": "2026-09-30", "themas": {t: {"themacontrole": {"gecontroleerd": 40, "niet_herleidbaar": n},
+                                                     "steekproef": {"gecontroleerd": 12, "niet_herleidbaar": 0}}
+                                                 for t, n in zip(monitoring.THEMAS, (0, 3, 11, 40))}}
+    html = mw.html(monitoring.Monitoring(rapport, monitoring.Overlap([], [], [], {}), trends, [], inst, herleid))
+    deel = html[html.index("Herleidbaar naar de lijsten"):html.index("<h2>2.")]
+    assert "30 september 2026" in deel and deel.count('getal fout">11<') == 1 and deel.count('getal fout">40<') == 1
+    assert deel.count("&lt;10") == 6 and 'fout">&lt;10' not in deel  # 0 and 3 (and the samples' 0) read <10, unmarked
 
 def test_investigations_as_they_stood_on_the_peildatum(tmp_path):
     """Dates after the peildatum (a delivery's error, or a run for an earlier peildatum): an investigation that
@@ -260,3 +268,46 @@ def test_benefits_as_they_stood_on_the_peildatum(tmp_path):
     assert ind["2026"]["per_herkomst"]["tip"] == {"gestart": 7, "afgerond": 7, "niet_naleving": 6,
                                                   "aandeel_niet_naleving": round(6 / 7, 4),
                                                   "doorlooptijd_mediaan_dagen": 28}
+
+
+def test_an_investigations_signal_is_traced_back_to_the_released_lists_and_samples():
+    """domain.md: the loop's input is onderzoeken.csv and the released lists and samples of earlier runs;
+    extracts.md: signaal_id is that of a released signal list or control sample. Counted per theme and arm from the
+    werkmap's first stored list on: a signal id on no list, on a blocked list, on another theme's or another
+    dossier's, or empty, is not traceable (and still counted in its arm)."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.sql("CREATE TABLE signalen AS SELECT * FROM (VALUES "
+            "('S1', 'vermogen_bank', 'D1', DATE '2026-09-30', 'signaal'), "
+            "('S2', 'vermogen_bank', 'D2', DATE '2026-09-30', 'signaal'), "
+            "('C1', 'vermogen_bank', 'D3', DATE '2026-09-30', 'steekproef'), "
+            "('B1', 'vermogen_voertuigen', 'D4', DATE '2026-09-30', 'signaal'), "   # its list was blocked
+            "('C2', 'vermogen_voertuigen', 'D5', DATE '2026-09-30', 'steekproef'), "  # a sample is published all the same
+            "('L1', 'vermogen_bank', 'D9', DATE '2026-11-30', 'signaal')"            # after the peildatum: not yet
+            ") t(signaal_id, thema, dossier_id, peildatum, soort)")
+    con.sql("CREATE TABLE vrijgaven AS SELECT * FROM (VALUES (DATE '2026-09-30', 'vermogen_bank', 'vrijgegeven'), "
+            "(DATE '2026-09-30', 'vermogen_voertuigen', 'geblokkeerd'), (DATE '2026-11-30', 'vermogen_bank', "
+            "'vrijgegeven')) t(peildatum, thema, status)")
+    rij = lambda s, d, h, t, start="2026-10-05": {"signaal_id": s, "dossier_id": d, "herkomst": h,  # noqa: E731
+                                                  "thema": t, "datum_start": date.fromisoformat(start)}
+    oz_ = pl.DataFrame([
+        rij("S1", "D1", "themacontrole", "vermogen_bank"),             # traceable
+        rij("S2", "D7", "themacontrole", "vermogen_bank"),             # another dossier's signal
+        rij("C1", "D3", "themacontrole", "vermogen_bank"),             # a sample's id in the signals' arm
+        rij(None, "D8", "themacontrole", "vermogen_bank"),             # no id
+        rij("L1", "D9", "themacontrole", "vermogen_bank"),             # a list of a later peildatum
+        rij("XX", "D1", "themacontrole", "vermogen_bank", "2026-09-01"),  # before the first list: not checked
+        rij("C1", "D3", "steekproef", "vermogen_bank"),                # traceable
+        rij("B1", "D4", "themacontrole", "vermogen_voertuigen"),       # on a blocked list
+        rij("C2", "D5", "steekproef", "vermogen_voertuigen"),          # traceable
+        rij("S1", "D1", "tip", "vermogen_bank"),                       # another origin: not an arm
+    ])
+    uit = monitoring.herleidbaarheid(con, oz_, P)
+    assert uit["vanaf"] == "2026-09-30"
+    assert uit["themas"]["vermogen_bank"] == {"themacontrole": {"gecontroleerd": 5, "niet_herleidbaar": 4},
+                                              "steekproef": {"gecontroleerd": 1, "niet_herleidbaar": 0}}
+    assert uit["themas"]["vermogen_voertuigen"] == {"themacontrole": {"gecontroleerd": 1, "niet_herleidbaar": 1},
+                                                    "steekproef": {"gecontroleerd": 1, "niet_herleidbaar": 0}}
+    assert uit["themas"]["huisvesting_bezetting"]["themacontrole"] == {"gecontroleerd": 0, "niet_herleidbaar": 0}
+    assert monitoring.herleidbaarheid(duckdb.connect(), oz_, P) == {"vanaf": None, "themas": {}}
