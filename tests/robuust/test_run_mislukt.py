@@ -1,5 +1,6 @@
-"""A run started outside the CLI (UI, schedule, delivery sensor, backfill) that fails is published as failed by the
-run-failure sensor `run_mislukt`, as the CLI publishes its own; a run's outcome is a tag on the Dagster run."""
+"""A run started outside the CLI (UI, schedule, delivery sensor, backfill) that fails, or is cancelled once it has
+started, is published as failed by the sensors `run_mislukt` and `run_geannuleerd`, as the CLI publishes its own; a
+run's outcome is a tag on the Dagster run."""
 import json
 import subprocess
 import sys
