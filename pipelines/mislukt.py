@@ -21,12 +21,15 @@ JOBS = ("volledige_run", "vrijgeven")
 WACHTTIJD_S = 5.0  # the sensor waits this long for the werkmap (a daemon's tick should not stall on it)
 
 
+ONDERBROKEN = "afgebroken (Ctrl-C of SIGTERM)"
+
+
 def oorzaak(fout) -> str:
     """The innermost message of a SerializableErrorInfo: what went wrong, without Dagster's wrapping."""
     while fout is not None and fout.cause is not None:
         fout = fout.cause
     if fout is not None and fout.cls_name == "DagsterExecutionInterruptedError":
-        return "afgebroken (Ctrl-C of SIGTERM)"
+        return ONDERBROKEN
     return fout.message.strip().splitlines()[0] if fout and fout.message.strip() else "onbekende fout"
 
 
@@ -97,8 +100,8 @@ def _uit_het_logboek(instance: dg.DagsterInstance, run_id: str, geannuleerd: boo
             laatste = r.message
         elif t == "PIPELINE_FAILURE" and laatste is None:
             laatste = r.message
-    if meldingen(events):
-        return events, meldingen(events), gestart
+    if meldingen(events):  # a step interrupted because the run was cancelled in Dagster says so
+        return events, [m.replace(ONDERBROKEN, AFGEBROKEN) if geannuleerd else m for m in meldingen(events)], gestart
     reden = AFGEBROKEN if geannuleerd else " ".join((laatste or "onbekende fout").split())[:500]
     lopend = [s for s in dict.fromkeys(begonnen) if s not in klaar] or ["run"]
     return events, [f"{s}: {reden}" for s in lopend], gestart

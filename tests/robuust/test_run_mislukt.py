@@ -126,7 +126,8 @@ def test_job_vrijgeven_for_a_peildatum_never_run_fails_with_its_reason(tmp_path,
     assert not (tmp_path / "werk" / "output" / "2026-09-30").exists()
 
 
-def _synthetisch(tmp_path: Path, *engine: str, geannuleerd: bool = False, gestart: bool = True):
+def _synthetisch(tmp_path: Path, *engine: str, geannuleerd: bool = False, gestart: bool = True,
+                 onderbroken: str | None = None):
     """A run of volledige_run as the daemon records one whose process died (engine events, then failed or
     cancelled from outside), without running it; `gestart=False`: cancelled while still queued."""
     instellingen = _instellingen(tmp_path)
@@ -137,6 +138,15 @@ def _synthetisch(tmp_path: Path, *engine: str, geannuleerd: bool = False, gestar
         instance.report_dagster_event(  # what the run worker records first
             dg.DagsterEvent(dg.DagsterEventType.RUN_START.value, run.job_name), run.run_id)
     instance.report_engine_event("Started process for run (pid: 1).", run)
+    if onderbroken:  # a step interrupted by the termination, as Dagster records it
+        from dagster._core.execution.plan.objects import StepFailureData
+        from dagster._utils.error import SerializableErrorInfo
+
+        fout = SerializableErrorInfo("dagster._core.errors.DagsterExecutionInterruptedError\n", [],
+                                     "DagsterExecutionInterruptedError")
+        instance.report_dagster_event(dg.DagsterEvent(
+            dg.DagsterEventType.STEP_FAILURE.value, run.job_name, step_key=onderbroken,
+            event_specific_data=StepFailureData(error=fout, user_failure_data=None)), run.run_id)
     for bericht in engine:
         instance.report_engine_event(bericht, run)
     if geannuleerd:
@@ -168,10 +178,13 @@ def test_a_run_cancelled_in_dagster_is_published_as_stopped(tmp_path, gedraaid):
     assert {k: geschreven[k] for k in ("status", "fouten", "dagster_run_id", "bronnen_en_themas_van_run")} == {
         "status": "mislukt", "fouten": ["run: afgebroken (geannuleerd in Dagster)"], "dagster_run_id": run.run_id,
         "bronnen_en_themas_van_run": gedraaid["dagster_run_id"]}
+    # a step interrupted by the cancellation says that it was cancelled in Dagster (not Ctrl-C, as the CLI says)
+    bezig, _ = _synthetisch(tmp_path, geannuleerd=True, onderbroken="bias_vermogen_bank")
+    assert _run_json(tmp_path)["fouten"] == ["bias_vermogen_bank: afgebroken (geannuleerd in Dagster)"]
     # cancelled while still in the queue: it never ran, run.json stays as it is
     wachtend, uit = _synthetisch(tmp_path, geannuleerd=True, gestart=False)
     assert uit.skip_message == f"run {wachtend.run_id} is geannuleerd voordat hij begon"
-    assert _run_json(tmp_path)["dagster_run_id"] == run.run_id
+    assert _run_json(tmp_path)["dagster_run_id"] == bezig.run_id
 
 
 def test_a_command_holding_the_werkmap_for_no_peildatum_does_not_stop_the_publication(tmp_path, gedraaid):
