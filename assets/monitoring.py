@@ -191,7 +191,8 @@ def overlap(lijsten: pl.DataFrame, oz: pl.DataFrame, peildatum: date, inst: Inst
             vrijgegeven: list[str] | None = None) -> Overlap:
     """`vrijgegeven`: the released themes (a released list without signals is a list of 0, paired like any
     other); by default the themes that have a row in `lijsten`."""
-    vrij = [t for t in THEMAS if t in set(lijsten["thema"]) or t in (vrijgegeven or [])]
+    met_lijst = {*lijsten["thema"], *(vrijgegeven or [])}
+    vrij = [t for t in THEMAS if t in met_lijst]
     leden = {t: set(lijsten.filter(pl.col("thema") == t)["dossier_id"]) for t in vrij}
     paren = [{"a": a, "b": b, "dossiers": len(leden[a] & leden[b])} for a, b in combinations(vrij, 2)]
     van = maanden_terug(peildatum, inst.overlap_maanden)

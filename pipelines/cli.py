@@ -428,8 +428,7 @@ def voer_run_uit(instance, peildatum: date, werkmap: Path, instellingen: dict[st
     pad = publicatie.zichtbaar(werkmap, peildatum) / "run.json"
     if not resultaat.success:
         fouten = mislukt.meldingen(resultaat.all_events)
-        mislukt.publiceer(werkmap, peildatum, resultaat.run_id, fouten)
-        instance.add_run_tags(resultaat.run_id, {verslag.STATUS_TAG: verslag.MISLUKT})
+        mislukt.publiceer(instance, werkmap, peildatum, resultaat.run_id, fouten)
         print(f"\nRun MISLUKT (Dagster-run {resultaat.run_id}):", file=sys.stderr)
         for f in fouten:
             print(f"  {f.splitlines()[0]}", file=sys.stderr)

@@ -19,23 +19,28 @@ from kern.slot import WerkmapBezet, beschrijf, houder, werkmap_slot
 CLI_TAG = "systeemanalyse/cli"  # a run the CLI started (and whose failure the CLI publishes itself)
 JOBS = ("volledige_run", "vrijgeven")
 WACHTTIJD_S = 5.0  # the sensor waits this long for the werkmap (a daemon's tick should not stall on it)
-
-
 ONDERBROKEN = "afgebroken (Ctrl-C of SIGTERM)"
+AFGEBROKEN = "afgebroken (geannuleerd in Dagster)"
+BEEINDIGD = ("STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED", "STEP_UP_FOR_RETRY")
+
+
+def _binnenste(fout):
+    """The innermost cause of a SerializableErrorInfo (None stays None)."""
+    while fout is not None and fout.cause is not None:
+        fout = fout.cause
+    return fout
 
 
 def oorzaak(fout) -> str:
     """The innermost message of a SerializableErrorInfo: what went wrong, without Dagster's wrapping."""
-    while fout is not None and fout.cause is not None:
-        fout = fout.cause
+    fout = _binnenste(fout)
     if fout is not None and fout.cls_name == "DagsterExecutionInterruptedError":
         return ONDERBROKEN
     return fout.message.strip().splitlines()[0] if fout and fout.message.strip() else "onbekende fout"
 
 
 def binnenste_klasse(fout) -> str | None:
-    while fout is not None and fout.cause is not None:
-        fout = fout.cause
+    fout = _binnenste(fout)
     return fout.cls_name if fout is not None else None
 
 
@@ -51,13 +56,17 @@ def meldingen(events) -> list[str]:
     return [f"{e.step_key or 'run'}: {oorzaak(_fout(e))}" for e in fouten]
 
 
-def publiceer(werkmap: str | Path, peildatum: date | str, run_id: str, fouten: list[str]) -> dict:
-    """run.json of a failed run; everything else of the publication as the previous run left it."""
+def publiceer(instance: dg.DagsterInstance, werkmap: str | Path, peildatum: date | str, run_id: str,
+              fouten: list[str]) -> dict:
+    """run.json of a failed run (everything else of the publication as the previous run left it), and the run's
+    status tag."""
     p = peildatum if isinstance(peildatum, str) else peildatum.isoformat()
-    return publicatie.publiceer_run_json(werkmap, p, f"{run_id}-mislukt", lambda oud: {
+    run = publicatie.publiceer_run_json(werkmap, p, f"{run_id}-mislukt", lambda oud: {
         "bronnen": {}, "themas": {}, **oud, "peildatum": p, "status": verslag.MISLUKT,
         "fouten": fouten, "dagster_run_id": run_id,
         "bronnen_en_themas_van_run": oud.get("bronnen_en_themas_van_run", oud.get("dagster_run_id"))})
+    instance.add_run_tags(run_id, {verslag.STATUS_TAG: verslag.MISLUKT})
+    return run
 
 
 def _later_gepubliceerd(instance: dg.DagsterInstance, werkmap: str, peildatum: str, run: dg.DagsterRun) -> str | None:
@@ -73,9 +82,6 @@ def _later_gepubliceerd(instance: dg.DagsterInstance, werkmap: str, peildatum: s
         return None
     return gepubliceerd if ander.create_timestamp > eigen.create_timestamp else None
 
-
-AFGEBROKEN = "afgebroken (geannuleerd in Dagster)"
-BEEINDIGD = ("STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED", "STEP_UP_FOR_RETRY")
 
 
 def _uit_het_logboek(instance: dg.DagsterInstance, run_id: str, geannuleerd: bool
@@ -100,8 +106,8 @@ def _uit_het_logboek(instance: dg.DagsterInstance, run_id: str, geannuleerd: boo
             laatste = r.message
         elif t == "PIPELINE_FAILURE" and laatste is None:
             laatste = r.message
-    if meldingen(events):  # a step interrupted because the run was cancelled in Dagster says so
-        return events, [m.replace(ONDERBROKEN, AFGEBROKEN) if geannuleerd else m for m in meldingen(events)], gestart
+    if uit := meldingen(events):  # a step interrupted because the run was cancelled in Dagster says so
+        return events, [m.replace(ONDERBROKEN, AFGEBROKEN) if geannuleerd else m for m in uit], gestart
     reden = AFGEBROKEN if geannuleerd else " ".join((laatste or "onbekende fout").split())[:500]
     lopend = [s for s in dict.fromkeys(begonnen) if s not in klaar] or ["run"]
     return events, [f"{s}: {reden}" for s in lopend], gestart
@@ -173,7 +179,6 @@ def verwerk(context, werkmap: str, geannuleerd: bool = False) -> dg.SkipReason:
 def _schrijf(context, werkmap: str, peildatum: str, run: dg.DagsterRun, fouten: list[str]):
     if (later := _later_gepubliceerd(context.instance, werkmap, peildatum, run)) is not None:
         return dg.SkipReason(f"run {run.run_id} mislukt; run.json van peildatum {peildatum} is al van run {later}")
-    publiceer(werkmap, peildatum, run.run_id, fouten)
-    context.instance.add_run_tags(run.run_id, {verslag.STATUS_TAG: verslag.MISLUKT})
+    publiceer(context.instance, werkmap, peildatum, run.run_id, fouten)
     context.log.warning(f"run {run.run_id} (peildatum {peildatum}) mislukt: {'; '.join(fouten)}")
     return dg.SkipReason(f"run.json van peildatum {peildatum}: run {run.run_id} mislukt ({len(fouten)} stap(pen))")

@@ -98,16 +98,22 @@ def test_second_run_gives_up_after_its_wait_with_one_line_naming_the_running_run
 
 
 @contextmanager
-def _vastgehouden(database: Path):
-    """Another program (a DuckDB shell, say) holds the database open for as long as the block runs."""
-    houder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); "
-                               "print('open', flush=True); sys.stdin.read()", str(database)],
+def houd_vast(programma: str, *argumenten: str):
+    """Another process runs `programma` (Python; it prints 'vast' once it holds what it holds, then waits) for as
+    long as the block runs."""
+    houder = subprocess.Popen([sys.executable, "-c", programma, *argumenten],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
-        assert houder.stdout.readline().strip() == "open"
+        assert houder.stdout.readline().strip() == "vast"
         yield
     finally:
         houder.communicate("")
+
+
+def _vastgehouden(database: Path):
+    """Another program (a DuckDB shell, say) holds the database open for as long as the block runs."""
+    return houd_vast("import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('vast', flush=True); "
+                     "sys.stdin.read()", str(database))
 
 
 def test_a_database_held_by_another_program_fails_with_its_reason(tmp_path, capsys):

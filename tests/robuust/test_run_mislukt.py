@@ -2,8 +2,6 @@
 started, is published as failed by the sensors `run_mislukt` and `run_geannuleerd`, as the CLI publishes its own; a
 run's outcome is a tag on the Dagster run."""
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import dagster as dg
@@ -14,7 +12,7 @@ from kern.omgeving import STANDAARD_FILTERS
 from pipelines.cli import dagster_instance, main
 from pipelines.definitions import bouw
 from pipelines.mislukt import CLI_TAG
-from tests.robuust.test_gelijktijdig import _argv, _vastgehouden
+from tests.robuust.test_gelijktijdig import _argv, _vastgehouden, houd_vast
 from tests.test_cli import P, kleine_landing
 
 pytestmark = pytest.mark.traag  # runs end to end through Dagster
@@ -43,6 +41,13 @@ def _sensor(tmp_path: Path, instance, resultaat):
         dagster_run=instance.get_run_by_id(resultaat.run_id)).for_run_failure()
     sensor = bouw(_instellingen(tmp_path)).resolve_sensor_def("run_mislukt")
     return sensor(context)
+
+
+def _werkmap_vast(werk: Path, omschrijving: str, peildatum: str | None = None):
+    """Another process holds the werkmap's lock (as `omschrijving`, for `peildatum`) while the block runs."""
+    return houd_vast("import sys\nfrom kern.slot import werkmap_slot\n"
+                     "with werkmap_slot(sys.argv[1], sys.argv[2], peildatum=sys.argv[3] or None):\n"
+                     "    print('vast', flush=True); sys.stdin.read()", str(werk), omschrijving, peildatum or "")
 
 
 def _run_json(tmp_path: Path) -> dict:
@@ -97,16 +102,8 @@ def test_the_sensor_leaves_run_json_to_a_later_run_and_to_the_cli(tmp_path, gedr
 
 def test_a_run_that_never_started_because_the_werkmap_was_busy_writes_nothing(tmp_path, gedraaid, monkeypatch):
     monkeypatch.setenv("SYSTEEMANALYSE_WACHTTIJD", "0.2")
-    houder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time\nfrom kern.slot import werkmap_slot\n"
-         "with werkmap_slot(sys.argv[1], 'een andere run', peildatum=sys.argv[2]):\n"
-         "    print('vast', flush=True); sys.stdin.read()", str(tmp_path / "werk"), P],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert houder.stdout.readline().strip() == "vast"
+    with _werkmap_vast(tmp_path / "werk", "een andere run", P):
         instance, resultaat = _zoals_de_ui(tmp_path)
-    finally:
-        houder.communicate("")
     assert not resultaat.success
     assert _sensor(tmp_path, instance, resultaat).skip_message == (
         f"run {resultaat.run_id} is niet begonnen: de werkmap was bezet")
@@ -190,15 +187,7 @@ def test_a_run_cancelled_in_dagster_is_published_as_stopped(tmp_path, gedraaid):
 def test_a_command_holding_the_werkmap_for_no_peildatum_does_not_stop_the_publication(tmp_path, gedraaid):
     """inzage, verklaar and opschonen hold the werkmap without a peildatum and publish no run.json: a failed run is
     published all the same (it was skipped as if a later run of its peildatum would write run.json)."""
-    houder = subprocess.Popen(
-        [sys.executable, "-c", "import sys\nfrom kern.slot import werkmap_slot\n"
-         "with werkmap_slot(sys.argv[1], 'systeemanalyse inzage'):\n"
-         "    print('vast', flush=True); sys.stdin.read()", str(tmp_path / "werk")],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert houder.stdout.readline().strip() == "vast"
+    with _werkmap_vast(tmp_path / "werk", "systeemanalyse inzage"):
         run, uit = _synthetisch(tmp_path, "Run execution process was terminated by signal 9 (SIGKILL).")
-    finally:
-        houder.communicate("")
     assert uit.skip_message.endswith("mislukt (1 stap(pen))")
     assert _run_json(tmp_path)["dagster_run_id"] == run.run_id
