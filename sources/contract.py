@@ -447,3 +447,9 @@ def getypeerde_kolommen_sql(k: Kolom) -> list[str]:
     if t == KENTEKEN:
         return [f"CASE WHEN {_snel(c, '[A-Z0-9]{6}')} THEN {c} ELSE {sql_kenteken(c)} END"]
     return [c]
+
+
+def sleutelwaarde(kolommen: tuple[str, ...], prefix: str = "") -> str:
+    """A key of one or more columns as one SQL struct value, for `IN` against the keys that occur more than once:
+    struct values compare NULL parts as equal (as a window's partition groups them) and hold columns of any type."""
+    return f"struct_pack({', '.join(f'k{i} := {prefix}{chr(34)}{k}{chr(34)}' for i, k in enumerate(kolommen))})"

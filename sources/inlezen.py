@@ -33,8 +33,8 @@ import polars as pl
 
 from kern import opslag
 from sources import pseudoniem as ps
-from sources.contract import (BSN, Bestand, duckdb_type, getypeerde_kolommen, getypeerde_kolommen_sql, sql_tekst,
-                              validiteitsregels, validiteitsregels_sql)
+from sources.contract import (BSN, Bestand, duckdb_type, getypeerde_kolommen, getypeerde_kolommen_sql, sleutelwaarde,
+                              sql_tekst, validiteitsregels, validiteitsregels_sql)
 from sources.levering import CSV_OPTIES, Levering, alle_lege_regels, fysiek, kolomtypes, leesbaar
 
 if TYPE_CHECKING:
@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 
 ONLEESBAAR = "regel niet leesbaar als CSV: "  # the reason of a line that is no CSV record, before DuckDB's error
 CODEVERSIE = "1"  # bump when the reading or validation rules change: forces re-ingestion
+AFGEKEURD = "_afgekeurd"  # DuckDB's rejects tables of the scan (temporary, per connection)
+GELEZEN = "_gelezen"  # the file's parsable records in file order (temporary, per connection; rowid = record)
 
 
 @dataclass
@@ -380,9 +382,11 @@ def _gekopieerd(con: duckdb.DuckDBPyConnection, spec: Bestand, levering: Leverin
     with opslag.transactie(con):
         _maak_leeg(con, spec, levering.leverdatum, types)
         namen = ", ".join(f'"{n}"' for n, _ in types)
+        # in file order without a sort: the earlier delivery's rows were inserted in file order in one statement,
+        # and DuckDB keeps insertion order through a scan and filter (preserve_insertion_order)
         con.execute(f"INSERT INTO {spec.tabel} ({namen}) SELECT * REPLACE ({lever} AS leverdatum) FROM "
-                    f"(SELECT {namen} FROM {spec.tabel} WHERE leverdatum = ?) ORDER BY regel", [oud])
-        if bijzonder:  # in the staged rows' order, as the judging path writes them (insertion order is kept)
+                    f"(SELECT {namen} FROM {spec.tabel} WHERE leverdatum = ?)", [oud])
+        if bijzonder:
             con.execute(f"INSERT INTO {bijzonder_tabel} SELECT * REPLACE ({lever} AS leverdatum) FROM "
                         f"{bijzonder_tabel} WHERE leverdatum = ?", [oud])
         con.execute("INSERT INTO quarantaine (bron, leverdatum, bestand, regel, ruwe_waarden, reden) SELECT bron, "
@@ -460,10 +464,13 @@ def _drempels(con: duckdb.DuckDBPyConnection, overgeslagen: np.ndarray) -> str:
 
 # --- the engine: the row model compiled to SQL, one pass over the file inside DuckDB ----------------
 
-def redenen_sql(spec: Bestand, leverdatum, heel_bestand: bool = True) -> list[tuple[str, str]]:
+def redenen_sql(spec: Bestand, leverdatum, heel_bestand: bool = True, records: str = GELEZEN
+                ) -> list[tuple[str, str]]:
     """Every reason a row can fail, in the order the row model reports them, as (reason, SQL that is TRUE
     when the row fails it) over the raw text columns: per column (contract order) 'required' and its
-    validity rules, then the cross-column rules, then duplicate keys and orphans (whole-file facts)."""
+    validity rules, then the cross-column rules, then duplicate keys and orphans (whole-file facts).
+    `records`: the table with every parsable record of the file (its raw key columns), where duplicate keys are
+    counted."""
     uit: list[tuple[str, str]] = []
     for k in spec.kolommen:
         if k.verplicht:
@@ -475,7 +482,12 @@ def redenen_sql(spec: Bestand, leverdatum, heel_bestand: bool = True) -> list[tu
     if spec.sleutel:
         sleutel = ", ".join(f'"{k}"' for k in spec.sleutel)
         gevuld = " AND ".join(f'"{k}" IS NOT NULL' for k in spec.sleutel)
-        uit.append(("duplicaat", f"CASE WHEN {gevuld} THEN count(*) OVER (PARTITION BY {sleutel}) > 1 ELSE false END"))
+        # the keys that occur more than once, counted on the key columns alone, then marked by a join on that
+        # (small) set: a window over the rows would carry every column of every row through its partitions
+        # (18 M persons: 30 of the statement's 59 CPU-seconds)
+        waarde = sleutelwaarde(spec.sleutel)
+        uit.append(("duplicaat", f"CASE WHEN {gevuld} THEN {waarde} IN (SELECT {waarde} FROM {records} WHERE {gevuld} "
+                                 f"GROUP BY {sleutel} HAVING count(*) > 1) ELSE false END"))
     for v in spec.verwijzingen:
         doel = f"{spec.bron}_{v.bestand.removesuffix('.csv')}"
         uit.append((f"{v.kolom}: komt niet voor in {v.bestand}",
@@ -491,13 +503,14 @@ def reden_sql(spec: Bestand, leverdatum, heel_bestand: bool = True) -> str:
     return f"nullif(concat_ws('; ', {delen}), '')" if delen else "NULL::VARCHAR"
 
 
-def met_bestand_redenen(spec: Bestand, leverdatum, rij: str, van: str) -> str:
+def met_bestand_redenen(spec: Bestand, leverdatum, rij: str, van: str, records: str = GELEZEN) -> str:
     """The rows of the query `van` with a column `reden`: their full reasons from the row-rule verdict `rij` (a
-    column) and the whole-file facts (duplicate keys, orphans), which are always computed on the whole delivery.
+    column) and the whole-file facts (duplicate keys, orphans), which are always computed on the whole delivery
+    (`records`: the table of all the file's parsable records, as in `redenen_sql`).
     Each fact is a column of its own before the reasons are joined, because `nullif` repeats its argument: an
     orphan rule written inside it would run its join against the referenced file twice."""
     alleen_rij = len(redenen_sql(spec, leverdatum, heel_bestand=False))
-    heel = redenen_sql(spec, leverdatum)[alleen_rij:]
+    heel = redenen_sql(spec, leverdatum, records=records)[alleen_rij:]
     feiten = [f"_feit{i}" for i in range(len(heel))]
     delen = "".join(f", CASE WHEN {k} THEN {sql_tekst(reden)} END" for k, (reden, _) in zip(feiten, heel))
     zonder = f" EXCLUDE ({', '.join(feiten)})" if feiten else ""
@@ -512,8 +525,6 @@ def regelversie(spec: Bestand) -> str:
     return hashlib.sha256(tekst.encode()).hexdigest()[:12]
 
 
-AFGEKEURD = "_afgekeurd"  # DuckDB's rejects tables of the scan (temporary, per connection)
-GELEZEN = "_gelezen"  # the file's parsable records in file order (temporary, per connection; rowid = record)
 OORDELEN = "rij_oordelen"  # per file the row-rule verdict and pseudonyms of every row content of its latest ingestion
 # Below this many rows, planning the rules statement costs more than running it: two of DuckDB's optimizer passes
 # (common subexpressions, window self-join) take ~25 ms of its ~60 ms on a 300-row file, and save time only on
@@ -675,10 +686,12 @@ def _lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, 
             con.execute(f"INSERT INTO {ps.KLANTEN} SELECT DISTINCT {lever}, ph, b FROM (SELECT unnest(["
                         + ", ".join(_ph(k) for k in klant) + "]) AS ph, unnest([" + ", ".join(f'"{k}"' for k in klant)
                         + "]) AS b FROM _rijen WHERE reden IS NULL) WHERE b IS NOT NULL")
-        if bijzonder:  # special personal data: a separate table in the audit schema, never a theme input
+        if bijzonder:  # special personal data: a separate table in the audit schema, never a theme input. Read by
+            # its key only (bias_audit/kenmerken.sql), so in no particular order: a sort of every row costs 3-4 s at
+            # national scale
             con.execute(f"INSERT INTO {bijzonder_tabel} SELECT {_ph(spec.sleutel[0])}, "
                         f"{', '.join(chr(34) + b + chr(34) for b in bijzonder)}, {lever} FROM _rijen "
-                        "WHERE reden IS NULL ORDER BY _k")
+                        "WHERE reden IS NULL")
         slecht = con.sql(f"SELECT _regel AS regel, {', '.join(chr(34) + k + chr(34) for k in spec.kolomnamen)}, "
                          "reden FROM _rijen WHERE reden IS NOT NULL ORDER BY _k").pl()
         rij_voor_rij = con.sql("SELECT count(*) FILTER (_nieuw) FROM _rijen").fetchall()[0][0]
