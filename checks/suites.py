@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 from sources.pseudoniem import LENGTE as PSEUDONIEM_LENGTE
-from sources.contract import BSN, CENT, ENUM, INT, KENTEKEN, POSTCODE, REGEX, Bestand, sleutelwaarde
+from sources.contract import (BSN, CENT, ENUM, INT, KENTEKEN, POSTCODE, REGEX, Bestand, dubbele_sleutels,
+                              sleutelwaarde)
 from sources.register import ALLE
 
 BSN_KOLOMMEN = ("bsn", "partner_bsn", "relatie_bsn")  # values never shown in examples
@@ -65,13 +66,10 @@ def _waar(naam: str, soort: str, afgeleid: Afgeleid, omschrijving: str) -> Verwa
 
 
 def uniek(spec: Bestand) -> Verwachting:
-    """The key occurs once in the delivery. The keys that occur more than once are counted on the key columns
-    alone and marked by a join on that small set (a window would carry every selected column through its
-    partitions); a key as a struct value (`sleutelwaarde`), whose NULL parts compare equal."""
-    sleutel = ", ".join(f'"{k}"' for k in spec.sleutel)
-    a = Afgeleid("sleutel_uniek", f"{sleutelwaarde(spec.sleutel, 't.')} NOT IN (SELECT {sleutelwaarde(spec.sleutel)} "
-                                  f"FROM {spec.tabel} WHERE leverdatum = {{lev_{spec.bron}}} GROUP BY {sleutel} "
-                                  "HAVING count(*) > 1)", (spec.bron,))
+    """The key occurs once in the delivery (`dubbele_sleutels`; a key as a struct value, whose NULL parts compare
+    equal)."""
+    dubbel = dubbele_sleutels(spec.sleutel, spec.tabel, f"leverdatum = {{lev_{spec.bron}}}")
+    a = Afgeleid("sleutel_uniek", f"{sleutelwaarde(spec.sleutel, 't.')} NOT IN ({dubbel})", (spec.bron,))
     return _waar("sleutel_uniek", "sleutel", a, f"sleutel ({', '.join(spec.sleutel)}) komt één keer voor")
 
 

@@ -453,3 +453,11 @@ def sleutelwaarde(kolommen: tuple[str, ...], prefix: str = "") -> str:
     """A key of one or more columns as one SQL struct value, for `IN` against the keys that occur more than once:
     struct values compare NULL parts as equal (as a window's partition groups them) and hold columns of any type."""
     return f"struct_pack({', '.join(f'k{i} := {prefix}{chr(34)}{k}{chr(34)}' for i, k in enumerate(kolommen))})"
+
+
+def dubbele_sleutels(kolommen: tuple[str, ...], van: str, waar: str) -> str:
+    """SQL of the keys (as `sleutelwaarde`) that occur more than once among the rows of table `van` satisfying
+    `waar`: grouped on the key columns alone, so that a row is marked by a join on this small set instead of a
+    window that carries every column of every row through its partitions."""
+    return (f"SELECT {sleutelwaarde(kolommen)} FROM {van} WHERE {waar} "
+            f"GROUP BY {', '.join(chr(34) + k + chr(34) for k in kolommen)} HAVING count(*) > 1")
