@@ -247,13 +247,15 @@ def valideer(ctx: Context) -> tuple[Controle, dict | None]:
 
 
 def _basis_dan_details(batch, v: _Voorbereid):
-    """The suite in GX's BASIC result format first: its counts, without the queries for examples (value counts,
-    index lists), which scan the whole table even when nothing is unexpected. Only the expectations with an
-    unexpected value or an exception are validated again in the full format for their examples. Every
+    """The suite in GX's BASIC result format first: its counts, without the queries for examples, which scan the
+    whole table when nothing is unexpected (value counts and index lists are not in BASIC; its partial list of
+    unexpected values, a query with a LIMIT that a table without an unexpected value never reaches, is asked for
+    with a limit of 0: a regex over every pseudonym of 25 M rows took 2.5 s for nothing). Only the expectations
+    with an unexpected value or an exception are validated again in the full format for their examples. Every
     expectation ends up with the result the full format alone would give (tests/checks/test_gx_sql.py)."""
     import great_expectations as gx
 
-    basis = batch.validate(v.gxs, result_format={**v.formaat, "result_format": "BASIC"})
+    basis = batch.validate(v.gxs, result_format={**v.formaat, "result_format": "BASIC", "partial_unexpected_count": 0})
     opnieuw = {r.expectation_config.id for r in basis.results
                if (r.result or {}).get("unexpected_count") or (r.exception_info or {}).get("raised_exception")}
     details = {}
