@@ -675,9 +675,12 @@ def _lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, 
         uitvoeren(beoordeel, "regels")
         con.execute(f"DROP TABLE {GELEZEN}")
         con.execute("DROP TABLE IF EXISTS _drempels")
+        # in file order: sorted on the delivered text before it is typed (a GBA date becomes three columns), so the
+        # sort carries fewer and smaller values; the projection after it keeps the order
+        ruw = ", ".join(_ph(k.naam) if k.type == BSN else f'"{k.naam}"' for k in spec.kolommen if not k.bijzonder)
         geaccepteerd = con.execute(
-            f"INSERT INTO {spec.tabel} ({namen}) SELECT {', '.join(getypeerd)}, _regel, {lever} FROM _rijen "
-            "WHERE reden IS NULL ORDER BY _k").fetchall()[0][0]
+            f"INSERT INTO {spec.tabel} ({namen}) SELECT {', '.join(getypeerd)}, _regel, {lever} FROM (SELECT {ruw}, "
+            "_regel FROM _rijen WHERE reden IS NULL ORDER BY _k)").fetchall()[0][0]
         if spec.tabel in ps.KLANTKOLOMMEN:  # the BSN of the municipality's own clients, by pseudonym
             klant = ps.KLANTKOLOMMEN[spec.tabel]
             con.execute(f"INSERT INTO {ps.KLANTEN} SELECT DISTINCT {lever}, ph, b FROM (SELECT unnest(["
