@@ -194,3 +194,20 @@ def test_a_pooled_root_cause_of_a_group_that_is_one_in_this_run_is_its_evidence_
                             [v, w], None, date(2026, 11, 1))
     [reden] = doc["oordeel"]["redenen"]
     assert reden.endswith("voor stap(pen) na_uitsluitingen") and doc["oordeel"]["oorzaken"] == 1
+
+
+def test_exact_power_of_all_cells_at_once_equals_the_definition_cell_by_cell(monkeypatch):
+    """kracht.exact_alle (every cell together, bisection in NumPy) gives kracht.exact's value for each cell, also
+    where it is nan (an undefined cell) or inf (not detectable), and across several groups of cells (PUNTEN)."""
+    cellen = [(100, 50, 1000, 0.05 / 60), (40, 25, 300, 0.05 / 60), (400, 120, 9000, 0.001), (3, 2, 50, 0.01),
+              (1, 1, 10, 0.05), (12, 400, 9000, 1e-4), (5000, 40, 200000, 0.01), (900, 450, 1800, 0.05),
+              (0, 5, 100, 0.05), (100, 0, 1000, 0.05), (100, 1000, 1000, 0.05), (30, 3, 100000, 0.05 / 600),
+              (250, 2000, 60000, 0.0005), (2, 1, 1000, 1e-6)]
+    verwacht = np.array([kracht.exact(*c) for c in cellen])
+    assert np.isnan(verwacht).sum() == 3 and np.isinf(verwacht).sum() >= 2 and np.isfinite(verwacht).sum() >= 6
+    monkeypatch.setattr(kracht, "PUNTEN", 300)  # several groups, one of a single large cell
+    for uit in (kracht.exact_alle(cellen), kracht.exact_alle(cellen[::-1])[::-1]):
+        assert np.array_equal(np.isnan(uit), np.isnan(verwacht)) and np.array_equal(np.isinf(uit), np.isinf(verwacht))
+        eindig = np.isfinite(verwacht)
+        np.testing.assert_allclose(uit[eindig], verwacht[eindig], rtol=1e-9, atol=0)
+    assert kracht.exact_alle([]).shape == (0,)
