@@ -113,3 +113,18 @@ def test_power_simulation_tests_each_distinct_draw_once_with_the_same_result(n, 
                                 np.full(trekkingen, N, float), exact_onder)
     assert snel == float(np.mean((p <= alfa) & (x / n > X / N)))
     assert 0 < snel < 1
+
+
+def test_repeated_tables_are_computed_once_with_exactly_the_values_of_each_row_alone():
+    """fisher and kleinste_ratio compute each distinct table once (the cells of a theme repeat ~7 times): every
+    row gets exactly the value it gets alone, in its own place."""
+    rng = np.random.default_rng(3)
+    basis = np.array([[0, 5, 40, 2000], [3, 12, 400, 9000], [1, 2, 30, 300], [7, 7, 60, 500], [0, 1, 1, 10]])
+    rijen = basis[rng.integers(0, len(basis), 40)]
+    x, n, X, N = rijen.T
+    alleen = np.array([statistiek.fisher(*r[:, None]) for r in rijen]).reshape(-1)
+    assert np.array_equal(statistiek.fisher(x, n, X, N), alleen)
+    alfa = np.where(x % 2 == 0, 0.001, 0.01)
+    alleen = np.array([statistiek.kleinste_ratio(r[1:2], r[2:3], r[3:4], a) for r, a in zip(rijen, alfa)]).reshape(-1)
+    assert np.array_equal(statistiek.kleinste_ratio(n, X, N, alfa), alleen, equal_nan=True)
+    assert len(np.unique(rijen, axis=0)) < len(rijen) and np.isfinite(alleen).any()
