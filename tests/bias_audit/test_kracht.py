@@ -32,6 +32,10 @@ def test_exact_smallest_ratio_has_an_exact_expected_value():
     assert statistiek.kleinste_ratio(np.array([50.0]), np.array([86.0]), np.array([7937.0]), alfa)[0] \
         == pytest.approx(10.76, abs=0.01)  # what the normal approximation said
     assert _kracht_scipy(50, 86, 7937, alfa, r) == pytest.approx(0.8, abs=1e-6)
+    # all cells at once (what the audit computes): the same value, also checked independently
+    samen = kracht.exact_alle([(50, 86, 7937, alfa), (400, 120, 9000, alfa)])
+    assert samen[0] == pytest.approx(r, rel=1e-9)
+    assert _kracht_scipy(400, 120, 9000, alfa, samen[1]) == pytest.approx(0.8, abs=1e-6)
 
 
 def test_fisher_cells_get_exact_power_in_every_family():

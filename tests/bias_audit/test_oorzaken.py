@@ -197,7 +197,7 @@ def test_a_pooled_root_cause_of_a_group_that_is_one_in_this_run_is_its_evidence_
 
 
 def test_exact_power_of_all_cells_at_once_equals_the_definition_cell_by_cell(monkeypatch):
-    """kracht.exact_alle (every cell together, bisection in NumPy) gives kracht.exact's value for each cell, also
+    """kracht.exact_alle (every cell together, Newton in NumPy) gives kracht.exact's value for each cell, also
     where it is nan (an undefined cell) or inf (not detectable), and across several groups of cells (PUNTEN)."""
     cellen = [(100, 50, 1000, 0.05 / 60), (40, 25, 300, 0.05 / 60), (400, 120, 9000, 0.001), (3, 2, 50, 0.01),
               (1, 1, 10, 0.05), (12, 400, 9000, 1e-4), (5000, 40, 200000, 0.01), (900, 450, 1800, 0.05),
