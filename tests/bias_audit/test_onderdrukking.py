@@ -234,3 +234,49 @@ def test_verklaar_names_a_suppressed_root_cause_without_its_ratio(gepubliceerd, 
                  "--vastgesteld-door", "EC", "--besluit", "EC-9", "--geldig-tot", "2099-12-31"]) == 0
     uit = capsys.readouterr().out
     assert "kenmerk geslacht, groep man: ratio niet gepubliceerd (kleine aantallen)" in uit
+
+
+def _sommen_met_lijsten(od: Onderdrukking) -> tuple[list, list]:
+    """The published sums as the audit first computed them, every cell through Polars lists (the definition that
+    `Onderdrukking._sommen`, which splits cells of up to three attributes as plain strings, must equal)."""
+    from bias_audit.verklaringen import KRUIS
+    sleutels = list(od.x)
+    cel = pl.DataFrame(sleutels, schema={"stap_nr": pl.Int64, "kenmerk": pl.Utf8, "groep": pl.Utf8}, orient="row") \
+        .with_columns(pl.Series("_pub", [c in od.gepubliceerd for c in sleutels]),
+                      pl.Series("_npub", [(k, g) in od._n_pub for (_, k, g) in sleutels])).with_row_index("_r") \
+        .with_columns(pl.col("kenmerk").str.split(KRUIS).alias("_a"),
+                      pl.col("groep").str.split(f" {KRUIS} ").list.eval(pl.element().str.strip_chars()).alias("_g"))
+    uit = (cel.with_columns(pl.int_ranges(0, pl.col("_a").list.len()).alias("_i")).explode("_i")
+           .with_columns(*[pl.concat_list(pl.col(c).list.slice(0, pl.col("_i")),
+                                          pl.col(c).list.slice(pl.col("_i") + 1)).list.join(sep).alias(f"_o{c}")
+                           for c, sep in (("_a", KRUIS), ("_g", f" {KRUIS} "))],
+                         pl.col("_a").list.get(pl.col("_i")).alias("_weg")))
+    x = uit.group_by("stap_nr", "_o_a", "_o_g", "_weg", maintain_order=True).agg(pl.col("_r"), pl.col("_pub").all()) \
+        .filter(pl.col("_pub"))
+    n = uit.group_by("_o_a", "_o_g", "_weg", maintain_order=True) \
+        .agg(pl.struct("kenmerk", "groep").unique(maintain_order=True).alias("_leden"), pl.col("_npub").all()) \
+        .filter(pl.col("_npub"))
+    return ([(s, (s, ko, go) if ko else None, [sleutels[r] for r in leden]) for s, ko, go, _, leden, _ in x.iter_rows()],
+            [((ko, go) if ko else None, [(d["kenmerk"], d["groep"]) for d in leden]) for ko, go, _, leden, _ in n.iter_rows()])
+
+
+def test_published_sums_of_cells_of_one_to_four_attributes_are_those_of_the_list_definition():
+    """The sums that secondary suppression closes over, for cells of one to four attributes (four go through the
+    general path), with every cell of some combinations published and of others only a few: exactly the sums, members
+    and order of the definition through lists."""
+    import itertools
+    waarden = {"a": ["a1", "a2"], "b": ["b1", "b2", "b3"], "c": ["c1", "c2"], "d": ["d1", "d2"]}
+    rijen = []
+    for m in range(1, 5):
+        for combi in itertools.combinations("abcd", m):
+            for groep in itertools.product(*(waarden[k] for k in combi)):
+                for stap in (1, 2):
+                    rijen.append({"stap_nr": stap, "kenmerk": "×".join(combi), "groep": " × ".join(groep),
+                                  "n": 40 + len(rijen) % 7, "x": len(rijen) % 13})
+    cellen = pl.DataFrame(rijen)
+    gepubliceerd = {(r["stap_nr"], r["kenmerk"], r["groep"]) for r in rijen
+                    if r["kenmerk"] in ("a", "b", "a×b", "a×b×c", "a×b×c×d") or r["groep"].startswith("a1")}
+    od = Onderdrukking(cellen, gepubliceerd, {1: 30, 2: 20}, 100, 10)
+    x, n = od._sommen()
+    assert (x, n) == _sommen_met_lijsten(od)
+    assert {len(ouder[1].split("×")) if ouder else 0 for _, ouder, _ in x} == {0, 1, 2, 3}  # every arity has sums
