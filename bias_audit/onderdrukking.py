@@ -113,11 +113,10 @@ class Onderdrukking:
         meer = cel.filter(pl.col("_m") > 3).with_columns(
             pl.col("kenmerk").str.split(KRUIS).alias("_a"),
             pl.col("groep").str.split(f" {KRUIS} ").list.eval(pl.element().str.strip_chars()).alias("_g"))
+        zonder_i = [pl.concat_list(pl.col(c).list.slice(0, pl.col("_i")), pl.col(c).list.slice(pl.col("_i") + 1))
+                    .list.join(sep).alias(f"_o{c}") for c, sep in (("_a", KRUIS), ("_g", f" {KRUIS} "))]
         delen.append(meer.with_columns(pl.int_ranges(0, pl.col("_a").list.len()).alias("_i")).explode("_i")
-                     .with_columns(*[pl.concat_list(pl.col(c).list.slice(0, pl.col("_i")),
-                                                    pl.col(c).list.slice(pl.col("_i") + 1)).list.join(sep).alias(f"_o{c}")
-                                     for c, sep in (("_a", KRUIS), ("_g", f" {KRUIS} "))],
-                                   pl.col("_a").list.get(pl.col("_i")).alias("_weg"))
+                     .with_columns(*zonder_i, pl.col("_a").list.get(pl.col("_i")).alias("_weg"))
                      .select(delen[0].columns))
         uit = pl.concat(delen).sort("_r", "_i")
         x_sommen = (uit.group_by("stap_nr", "_o_a", "_o_g", "_weg", maintain_order=True)

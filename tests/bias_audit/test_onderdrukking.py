@@ -256,8 +256,10 @@ def _sommen_met_lijsten(od: Onderdrukking) -> tuple[list, list]:
     n = uit.group_by("_o_a", "_o_g", "_weg", maintain_order=True) \
         .agg(pl.struct("kenmerk", "groep").unique(maintain_order=True).alias("_leden"), pl.col("_npub").all()) \
         .filter(pl.col("_npub"))
-    return ([(s, (s, ko, go) if ko else None, [sleutels[r] for r in leden]) for s, ko, go, _, leden, _ in x.iter_rows()],
-            [((ko, go) if ko else None, [(d["kenmerk"], d["groep"]) for d in leden]) for ko, go, _, leden, _ in n.iter_rows()])
+    return ([(s, (s, ko, go) if ko else None, [sleutels[r] for r in leden])
+             for s, ko, go, _, leden, _ in x.iter_rows()],
+            [((ko, go) if ko else None, [(d["kenmerk"], d["groep"]) for d in leden])
+             for ko, go, _, leden, _ in n.iter_rows()])
 
 
 def test_published_sums_of_cells_of_one_to_four_attributes_are_those_of_the_list_definition():
