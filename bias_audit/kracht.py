@@ -83,6 +83,11 @@ TOLERANTIE = 1e-13  # on the log odds ratio: finer than brentq's xtol (1e-12) in
 PUNTEN = 4_000_000  # support points of the cells whose root is sought together: bounds the memory
 
 
+def _indeling(lengte: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Supports of `lengte` points each laid end to end: the first point of each cell, and the cell of each point."""
+    return np.concatenate([[0], np.cumsum(lengte)[:-1]]).astype(np.int64), np.repeat(np.arange(len(lengte)), lengte)
+
+
 def _machten(k: np.ndarray, logp: np.ndarray, gebied: np.ndarray, begin: np.ndarray, rij: np.ndarray,
              log_psi: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Many cells at once, each at its own log odds ratio, their supports laid end to end (`begin` the first point
@@ -119,8 +124,7 @@ def _wortels(k: np.ndarray, logp: np.ndarray, gebied: np.ndarray, lengte: np.nda
             actief, xa, laag, hoog, lengte = actief[blijft], xa[blijft], laag[blijft], hoog[blijft], lengte[blijft]
         if not len(actief):
             break
-        begin = np.concatenate([[0], np.cumsum(lengte)[:-1]]).astype(np.int64)
-        rij = np.repeat(np.arange(len(lengte)), lengte)
+        begin, rij = _indeling(lengte)
         macht, buiten, helling, _ = _machten(k, logp, gebied, begin, rij, xa)
         genoeg = macht >= kracht
         hoog, laag = np.where(genoeg, xa, hoog), np.where(genoeg, laag, xa)
@@ -155,8 +159,7 @@ def exact_alle(cellen: list[tuple[int, int, int, float]], kracht: float = 0.8) -
         c = np.arange(start, eind)
         start = eind
         lengte = lengte_alle[c]
-        begin = np.concatenate([[0], np.cumsum(lengte)[:-1]]).astype(np.int64)
-        rij = np.repeat(np.arange(len(c)), lengte)
+        begin, rij = _indeling(lengte)
         k = lo[c][rij] + (np.arange(int(lengte.sum())) - begin[rij])
         nr, Xr, Nr = n[c][rij], X[c][rij], N[c][rij]
         logp = _logc(nr, k) + _logc(Nr - nr, Xr - k) - _logc(Nr, Xr)
@@ -173,8 +176,7 @@ def exact_alle(cellen: list[tuple[int, int, int, float]], kracht: float = 0.8) -
         punten = ~te_zwak[rij]
         kf, logp, gebied, lengte, c = kf[punten], logp[punten], gebied[punten], lengte[~te_zwak], c[~te_zwak]
         x = _wortels(kf, logp, gebied, lengte, 0.0, 32.0, kracht)
-        begin = np.concatenate([[0], np.cumsum(lengte)[:-1]]).astype(np.int64)
-        *_, verwacht = _machten(kf, logp, gebied, begin, np.repeat(np.arange(len(c)), lengte), x)
+        *_, verwacht = _machten(kf, logp, gebied, *_indeling(lengte), x)
         uit[np.array(geldig)[c]] = (verwacht / n[c]) / (X[c] / N[c])
     return uit
 

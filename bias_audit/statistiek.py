@@ -14,6 +14,14 @@ from scipy import special, stats
 from kern.statistiek import wilson  # noqa: F401 - one definition, shared with the monitoring
 
 
+def _per_tabel(*kolommen: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """The distinct rows of the columns and, per row, its distinct row; None when every row is distinct. For the
+    functions whose answer for a row depends on that row's values alone: a theme's cells repeat (~56,000 Fisher
+    cells at landelijk are ~8,400 distinct tables), so each distinct row is computed once."""
+    uniek, terug = np.unique(np.stack(kolommen, axis=1), axis=0, return_inverse=True)
+    return (uniek, terug.reshape(-1)) if len(uniek) < len(kolommen[0]) else None
+
+
 def _tabel(x, n, X, N):
     """The 2x2 table: a = group selected, b = group not selected, c = rest selected, d = rest not selected."""
     x, n, X, N = (np.asarray(v, float) for v in (x, n, X, N))
@@ -44,11 +52,8 @@ def fisher(x, n, X, N) -> np.ndarray:
     x, n, X, N = (np.rint(np.asarray(v, float)).astype(np.int64) for v in (x, n, X, N))
     if len(x) == 0:
         return np.ones(0)
-    # a table that occurs more than once is computed once (a theme's ~56,000 Fisher cells at landelijk are ~8,400
-    # distinct tables: small groups repeat within a step); each row's p depends on its own table alone
-    uniek, terug = np.unique(np.stack([x, n, X, N], axis=1), axis=0, return_inverse=True)
-    if len(uniek) < len(x):
-        return fisher(*uniek.T)[terug.reshape(-1)]
+    if (herhaald := _per_tabel(x, n, X, N)) is not None:
+        return fisher(*herhaald[0].T)[herhaald[1]]
     lo, hi = np.maximum(0, X - (N - n)), np.minimum(n, X)
     breedte = hi - lo + 1
     grens = np.cumsum(breedte) // 4_000_000  # chunks of ~4 M support points bound the memory
@@ -130,10 +135,8 @@ def kleinste_ratio(n, X, N, alfa, onderscheidend: float = 0.8) -> np.ndarray:
     Under the alternative the group's rate is R*X/N and the rest takes the remainder of the X selected."""
     n, X, N = (np.asarray(v, float) for v in (n, X, N))
     alfa = np.broadcast_to(np.asarray(alfa, float), n.shape)
-    # each distinct (n, X, N, alfa) once: a row's answer depends on its own values alone (`fisher`)
-    uniek, terug = np.unique(np.stack([n, X, N, alfa], axis=1), axis=0, return_inverse=True)
-    if len(uniek) < len(n):
-        return kleinste_ratio(*uniek.T, onderscheidend)[terug.reshape(-1)]
+    if (herhaald := _per_tabel(n, X, N, alfa)) is not None:
+        return kleinste_ratio(*herhaald[0].T, onderscheidend)[herhaald[1]]
     rest = N - n
     with np.errstate(invalid="ignore", divide="ignore"):
         p = X / N
