@@ -35,6 +35,22 @@ CREATE SCHEMA IF NOT EXISTS audit;
 """
 
 
+# What a run's steps keep in the process for later steps of the same run (sources/inlezen.py: BSN -> pseudonym),
+# each with the function that drops it; called when the run's resource closes (kern/resources.py)
+_NA_RUN: list = []
+
+
+def na_run(opruimen):
+    """Register `opruimen` to be called at the end of every run in this process (a decorator)."""
+    _NA_RUN.append(opruimen)
+    return opruimen
+
+
+def run_voorbij() -> None:
+    for opruimen in _NA_RUN:
+        opruimen()
+
+
 def database_pad(werkmap: str | Path) -> Path:
     return Path(werkmap) / DATABASE
 

@@ -65,6 +65,8 @@ class Werkomgeving(dg.ConfigurableResource):
                 self._sluit()
 
     def _sluit(self) -> None:
+        if not self._in_run:  # the run is over: what its steps kept in this process goes with it
+            opslag.run_voorbij()
         if self._con is not None:
             con, self._con = self._con, None
             con.close()

@@ -530,6 +530,37 @@ KLEIN = 20_000
 KLEIN_OPTIMALISATIES = "common_subexpressions,window_self_join"
 
 
+KAART = "_pseudoniemkaart"  # the name under which a cursor sees `_KAART`'s table while it judges a file
+# Per key fingerprint: BSN text -> pseudonym, as the last file keyed by BSN that was judged in full in this process
+# computed them (a first delivery of the BRP's personen, or one after a change of rules or key). The other files
+# judged in full after it (verblijfplaatsen, relaties, ... of the same delivery) look their BSNs up instead of
+# computing the HMAC again: at national scale 18 M persons, 80 M BSNs in verblijfplaatsen and relaties, each HMAC
+# two SHA-256s. Kept in memory, never stored: whoever holds it can read a BSN from a pseudonym, as with the key.
+# A pseudonym depends on the BSN and the key alone, so the table is right for any file under the same key;
+# `vergeet_kaarten` drops it at the end of a run (kern/resources.py). DuckDB may spill the hash table of the
+# lookup to the werkmap's temporary directory, as it may the delivered rows themselves.
+_KAART: dict[str, object] = {}
+
+
+def _maakt_kaart(spec: Bestand) -> bool:
+    """Whether a file keyed by one BSN column (the BRP's personen) leaves `_KAART` when judged in full."""
+    return len(spec.sleutel) == 1 and spec.kolom(spec.sleutel[0]).type == BSN
+
+
+def _bewaar_kaart(con: duckdb.DuckDBPyConnection, key: bytes, kolom: str) -> None:
+    """The pseudonyms just computed for the accepted rows of a file keyed by BSN column `kolom` (`_rijen`): one row
+    per BSN, since the rule on duplicate keys quarantines every row of a BSN that occurs more than once."""
+    _KAART.clear()
+    _KAART[ps.kenmerk(key)] = con.sql(f'SELECT "{kolom}" AS bsn, {_ph(kolom)} AS ph FROM _rijen '
+                                      f'WHERE reden IS NULL AND "{kolom}" IS NOT NULL').to_arrow_table()
+
+
+@opslag.na_run
+def vergeet_kaarten() -> None:
+    """Drop the BSN -> pseudonym table of this process (the end of a run)."""
+    _KAART.clear()
+
+
 def inhoud_sql(spec: Bestand) -> str:
     """A row's content as one text over its contract columns (a JSON list: NULL distinct from any text, no two
     rows the same text), which the keyed content hash (`pseudoniem_inhoud`) turns into 128 bits."""
@@ -658,6 +689,7 @@ def _lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, 
         # each BSN's pseudonym once per row, in a subquery: the orphan rule and the INSERTs read that column. A row
         # whose content an earlier delivery had carries over its pseudonyms too (the same content, the same key:
         # the rule version holds the key's fingerprint), so only new and changed rows pay for the HMAC
+        kaart = None
         if oordelen:
             bron_sql = (f"SELECT s.*, CASE WHEN o._h IS NULL THEN {rij} ELSE o.reden END AS _rij, "
                         f"o._h IS NULL AS _nieuw, o._oud_ph FROM (SELECT *, {ps.MACRO}_inhoud({inhoud_sql(spec)}) AS _h "
@@ -667,12 +699,30 @@ def _lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, 
             met_ph = "".join(f', CASE WHEN _oud_ph IS NULL THEN {ps.MACRO}("{k}") ELSE _oud_ph[{i}] END AS {_ph(k)}'
                              for i, k in enumerate(bsn_kolommen, start=1))
         else:
-            bron_sql = (f"SELECT *, {ps.MACRO}_inhoud({inhoud_sql(spec)}) AS _h, {rij} AS _rij, true AS _nieuw, "
-                        f"NULL::VARCHAR[] AS _oud_ph FROM ({gelezen})")
-            met_ph = "".join(f', {ps.MACRO}("{k}") AS {_ph(k)}' for k in bsn_kolommen)
+            # judged in full: a BSN whose pseudonym a file keyed by BSN computed earlier in this process (the BRP's
+            # personen, judged in full too) is looked up instead of hashed again (`_KAART`)
+            kaart = _KAART.get(ps.kenmerk(key)) if bsn_kolommen and not _maakt_kaart(spec) else None
+            gezocht, opzoeken = "", ""
+            if kaart is not None:
+                gezocht = "".join(f", _kp{i}" for i in range(len(bsn_kolommen)))
+                opzoeken = "".join(f" LEFT JOIN (SELECT bsn AS _kb{i}, ph AS _kp{i} FROM {KAART}) _m{i} "
+                                   f'ON _m{i}._kb{i} = s."{k}"' for i, k in enumerate(bsn_kolommen))
+            bron_sql = (f"SELECT s.*, {ps.MACRO}_inhoud({inhoud_sql(spec)}) AS _h, {rij} AS _rij, true AS _nieuw, "
+                        f"NULL::VARCHAR[] AS _oud_ph{gezocht} FROM ({gelezen}) s{opzoeken}")
+            met_ph = "".join(f', coalesce(_kp{i}, {ps.MACRO}("{k}")) AS {_ph(k)}' if kaart is not None
+                             else f', {ps.MACRO}("{k}") AS {_ph(k)}' for i, k in enumerate(bsn_kolommen))
+        weg = ", ".join(["_oud_ph", *(f"_kp{i}" for i in range(len(bsn_kolommen)) if kaart is not None)])
         beoordeel = "CREATE OR REPLACE TEMP TABLE _rijen AS " + met_bestand_redenen(
-            spec, levering.leverdatum, "_rij", f"SELECT * EXCLUDE (_oud_ph){met_ph} FROM ({bron_sql})")
-        uitvoeren(beoordeel, "regels")
+            spec, levering.leverdatum, "_rij", f"SELECT * EXCLUDE ({weg}){met_ph} FROM ({bron_sql})")
+        if kaart is not None:
+            con.register(KAART, kaart)
+        try:
+            uitvoeren(beoordeel, "regels")
+        finally:
+            if kaart is not None:
+                con.unregister(KAART)
+        if not oordelen and _maakt_kaart(spec):
+            _bewaar_kaart(con, key, bsn_kolommen[0])
         con.execute(f"DROP TABLE {GELEZEN}")
         con.execute("DROP TABLE IF EXISTS _drempels")
         # in file order: sorted on the delivered text before it is typed (a GBA date becomes three columns), so the
