@@ -16,6 +16,8 @@ file judged under the same rule version (`regelversie`, a hash of the compiled r
 row verdict (contents are recognised by a keyed hash: a row holds a BSN); duplicates and orphans are judged
 on the whole delivery every time. A file that is byte for byte an earlier delivery of it, judged under the same
 version (its files to check orphans against included), is not read at all: that delivery's outcome is copied.
+A delivery judged in full computes each person's pseudonym once: the files after the BRP's personen look up the
+pseudonyms it computed (`_KAART`, in memory for the run) instead of hashing their BSNs again.
 `lees_in_pandera` is the reference path (pandera on Python batches), kept to hold the engine equal to it in
 tests/sources.
 """
@@ -537,7 +539,7 @@ KAART = "_pseudoniemkaart"  # the name under which a cursor sees `_KAART`'s tabl
 # computing the HMAC again: at national scale 18 M persons, 80 M BSNs in verblijfplaatsen and relaties, each HMAC
 # two SHA-256s. Kept in memory, never stored: whoever holds it can read a BSN from a pseudonym, as with the key.
 # A pseudonym depends on the BSN and the key alone, so the table is right for any file under the same key;
-# `vergeet_kaarten` drops it at the end of a run (kern/resources.py). DuckDB may spill the hash table of the
+# `vergeet_kaarten` drops it at the end of a Dagster run (kern/resources.py) and before every new one is made. DuckDB may spill the hash table of the
 # lookup to the werkmap's temporary directory, as it may the delivered rows themselves.
 _KAART: dict[str, object] = {}
 
