@@ -29,6 +29,7 @@ class Afgeleid:
     naam: str
     sql: str
     bronnen: tuple[str, ...] = ()
+    heel: bool = False  # needs more than its own row (the whole delivery, another table): computed once per suite
 
 
 @dataclass(frozen=True)
@@ -69,14 +70,14 @@ def uniek(spec: Bestand) -> Verwachting:
     """The key occurs once in the delivery (`dubbele_sleutels`; a key as a struct value, whose NULL parts compare
     equal)."""
     dubbel = dubbele_sleutels(spec.sleutel, spec.tabel, f"leverdatum = {{lev_{spec.bron}}}")
-    a = Afgeleid("sleutel_uniek", f"{sleutelwaarde(spec.sleutel, 't.')} NOT IN ({dubbel})", (spec.bron,))
+    a = Afgeleid("sleutel_uniek", f"{sleutelwaarde(spec.sleutel, 't.')} NOT IN ({dubbel})", (spec.bron,), heel=True)
     return _waar("sleutel_uniek", "sleutel", a, f"sleutel ({', '.join(spec.sleutel)}) komt één keer voor")
 
 
 def bestaat_in(naam: str, kolom: str, tabel: str, doelkolom: str, bron: str, soort: str = "verwijzing",
                omschrijving: str = "") -> Verwachting:
     a = Afgeleid(naam, f'CASE WHEN t."{kolom}" IS NULL THEN NULL ELSE t."{kolom}" IN '
-                       f"(SELECT {doelkolom} FROM {tabel} WHERE leverdatum = {{lev_{bron}}}) END", (bron,))
+                       f"(SELECT {doelkolom} FROM {tabel} WHERE leverdatum = {{lev_{bron}}}) END", (bron,), heel=True)
     return _waar(naam, soort, a, omschrijving or f"{kolom} komt voor in {tabel}.{doelkolom}")
 
 
@@ -84,7 +85,7 @@ def hoort_bij_dossier(kolom: str = "bsn") -> Verwachting:
     a = Afgeleid("bsn_hoort_bij_dossier",
                  f'CASE WHEN t."{kolom}" IS NULL THEN NULL ELSE t."{kolom}" IN (SELECT bsn FROM gemeente_uitkeringen '
                  "WHERE leverdatum = {lev_gemeente} UNION ALL SELECT partner_bsn FROM gemeente_uitkeringen "
-                 "WHERE leverdatum = {lev_gemeente} AND partner_bsn IS NOT NULL) END", ("gemeente",))
+                 "WHERE leverdatum = {lev_gemeente} AND partner_bsn IS NOT NULL) END", ("gemeente",), heel=True)
     return _waar("bsn_hoort_bij_dossier", "herkomst", a,
                  f"{kolom} is aanvrager of partner van een dossier (alleen gegevens die nodig zijn)")
 

@@ -1,8 +1,8 @@
 """Great Expectations 1.x on every staged table: the suite of checks/suites.py, computed inside DuckDB.
 
-DuckDB computes what needs the whole table (uniqueness, existence in another source) as boolean columns
-into an in-memory table of the delivery; GX's SQL execution engine computes every expectation on it as
-an aggregate query (`valideer`, `sql_batch`). `valideer_pandas`, the same suite on pandas batches, is the
+GX's SQL execution engine computes every expectation as an aggregate query (`valideer`, `sql_batch`): those on
+a row's own values over the staged table itself, those on what needs the whole table (uniqueness, existence in
+another source) over boolean columns DuckDB computes once into an in-memory table of the delivery's lines. `valideer_pandas`, the same suite on pandas batches, is the
 reference path that tests hold the SQL path equal to. The combined result — with examples as line numbers
 and dossier ids, never a BSN — is kept in `kwaliteit_validaties` for the Data Docs (checks/datadocs.py)
 and summed up as one `Controle`.
@@ -31,7 +31,8 @@ GX_ERNST = {FOUT: "critical", WAARSCHUWING: "warning"}
 TABEL = "kwaliteit_validaties"
 INDEX = ("regel", "dossier_id")  # how an engineer finds a failing row; never a BSN
 GX_IDS = uuid.UUID("5b7e0c1e-6a52-4d0f-9c1a-7f3e2d9a4b60")  # namespace of the expectations' ids
-GX_SCHEMA = "gx_batch"  # in-memory database with the rows a suite validates
+GX_SCHEMA = "gx_batch"  # in-memory database with the facts of the whole delivery a suite validates
+HEEL = "__heel"  # the GX asset of those facts: the staged table's name and this
 
 
 @cache
@@ -221,50 +222,90 @@ def _tel(uitslag, v: _Voorbereid):
 def valideer(ctx: Context) -> tuple[Controle, dict | None]:
     """Validate this delivery of the table against its suite inside DuckDB: GX's SQL execution engine computes
     every expectation as an aggregate query over the staged table (see `sql_batch`); returns the verdict and
-    the GX result."""
+    the GX result.
+
+    Two batches: the expectations on a row's own values (and flags computed from them) read the staged table
+    itself; those on a fact of the whole delivery or another table (`Afgeleid.heel`: a unique key, a value that
+    occurs in another table) read those facts, computed once into an in-memory table of the delivery's line
+    numbers and flags. Each expectation is validated on one batch, over every row of the delivery."""
     start = time.monotonic()
     v = _voorbereid(ctx)
     suite = v.suite
-    query = _query(suite, v.actief, v.kolommen, v.lev).replace(
-        "t.leverdatum = ?", f"t.leverdatum = DATE '{ctx.levering.leverdatum.isoformat()}'")
+    lever = f"DATE '{ctx.levering.leverdatum.isoformat()}'"
+    heel = [x for x in v.actief if x.afgeleid is not None and x.afgeleid.heel]
+    eigen = [x for x in v.actief if x not in heel]
     # examples in file order, as GX's pandas engine gives them: staged rows are inserted in file order and
     # DuckDB keeps insertion order (preserve_insertion_order), so no sort of the whole delivery is needed
     rijen = ctx.con.sql(f"SELECT count(*) FROM {suite.tabel} WHERE leverdatum = ?",
                         params=[ctx.levering.leverdatum]).fetchall()[0][0]
-    # the rows of this delivery with their derived columns, computed once into an in-memory database that
-    # every DuckDB cursor of this database instance sees; GX's metric queries read that table
-    ctx.con.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {GX_SCHEMA}")
-    ctx.con.execute(f"CREATE OR REPLACE TABLE {GX_SCHEMA}.{suite.tabel} AS {query}")
-    try:
-        with sql_batch(v.context, ctx.con, suite.tabel, f"SELECT * FROM {GX_SCHEMA}.{suite.tabel}") as batch:
-            uitslag = _basis_dan_details(batch, v)
-    finally:
-        ctx.con.execute(f"DROP TABLE IF EXISTS {GX_SCHEMA}.{suite.tabel}")
-    resultaat = _samengevoegd(uitslag, v.gxs, v.per_id, v.opgeteld, suite, ctx, 1, rijen)
+    uitslagen = []
+    if eigen:
+        query = _query(suite, eigen, v.kolommen, v.lev).replace("t.leverdatum = ?", f"t.leverdatum = {lever}")
+        with sql_batch(v.context, ctx.con, suite.tabel, query) as batch:
+            uitslagen.append(_basis_dan_details(batch, v, eigen))
+    if heel:
+        # the facts, computed once into an in-memory database that every DuckDB cursor of this database instance
+        # sees; GX's metric queries read that table
+        feiten = _query(suite, heel, v.kolommen, v.lev).replace("t.leverdatum = ?", f"t.leverdatum = {lever}")
+        ctx.con.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {GX_SCHEMA}")
+        ctx.con.execute(f"CREATE OR REPLACE TABLE {GX_SCHEMA}.{suite.tabel} AS {feiten}")
+        try:
+            with sql_batch(v.context, ctx.con, f"{suite.tabel}{HEEL}",
+                           f"SELECT * FROM {GX_SCHEMA}.{suite.tabel}") as batch:
+                uitslagen.append(_basis_dan_details(batch, v, heel))
+        finally:
+            ctx.con.execute(f"DROP TABLE IF EXISTS {GX_SCHEMA}.{suite.tabel}")
+    resultaat = _samengevoegd(_samen(uitslagen, v.gxs), v.gxs, v.per_id, v.opgeteld, suite, ctx, 1, rijen)
     bewaar(ctx, v.gxs, resultaat)
     controle = _controle(suite, v.opgeteld, v.niet, rijen, 1, time.monotonic() - start)
     return controle, resultaat
 
 
-def _basis_dan_details(batch, v: _Voorbereid):
-    """The suite in GX's BASIC result format first: its counts, without the queries for examples, which scan the
-    whole table when nothing is unexpected (value counts and index lists are not in BASIC; its partial list of
-    unexpected values, a query with a LIMIT that a table without an unexpected value never reaches, is asked for
-    with a limit of 0: a regex over every pseudonym of 25 M rows took 2.5 s for nothing). Only the expectations
-    with an unexpected value or an exception are validated again in the full format for their examples. Every
-    expectation ends up with the result the full format alone would give (tests/checks/test_gx_sql.py)."""
+def _samen(uitslagen: list, gxs) -> dict:
+    """One GX validation result (JSON) of the batches' results: the first's, with every expectation's result where
+    GX puts it when it validates the whole suite at once. GX groups a suite's expectations by their column, the
+    groups in the order of their first expectation, those without one column together (`Validator.
+    process_expectations_for_validation`); tests/checks/test_gx_sql.py holds this result equal to the whole suite's
+    on GX's pandas engine, so a GX that orders otherwise fails there."""
+    groepen: dict[str | None, list[str]] = {}
+    for e in gxs.expectations:
+        kolom = e.configuration.kwargs.get("column")
+        groepen.setdefault(kolom if isinstance(kolom, str) else None, []).append(e.id)
+    plaats = {id_: i for i, id_ in enumerate(id_ for groep in groepen.values() for id_ in groep)}
+    eerste = uitslagen[0].to_json_dict()
+    eerste["results"] = sorted((r for u in uitslagen for r in u.to_json_dict()["results"]),
+                               key=lambda r: plaats[r["expectation_config"]["id"]])
+    return eerste
+
+
+def _deel(gxs, gekozen: set[str]):
+    """The suite's expectations whose ids are in `gekozen`, with the same ids (results map back to them)."""
     import great_expectations as gx
 
-    basis = batch.validate(v.gxs, result_format={**v.formaat, "result_format": "BASIC", "partial_unexpected_count": 0})
+    oud = [e for e in gxs.expectations if e.id in gekozen]
+    deel = gx.ExpectationSuite(name=gxs.name, meta=gxs.meta, expectations=[copy.copy(e) for e in oud])
+    for e, o in zip(deel.expectations, oud, strict=True):
+        e.id = o.id
+    return deel
+
+
+def _basis_dan_details(batch, v: _Voorbereid, verwachtingen: list[Verwachting]):
+    """The expectations `verwachtingen` of the suite in GX's BASIC result format first: their counts, without the
+    queries for examples, which scan the whole table when nothing is unexpected (value counts and index lists are
+    not in BASIC; its partial list of unexpected values, a query with a LIMIT that a table without an unexpected
+    value never reaches, is asked for with a limit of 0: a regex over every pseudonym of 25 M rows took 2.5 s for
+    nothing). Only the expectations with an unexpected value or an exception are validated again in the full
+    format for their examples. Every expectation ends up with the result the full format alone would give
+    (tests/checks/test_gx_sql.py)."""
+    ids = {e.id for e, x in zip(v.gxs.expectations, v.actief) if x in verwachtingen}
+    basis = batch.validate(_deel(v.gxs, ids),
+                           result_format={**v.formaat, "result_format": "BASIC", "partial_unexpected_count": 0})
     opnieuw = {r.expectation_config.id for r in basis.results
                if (r.result or {}).get("unexpected_count") or (r.exception_info or {}).get("raised_exception")}
     details = {}
     if opnieuw:
-        gekozen = [e for e in v.gxs.expectations if e.id in opnieuw]
-        deel = gx.ExpectationSuite(name=v.gxs.name, meta=v.gxs.meta, expectations=[copy.copy(e) for e in gekozen])
-        for e, o in zip(deel.expectations, gekozen, strict=True):  # the same ids: results map back to them
-            e.id = o.id
-        details = {r.expectation_config.id: r for r in batch.validate(deel, result_format=v.formaat).results}
+        details = {r.expectation_config.id: r
+                   for r in batch.validate(_deel(v.gxs, opnieuw), result_format=v.formaat).results}
     for r in basis.results:
         r = details.get(r.expectation_config.id, r)
         v.opgeteld[v.per_id[r.expectation_config.id].naam].tel(r)
@@ -368,7 +409,7 @@ def _valideer_batch(v: _Voorbereid, frame):
 
 def _samengevoegd(eerste, gxs, per_id, opgeteld, suite, ctx, batches, rijen) -> dict:
     """One GX suite validation result for the whole table, in GX's own JSON shape (for the Data Docs)."""
-    resultaat = eerste.to_json_dict()
+    resultaat = eerste if isinstance(eerste, dict) else eerste.to_json_dict()
     for r in resultaat["results"]:
         o = opgeteld[per_id[r["expectation_config"]["id"]].naam]
         r["result"], r["success"] = o.resultaat(), o.geslaagd
