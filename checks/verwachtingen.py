@@ -2,10 +2,10 @@
 
 GX's SQL execution engine computes every expectation as an aggregate query (`valideer`, `sql_batch`): those on
 a row's own values over the staged table itself, those on what needs the whole table (uniqueness, existence in
-another source) over boolean columns DuckDB computes once into an in-memory table of the delivery's lines. `valideer_pandas`, the same suite on pandas batches, is the
-reference path that tests hold the SQL path equal to. The combined result — with examples as line numbers
-and dossier ids, never a BSN — is kept in `kwaliteit_validaties` for the Data Docs (checks/datadocs.py)
-and summed up as one `Controle`.
+another source) over boolean columns DuckDB computes once into an in-memory table of the delivery's lines.
+`valideer_pandas`, the same suite on pandas batches, is the reference path that tests hold the SQL path equal to.
+The combined result — with examples as line numbers and dossier ids, never a BSN — is kept in
+`kwaliteit_validaties` for the Data Docs (checks/datadocs.py) and summed up as one `Controle`.
 """
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ TABEL = "kwaliteit_validaties"
 INDEX = ("regel", "dossier_id")  # how an engineer finds a failing row; never a BSN
 GX_IDS = uuid.UUID("5b7e0c1e-6a52-4d0f-9c1a-7f3e2d9a4b60")  # namespace of the expectations' ids
 GX_SCHEMA = "gx_batch"  # in-memory database with the facts of the whole delivery a suite validates
-HEEL = "__heel"  # the GX asset of those facts: the staged table's name and this
+HEEL = "__heel"  # the table (and GX asset) of those facts: the staged table's name and this
 
 
 @cache
@@ -87,14 +87,15 @@ def leverdata(con, peildatum) -> dict[str, object]:
                         params=[peildatum]).fetchall())
 
 
-def _query(suite: Suite, verwachtingen: list[Verwachting], kolommen: list[str], lev: dict) -> str:
+def _query(suite: Suite, verwachtingen: list[Verwachting], kolommen: list[str], lev: dict, van: str | None = None
+           ) -> str:
     basis = {k for v in verwachtingen if v.afgeleid is None for k in v.kolommen}
     index = [k for k in INDEX if k in kolommen]
     select = [f't."{k}"' for k in kolommen if k in basis or k in index]
     afgeleid = {v.afgeleid.naam: v.afgeleid for v in verwachtingen if v.afgeleid is not None}
     subst = {f"lev_{b}": f"DATE '{d.isoformat()}'" for b, d in lev.items()}
     select += [f"({a.sql.format(**subst)}) AS {a.naam}" for a in afgeleid.values()]
-    return f"SELECT {', '.join(select)} FROM {suite.tabel} t WHERE t.leverdatum = ?"
+    return f"SELECT {', '.join(select)} FROM {van or suite.tabel} t WHERE t.leverdatum = ?"
 
 
 def _veilig(waarde, kolom: str):
@@ -238,23 +239,29 @@ def valideer(ctx: Context) -> tuple[Controle, dict | None]:
     # DuckDB keeps insertion order (preserve_insertion_order), so no sort of the whole delivery is needed
     rijen = ctx.con.sql(f"SELECT count(*) FROM {suite.tabel} WHERE leverdatum = ?",
                         params=[ctx.levering.leverdatum]).fetchall()[0][0]
+    # both batches through an in-memory database that every DuckDB cursor of this database instance sees, under
+    # names that do not change with the delivery (a GX asset whose query changes is made anew: ~60 ms each)
+    ctx.con.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {GX_SCHEMA}")
     uitslagen = []
-    if eigen:
-        query = _query(suite, eigen, v.kolommen, v.lev).replace("t.leverdatum = ?", f"t.leverdatum = {lever}")
-        with sql_batch(v.context, ctx.con, suite.tabel, query) as batch:
-            uitslagen.append(_basis_dan_details(batch, v, eigen))
-    if heel:
-        # the facts, computed once into an in-memory database that every DuckDB cursor of this database instance
-        # sees; GX's metric queries read that table
-        feiten = _query(suite, heel, v.kolommen, v.lev).replace("t.leverdatum = ?", f"t.leverdatum = {lever}")
-        ctx.con.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {GX_SCHEMA}")
-        ctx.con.execute(f"CREATE OR REPLACE TABLE {GX_SCHEMA}.{suite.tabel} AS {feiten}")
+    if eigen:  # a view of the staged table (a view in another database names its tables in full)
+        db = ctx.con.sql("SELECT current_database()").fetchall()[0][0]
+        query = _query(suite, eigen, v.kolommen, v.lev, van=f'"{db}".main.{suite.tabel}')
+        ctx.con.execute(f"CREATE OR REPLACE VIEW {GX_SCHEMA}.{suite.tabel} AS "
+                        + query.replace("t.leverdatum = ?", f"t.leverdatum = {lever}"))
         try:
-            with sql_batch(v.context, ctx.con, f"{suite.tabel}{HEEL}",
-                           f"SELECT * FROM {GX_SCHEMA}.{suite.tabel}") as batch:
+            with sql_batch(v.context, ctx.con, suite.tabel, f"SELECT * FROM {GX_SCHEMA}.{suite.tabel}") as batch:
+                uitslagen.append(_basis_dan_details(batch, v, eigen))
+        finally:
+            ctx.con.execute(f"DROP VIEW IF EXISTS {GX_SCHEMA}.{suite.tabel}")
+    if heel:  # the facts, computed once into a table; GX's metric queries read that table
+        naam = f"{suite.tabel}{HEEL}"
+        feiten = _query(suite, heel, v.kolommen, v.lev).replace("t.leverdatum = ?", f"t.leverdatum = {lever}")
+        ctx.con.execute(f"CREATE OR REPLACE TABLE {GX_SCHEMA}.{naam} AS {feiten}")
+        try:
+            with sql_batch(v.context, ctx.con, naam, f"SELECT * FROM {GX_SCHEMA}.{naam}") as batch:
                 uitslagen.append(_basis_dan_details(batch, v, heel))
         finally:
-            ctx.con.execute(f"DROP TABLE IF EXISTS {GX_SCHEMA}.{suite.tabel}")
+            ctx.con.execute(f"DROP TABLE IF EXISTS {GX_SCHEMA}.{naam}")
     resultaat = _samengevoegd(_samen(uitslagen, v.gxs), v.gxs, v.per_id, v.opgeteld, suite, ctx, 1, rijen)
     bewaar(ctx, v.gxs, resultaat)
     controle = _controle(suite, v.opgeteld, v.niet, rijen, 1, time.monotonic() - start)

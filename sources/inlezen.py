@@ -539,8 +539,8 @@ KAART = "_pseudoniemkaart"  # the name under which a cursor sees `_KAART`'s tabl
 # computing the HMAC again: at national scale 18 M persons, 80 M BSNs in verblijfplaatsen and relaties, each HMAC
 # two SHA-256s. Kept in memory, never stored: whoever holds it can read a BSN from a pseudonym, as with the key.
 # A pseudonym depends on the BSN and the key alone, so the table is right for any file under the same key;
-# `vergeet_kaarten` drops it at the end of a Dagster run (kern/resources.py) and before every new one is made. DuckDB may spill the hash table of the
-# lookup to the werkmap's temporary directory, as it may the delivered rows themselves.
+# `vergeet_kaarten` drops it at the end of a Dagster run (kern/resources.py), and each new table replaces the last.
+# DuckDB may spill the lookup's hash table to the werkmap's temporary directory, as it may the delivered rows.
 _KAART: dict[str, object] = {}
 
 
