@@ -9,6 +9,7 @@ is in it (bias_audit/onderdrukking.py); `bias_statistieken` keeps every value.
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import numpy as np
@@ -55,24 +56,30 @@ def statistieken(cellen: pl.DataFrame, minimum: int, gewicht: float, inst: dict,
                                  (xv > 0) & (Xv > 0) & (n >= minimum))
     m = max(int(getoetst.sum()), 1)
     alfa_cel = inst["alfa_run"] * gewicht / m
-    if exact_vermogen:
-        kleinste, vermogen_methode = kracht.kleinste_ratio(
-            n, X, N, alfa_cel, [str(t) if g else "" for t, g in zip(naam, getoetst)], inst["onderscheidend_vermogen"])
-    else:
-        kleinste = statistiek.kleinste_ratio(n, X, N, alfa_cel, inst["onderscheidend_vermogen"])
-        vermogen_methode = ["normale benadering"] * len(n)
+    # the power of a tested cell only: it is shown for no other (most cells of the intersections and of the
+    # exploratory scan are groups too small to test: at landelijk 18,000 of 474,000 cells of the scan are tested)
+    kleinste = np.full(len(n), np.nan)
+    methode = np.full(len(n), kracht.NORMAAL if exact_vermogen else "normale benadering", dtype=object)
+    if getoetst.any():
+        if exact_vermogen:
+            kleinste[getoetst], methode[getoetst] = kracht.kleinste_ratio(
+                n[getoetst], X[getoetst], N[getoetst], alfa_cel, list(naam[getoetst]), inst["onderscheidend_vermogen"])
+        else:
+            kleinste[getoetst] = statistiek.kleinste_ratio(n[getoetst], X[getoetst], N[getoetst], alfa_cel,
+                                                           inst["onderscheidend_vermogen"])
     with np.errstate(invalid="ignore", divide="ignore"):
         return cellen.with_columns(
             pl.Series("aandeel_populatie", n / N), pl.Series("aandeel_selectie", np.where(X > 0, x / X, np.nan)),
             pl.Series("selectiegraad", np.where(n > 0, x / n, np.nan)), pl.Series("ratio", r),
             pl.Series("ci_laag", laag), pl.Series("ci_hoog", hoog),
-            pl.Series("toets", [str(t) if g else None for t, g in zip(naam, getoetst)], dtype=pl.Utf8),
+            pl.Series("toets", np.where(getoetst, naam, None).tolist(), dtype=pl.Utf8),
             pl.Series("p", p), pl.Series("p_gecorrigeerd", pc), pl.Series("getoetst", getoetst),
             pl.Series("oordeel", oordeel),
             pl.Series("ratio_stap", statistiek.ratio(xc, xv, Xc, Xv)),
             pl.Series("p_stap", np.where((xv > 0) & (Xv > 0), p_stap, np.nan)),
-            pl.Series("kleinste_aantoonbare_ratio", np.where(getoetst, kleinste, np.nan)),
-            pl.Series("vermogen_methode", vermogen_methode, dtype=pl.Utf8), pl.Series("alfa_cel", np.full(len(n), alfa_cel)),
+            pl.Series("kleinste_aantoonbare_ratio", kleinste),
+            pl.Series("vermogen_methode", methode.tolist(), dtype=pl.Utf8),
+            pl.Series("alfa_cel", np.full(len(n), alfa_cel)),
         ).with_columns(pl.col(pl.Float64).fill_nan(None))
 
 
@@ -85,15 +92,20 @@ def toets_alle(leden: pl.DataFrame, km: pl.DataFrame, laatste: int, inst: dict, 
     t = len(THEMAS)
     w_int = inst["aandeel_intersecties"]
     kub = tellingen.kubus(leden, km, attrs)
-    enkel = statistieken(tellingen.tel(leden, km, tellingen.combinaties(attrs, 1), kubussen=kub), inst["minimum_groep"],
-                         (1 - w_int) / t, inst, exact_vermogen).with_columns(pl.lit("kenmerk").alias("soort"))
-    paren = statistieken(tellingen.tel(leden, km, tellingen.combinaties(attrs, 2), kubussen=kub),
-                         inst["minimum_intersectie"], w_int / t, inst, exact_vermogen
-                         ).with_columns(pl.lit("intersectie").alias("soort"))
-    drie = statistieken(tellingen.tel(leden, km, tellingen.combinaties(attrs, 3), [laatste], kubussen=kub),
-                        inst["minimum_verkenning"], inst["alfa_verkenning"] / inst["alfa_run"] / t, inst,
-                        exact_vermogen) \
-        .with_columns(pl.lit("verkenning").alias("soort"))
+    families = [  # (attributes per cell, steps, smallest group tested, share of the run's alpha, kind)
+        (1, None, inst["minimum_groep"], (1 - w_int) / t, "kenmerk"),
+        (2, None, inst["minimum_intersectie"], w_int / t, "intersectie"),
+        (3, [laatste], inst["minimum_verkenning"], inst["alfa_verkenning"] / inst["alfa_run"] / t, "verkenning")]
+
+    def familie(grootte, stappen, minimum, gewicht, soort):
+        return statistieken(tellingen.tel(leden, km, tellingen.combinaties(attrs, grootte), stappen, kubussen=kub),
+                            minimum, gewicht, inst, exact_vermogen).with_columns(pl.lit(soort).alias("soort"))
+
+    # the families are independent: two at a time, since NumPy and Polars release the GIL in their array work and
+    # an audit's own arithmetic would otherwise use one core of the machine (at landelijk, with the power only of
+    # tested cells above: 12 -> 7.7 s a theme)
+    with ThreadPoolExecutor(2) as pool:
+        enkel, paren, drie = pool.map(lambda f: familie(*f), families)
     return enkel, paren, drie
 
 

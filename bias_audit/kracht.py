@@ -16,6 +16,7 @@ from scipy import optimize, special
 from bias_audit import statistiek
 
 MAX_DRAGER = 200_000  # support points of one cell; beyond that the normal approximation is used
+NORMAAL, EXACT = "normale benadering (chi-kwadraat)", "exact (Fisher, voorwaardelijk op de stapgrootte)"
 
 
 def _logc(a, b):
@@ -186,14 +187,14 @@ def kleinste_ratio(n, X, N, alfa, toets: list, onderscheidend: float = 0.8) -> t
     n, X, N = (np.asarray(v, float) for v in (n, X, N))
     alfa = np.broadcast_to(np.asarray(alfa, float), n.shape)
     uit = statistiek.kleinste_ratio(n, X, N, alfa, onderscheidend)
-    methode = ["normale benadering (chi-kwadraat)"] * len(n)
+    methode = [NORMAAL] * len(n)
     # Cells of one step share X and N, and group sizes repeat across attributes and steps (at landelijk 10,120
     # Fisher cells have 1,201 distinct (n, X, N)): each distinct cell is computed once, all of them together.
     cellen: dict[tuple, list[int]] = {}
     for i, t in enumerate(toets):
         if t == "Fisher (exact)" and min(n[i], X[i]) < MAX_DRAGER:
             cellen.setdefault((int(n[i]), int(X[i]), int(N[i]), float(alfa[i])), []).append(i)
-            methode[i] = "exact (Fisher, voorwaardelijk op de stapgrootte)"
+            methode[i] = EXACT
     for rijen, waarde in zip(cellen.values(), exact_alle(list(cellen), onderscheidend)):
         uit[rijen] = waarde
     return uit, methode
