@@ -88,25 +88,28 @@ def toets_alle(leden: pl.DataFrame, km: pl.DataFrame, laatste: int, inst: dict, 
     """The three families of one theme: single attributes and intersections of two (blocking, sharing the
     theme's part of the run's alpha), and the exploratory three-attribute scan of the last step. In each, the
     smallest detectable ratio of a cell decided by Fisher's test is that of the exact test (`exact_vermogen`)."""
-    attrs = list(kenmerken.KENMERKEN)
-    t = len(THEMAS)
-    w_int = inst["aandeel_intersecties"]
-    kub = tellingen.kubus(leden, km, attrs)
-    families = [  # (attributes per cell, steps, smallest group tested, share of the run's alpha, kind)
+    t, w_int = len(THEMAS), inst["aandeel_intersecties"]
+    return tuple(_families(leden, km, inst, exact_vermogen, [
         (1, None, inst["minimum_groep"], (1 - w_int) / t, "kenmerk"),
         (2, None, inst["minimum_intersectie"], w_int / t, "intersectie"),
-        (3, [laatste], inst["minimum_verkenning"], inst["alfa_verkenning"] / inst["alfa_run"] / t, "verkenning")]
+        (3, [laatste], inst["minimum_verkenning"], inst["alfa_verkenning"] / inst["alfa_run"] / t, "verkenning")]))
+
+
+def _families(leden: pl.DataFrame, km: pl.DataFrame, inst: dict, exact_vermogen: bool, families: list[tuple]
+              ) -> list[pl.DataFrame]:
+    """The cells of each family (attributes per cell, steps counted or None for all, smallest group tested, its share
+    of the run's alpha, its kind) with their statistics, all counted from one cube of the members. The families are
+    independent: two at a time, since NumPy and Polars release the GIL in their array work and an audit's own
+    arithmetic would otherwise use one core (at landelijk, with the power of tested cells only: 12 -> 7.7 s a theme)."""
+    attrs = list(kenmerken.KENMERKEN)
+    kub = tellingen.kubus(leden, km, attrs)
 
     def familie(grootte, stappen, minimum, gewicht, soort):
         return statistieken(tellingen.tel(leden, km, tellingen.combinaties(attrs, grootte), stappen, kubussen=kub),
                             minimum, gewicht, inst, exact_vermogen).with_columns(pl.lit(soort).alias("soort"))
 
-    # the families are independent: two at a time, since NumPy and Polars release the GIL in their array work and
-    # an audit's own arithmetic would otherwise use one core of the machine (at landelijk, with the power only of
-    # tested cells above: 12 -> 7.7 s a theme)
     with ThreadPoolExecutor(2) as pool:
-        enkel, paren, drie = pool.map(lambda f: familie(*f), families)
-    return enkel, paren, drie
+        return list(pool.map(lambda f: familie(*f), families))
 
 
 def _onderdruk(waarde, grens: int):
@@ -446,11 +449,9 @@ def _gepoold(con, peildatum: date, thema: Thema, versie: str, laatste: int, fact
     leden, km = gepoold.leden_en_kenmerken(con, thema.id, runs, laatste)
     t, w_int = len(THEMAS), inst["aandeel_intersecties"]
     aandeel = inst["alfa_gepoold"] / inst["alfa_run"] / t
-    attrs = list(kenmerken.KENMERKEN)
-    enkel = statistieken(tellingen.tel(leden, km, tellingen.combinaties(attrs, 1)), inst["minimum_groep"],
-                         aandeel * (1 - w_int), inst, True).with_columns(pl.lit("kenmerk").alias("soort"))
-    paren = statistieken(tellingen.tel(leden, km, tellingen.combinaties(attrs, 2)), inst["minimum_intersectie"],
-                         aandeel * w_int, inst, True).with_columns(pl.lit("intersectie").alias("soort"))
+    enkel, paren = _families(leden, km, inst, True, [
+        (1, None, inst["minimum_groep"], aandeel * (1 - w_int), "kenmerk"),
+        (2, None, inst["minimum_intersectie"], aandeel * w_int, "intersectie")])
     stap = doc["trechter"][-1]["stap"] if doc["trechter"] else "na_uitsluitingen"
     cellen = pl.concat([enkel, paren], how="vertical_relaxed").with_columns(pl.lit(stap).alias("stap"),
                                                                           pl.lit(laatste).cast(pl.Int64).alias("stap_nr"))

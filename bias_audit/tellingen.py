@@ -62,7 +62,11 @@ def tel(leden: pl.DataFrame, km: pl.DataFrame, combos: list[tuple[str, ...]], st
                 pl.concat_str(waarden, separator=f" {KRUIS} ").alias("groep"), waarde))
         return pl.concat(delen)
 
-    per, cond = lang(k, "x"), lang(k_cond, "x_cond")
+    # only the steps counted, the step before each and the population (step 0) are read (the exploratory scan
+    # counts its last step only), and each long form is computed once for the joins below
+    nodig = sorted({0, *doel, *(s - 1 for s in doel)})
+    per, cond = (lang(kub.filter(pl.col("stap_nr").is_in(nodig)), w).collect().lazy()
+                 for kub, w in ((k, "x"), (k_cond, "x_cond")))
     sleutel = ["_i", "stap_nr", "sleutel"]
     namen = pl.DataFrame({"_i": range(len(combos)), "kenmerk": [KRUIS.join(c) for c in combos]},
                          schema={"_i": pl.Int32, "kenmerk": pl.Utf8}).lazy()
