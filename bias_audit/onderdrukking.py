@@ -86,7 +86,13 @@ class Onderdrukking:
         holds it equal to the same sums through Polars lists: 3.0 -> 1.7 s a theme at landelijk)."""
         if not self.x:
             return [], []
-        sleutels = list(self.x)
+        # The parts of a sum share their attributes (only the group of the attribute left out differs), so a sum
+        # with a published part has all its parts among the cells of a published cell's attributes; the others
+        # (at landelijk most of the 700,000) can make no published sum and are left out, in their order.
+        gezien = {k for (_, k, _) in self.gepubliceerd}
+        sleutels = [c for c in self.x if c[1] in gezien]
+        if not sleutels:
+            return [], []
         pub = pl.DataFrame({"_pub": [c in self.gepubliceerd for c in sleutels],
                             "_npub": [(k, g) in self._n_pub for (_, k, g) in sleutels]})
         cel = pl.DataFrame(sleutels, schema={"stap_nr": pl.Int64, "kenmerk": pl.Utf8, "groep": pl.Utf8},
