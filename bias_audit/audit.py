@@ -83,33 +83,48 @@ def statistieken(cellen: pl.DataFrame, minimum: int, gewicht: float, inst: dict,
         ).with_columns(pl.col(pl.Float64).fill_nan(None))
 
 
-def toets_alle(leden: pl.DataFrame, km: pl.DataFrame, laatste: int, inst: dict, exact_vermogen: bool = True
-               ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+def toets_alle(leden: pl.DataFrame, km: pl.DataFrame, laatste: int, inst: dict, exact_vermogen: bool = True,
+               gepoold_: tuple[pl.DataFrame, pl.DataFrame] | None = None) -> tuple[pl.DataFrame, ...]:
     """The three families of one theme: single attributes and intersections of two (blocking, sharing the
     theme's part of the run's alpha), and the exploratory three-attribute scan of the last step. In each, the
-    smallest detectable ratio of a cell decided by Fisher's test is that of the exact test (`exact_vermogen`)."""
+    smallest detectable ratio of a cell decided by Fisher's test is that of the exact test (`exact_vermogen`).
+    Given the pooled funnel (`gepoold_`: members and attributes, gepoold.leden_en_kenmerken), its two families
+    (single attributes and intersections, at the pooled test's share of alpha) follow as a fourth and fifth."""
     t, w_int = len(THEMAS), inst["aandeel_intersecties"]
-    return tuple(_families(leden, km, inst, exact_vermogen, [
+    taken = [(leden, km, [
         (1, None, inst["minimum_groep"], (1 - w_int) / t, "kenmerk"),
         (2, None, inst["minimum_intersectie"], w_int / t, "intersectie"),
-        (3, [laatste], inst["minimum_verkenning"], inst["alfa_verkenning"] / inst["alfa_run"] / t, "verkenning")]))
+        (3, [laatste], inst["minimum_verkenning"], inst["alfa_verkenning"] / inst["alfa_run"] / t, "verkenning")])]
+    if gepoold_ is not None:
+        aandeel = _aandeel_gepoold(inst)
+        taken.append((*gepoold_, [(1, None, inst["minimum_groep"], aandeel * (1 - w_int), "kenmerk"),
+                                  (2, None, inst["minimum_intersectie"], aandeel * w_int, "intersectie")]))
+    return tuple(_families(inst, exact_vermogen, taken))
 
 
-def _families(leden: pl.DataFrame, km: pl.DataFrame, inst: dict, exact_vermogen: bool, families: list[tuple]
-              ) -> list[pl.DataFrame]:
-    """The cells of each family (attributes per cell, steps counted or None for all, smallest group tested, its share
-    of the run's alpha, its kind) with their statistics, all counted from one cube of the members. The families are
-    independent: two at a time, since NumPy and Polars release the GIL in their array work and an audit's own
-    arithmetic would otherwise use one core (at landelijk, with the power of tested cells only: 12 -> 7.7 s a theme)."""
+def _aandeel_gepoold(inst: dict) -> float:
+    """The pooled test's share of the run's alpha, per theme."""
+    return inst["alfa_gepoold"] / inst["alfa_run"] / len(THEMAS)
+
+
+def _families(inst: dict, exact_vermogen: bool, taken: list[tuple]) -> list[pl.DataFrame]:
+    """Per (members, attributes, families) the cells of each family (attributes per cell, steps counted or None for
+    all, smallest group tested, its share of the run's alpha, its kind) with their statistics, counted from one cube
+    of those members. The families are independent: two at a time, since NumPy and Polars release the GIL in their
+    array work and an audit's own arithmetic would otherwise use one core (at landelijk, with the power of tested
+    cells only: 12 -> 7.7 s a theme)."""
     attrs = list(kenmerken.KENMERKEN)
-    kub = tellingen.kubus(leden, km, attrs)
+    werk = []
+    for leden, km, families in taken:
+        kub = tellingen.kubus(leden, km, attrs)
+        werk += [(leden, km, kub, *f) for f in families]
 
-    def familie(grootte, stappen, minimum, gewicht, soort):
+    def familie(leden, km, kub, grootte, stappen, minimum, gewicht, soort):
         return statistieken(tellingen.tel(leden, km, tellingen.combinaties(attrs, grootte), stappen, kubussen=kub),
                             minimum, gewicht, inst, exact_vermogen).with_columns(pl.lit(soort).alias("soort"))
 
     with ThreadPoolExecutor(2) as pool:
-        return list(pool.map(lambda f: familie(*f), families))
+        return list(pool.map(lambda w: familie(*w), werk))
 
 
 def _onderdruk(waarde, grens: int):
@@ -439,19 +454,17 @@ def voeg_gepoold_samen(eigen: list[dict], gepoolde: list[dict], volgorde: list[s
     return uit
 
 
-def _gepoold(con, peildatum: date, thema: Thema, versie: str, laatste: int, factoren, inst: dict, doc: dict
+def _gepoold(con, peildatum: date, laatste: int, factoren, inst: dict, doc: dict, runs: list[date],
+             invoer: tuple[pl.DataFrame, pl.DataFrame] | None, enkel: pl.DataFrame | None, paren: pl.DataFrame | None
              ) -> pl.DataFrame:
-    """The pooled test of the final step over the last runs of this filter_versie (when there are >= 2)."""
-    runs = gepoold.runs(con, peildatum, thema.id, versie, inst["pool_runs"])
+    """The pooled test of the final step over the last runs of this filter_versie (`runs`; tested when there are
+    >= 2): its members and attributes (`invoer`) and its two families as toets_alle computed them."""
     doc["gepoold"] = {"runs": [r.isoformat() for r in runs], "getoetst": 0, "minimum_runs": 2}
-    if len(runs) < 2:
+    if invoer is None:
         return pl.DataFrame()
-    leden, km = gepoold.leden_en_kenmerken(con, thema.id, runs, laatste)
+    leden, km = invoer
     t, w_int = len(THEMAS), inst["aandeel_intersecties"]
-    aandeel = inst["alfa_gepoold"] / inst["alfa_run"] / t
-    enkel, paren = _families(leden, km, inst, True, [
-        (1, None, inst["minimum_groep"], aandeel * (1 - w_int), "kenmerk"),
-        (2, None, inst["minimum_intersectie"], aandeel * w_int, "intersectie")])
+    aandeel = _aandeel_gepoold(inst)
     stap = doc["trechter"][-1]["stap"] if doc["trechter"] else "na_uitsluitingen"
     cellen = pl.concat([enkel, paren], how="vertical_relaxed").with_columns(pl.lit(stap).alias("stap"),
                                                                           pl.lit(laatste).cast(pl.Int64).alias("stap_nr"))
@@ -524,7 +537,9 @@ def bereken(con, peildatum: date, thema: Thema, inst: dict | None = None, parame
                        for nr, s, o, a in stappen]
 
     laatste = max(namen) if namen else 0
-    enkel, paren, drie = toets_alle(leden, km, laatste, inst)
+    runs = gepoold.runs(con, peildatum, thema.id, uitkomst.filter_versie, inst["pool_runs"])
+    pool_invoer = gepoold.leden_en_kenmerken(con, thema.id, runs, laatste) if len(runs) >= 2 else None
+    enkel, paren, drie, *pool_families = toets_alle(leden, km, laatste, inst, gepoold_=pool_invoer)
     alles = pl.concat([enkel, paren], how="vertical_relaxed").with_columns(
         pl.col("stap_nr").replace_strict(namen, return_dtype=pl.Utf8).alias("stap"))
 
@@ -566,7 +581,7 @@ def bereken(con, peildatum: date, thema: Thema, inst: dict | None = None, parame
         stap=namen.get(laatste), getoetst=int(drie["getoetst"].sum()), alfa=inst["alfa_verkenning"] / len(THEMAS),
         bevindingen=[publiceerbaar(r, od) | {"stap": namen.get(laatste)}
                      for r in verkend.drop("soort", "alfa_cel").iter_rows(named=True)])
-    pool = _gepoold(con, peildatum, thema, uitkomst.filter_versie, laatste, factoren, inst, doc)
+    pool = _gepoold(con, peildatum, laatste, factoren, inst, doc, runs, pool_invoer, *(pool_families or [None, None]))
 
     vorige = _drift(con, peildatum, thema.id, inst)
     getoetst = enkel.filter(pl.col("getoetst"))
