@@ -454,7 +454,7 @@ def voeg_gepoold_samen(eigen: list[dict], gepoolde: list[dict], volgorde: list[s
     return uit
 
 
-def _gepoold(con, peildatum: date, laatste: int, factoren, inst: dict, doc: dict, runs: list[date],
+def _gepoold(con, laatste: int, factoren, inst: dict, doc: dict, runs: list[date],
              invoer: tuple[pl.DataFrame, pl.DataFrame] | None, enkel: pl.DataFrame | None, paren: pl.DataFrame | None
              ) -> pl.DataFrame:
     """The pooled test of the final step over the last runs of this filter_versie (`runs`; tested when there are
@@ -581,7 +581,7 @@ def bereken(con, peildatum: date, thema: Thema, inst: dict | None = None, parame
         stap=namen.get(laatste), getoetst=int(drie["getoetst"].sum()), alfa=inst["alfa_verkenning"] / len(THEMAS),
         bevindingen=[publiceerbaar(r, od) | {"stap": namen.get(laatste)}
                      for r in verkend.drop("soort", "alfa_cel").iter_rows(named=True)])
-    pool = _gepoold(con, peildatum, laatste, factoren, inst, doc, runs, pool_invoer, *(pool_families or [None, None]))
+    pool = _gepoold(con, laatste, factoren, inst, doc, runs, pool_invoer, *(pool_families or [None, None]))
 
     vorige = _drift(con, peildatum, thema.id, inst)
     getoetst = enkel.filter(pl.col("getoetst"))
