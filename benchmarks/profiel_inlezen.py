@@ -69,16 +69,15 @@ def main() -> None:
     a.add_argument("--profielen", type=Path, help="keep the operator profiles (JSON) here")
     args = a.parse_args()
 
-    import duckdb
-
     from checks import register as controles
     from checks.kader import Context
+    from kern import opslag
     from sources import levering as lv
     from sources.inlezen import lees_in
     from sources.register import PER_BRON
 
     tijdelijk = Path(tempfile.mkdtemp(prefix="profiel-"))
-    ruw = duckdb.connect(str(args.werkmap / "systeemanalyse.duckdb"))
+    ruw = opslag.verbind(args.werkmap)  # as a run connects: its settings and tables (a new werkmap gets them)
     con = Getimed(ruw, tijdelijk / "laatste.json", args.drempel)
     leveringen = {}
     try:
