@@ -4,8 +4,8 @@ thread so that the CPU time is comparable on a loaded machine.
 
     python benchmarks/bench_regels.py --landing /tmp/bench/g4/landing [--bestand brp/relaties.csv] [--json uit.json]
 
-Works on any revision with `sources.inlezen.reden_sql`/`_scan`: run it with PYTHONPATH pointing at an older
-checkout to measure a baseline.
+Works on any revision with `sources.inlezen.reden_sql`/`_scan` (and the rules' helper columns where it has
+them): run it with PYTHONPATH pointing at an older checkout to measure a baseline.
 """
 from __future__ import annotations
 
@@ -52,14 +52,17 @@ def per_bestand(landing: Path, peildatum: date, kolommen_van=None, alleen: str |
 
 
 def meet(landing: Path, peildatum: date, alleen: str | None = None) -> dict[str, dict]:
-    from sources import inlezen
+    from sources import contract, inlezen
 
     uit = {}
     for naam, spec, lev, con in per_bestand(landing, peildatum, alleen=alleen):
         rijen = con.sql("SELECT count(*) FROM s").fetchall()[0][0]
         regels = inlezen.reden_sql(spec, lev.leverdatum, heel_bestand=False)
         start = cpu()
-        afgekeurd = con.sql(f"SELECT count(r) FROM (SELECT {regels} AS r FROM s)").fetchall()[0][0]
+        # the rules' helper columns where the revision has them (computed in the same pass, as ingestion does)
+        van = contract.met_hulpkolommen(spec.kolommen, "SELECT * FROM s") \
+            if hasattr(contract, "met_hulpkolommen") else "SELECT * FROM s"
+        afgekeurd = con.sql(f"SELECT count(r) FROM (SELECT {regels} AS r FROM ({van}))").fetchall()[0][0]
         uit[naam] = {"rijen": rijen, "afgekeurd": afgekeurd, "cpu_s": round(cpu() - start, 2)}
     return uit
 

@@ -348,22 +348,48 @@ def _sql_elfproef(c: str) -> str:
 # for such a value a rule's verdict is computed with integer arithmetic instead of the Unicode-exact
 # regexes, and every other value takes the full rule. The fast verdict equals the full rule's on every
 # text the test admits (tests/sources/test_regels_sql.py holds both, on ASCII and Unicode texts).
+# A BSN or gbadatum column's test and integer value are computed once per row, in a column of their own
+# (`hulpkolommen_sql`) that its rules read: written into each rule, DuckDB evaluated the test once per rule
+# and the cast once per digit (a BSN's four rules: 7.6 s for 25 M rows, 1.7 s with the column).
 
 def _snel(c: str, patroon: str) -> str:
     return f"regexp_full_match({c}, '{patroon}')"
 
 
-def _sql_elfproef_ascii(c: str) -> str:
-    """The 11-proef of a text of exactly nine ASCII digits, on its integer value."""
-    n = f"CAST({c} AS BIGINT)"
+_GETAL = {BSN: ("[0-9]{9}", "BIGINT"), GBADATUM: ("[0-9]{8}", "INTEGER")}  # the fast path on an integer value
+
+
+def _getal(k: Kolom) -> str:
+    """The helper column of a column with an integer fast path: the value of a canonical text, else NULL."""
+    return f'"_getal_{k.naam}"'
+
+
+def hulpkolommen_sql(kolommen) -> list[tuple[str, str]]:
+    """(name, SQL) of the helper columns the rules of `kolommen` read (`validiteitsregels_sql`): per BSN or
+    gbadatum column the integer value of a canonical ASCII text, NULL for any other text."""
+    return [(_getal(k).strip('"'), f"CASE WHEN {_snel(chr(34) + k.naam + chr(34), _GETAL[k.type][0])} THEN "
+                                   f'CAST("{k.naam}" AS {_GETAL[k.type][1]}) END')
+            for k in kolommen if k.type in _GETAL]
+
+
+def met_hulpkolommen(kolommen, van: str, waar: str | None = None) -> str:
+    """The rows of the query `van` with the helper columns the rules of `kolommen` read; `waar`: only for the
+    rows where this SQL is TRUE (NULL elsewhere: a rule then takes its full path, so it is meant for rows whose
+    rules are not evaluated at all)."""
+    hulp = "".join(f", {sql if waar is None else f'CASE WHEN {waar} THEN {sql} END'} AS \"{naam}\""
+                   for naam, sql in hulpkolommen_sql(kolommen))
+    return f"SELECT *{hulp} FROM ({van})"
+
+
+def _sql_elfproef_getal(n: str) -> str:
+    """The 11-proef of a text of exactly nine ASCII digits, on its integer value `n` ('000000000' is 0)."""
     som = " + ".join(f"{w} * ({n} // {10 ** (8 - i)} % 10)" for i, w in enumerate((9, 8, 7, 6, 5, 4, 3, 2, -1)))
-    return f"((({som}) % 11 = 0) AND ({c} <> '000000000'))"
+    return f"((({som}) % 11 = 0) AND ({n} <> 0))"
 
 
-def _sql_gba_geldig_ascii(c: str) -> str:
-    """`_sql_gba_geldig` of a text of exactly eight ASCII digits, on its integer value (Gregorian calendar,
+def _sql_gba_geldig_getal(n: str) -> str:
+    """`_sql_gba_geldig` of a text of exactly eight ASCII digits, on its integer value `n` (Gregorian calendar,
     as chrono and DuckDB both count it)."""
-    n = f"CAST({c} AS INTEGER)"
     j, m, d = f"({n} // 10000)", f"({n} // 100 % 100)", f"({n} % 100)"
     schrikkel = f"(({j} % 4 = 0 AND {j} % 100 <> 0) OR {j} % 400 = 0)"
     dagen = (f"CASE WHEN {m} = 2 THEN CASE WHEN {schrikkel} THEN 29 ELSE 28 END "
@@ -373,15 +399,16 @@ def _sql_gba_geldig_ascii(c: str) -> str:
 
 
 def validiteitsregels_sql(k: Kolom) -> list[tuple[str, str]]:
-    """`validiteitsregels` as (reason, SQL that is TRUE when the row fails it) over the raw text column."""
+    """`validiteitsregels` as (reason, SQL that is TRUE when the row fails it) over the raw text column and, for a
+    BSN or gbadatum, its helper column (`met_hulpkolommen`)."""
     c = f'"{k.naam}"'
     t = k.type
     # (ASCII test, per rule the failure SQL for a value that passes it); None: every value takes the full rule
     snel: tuple[str, list[str]] | None = None
     if t == BSN:
-        snel = (_snel(c, "[0-9]{9}"), ["false", "false", "false", f"NOT {_sql_elfproef_ascii(c)}"])
+        snel = (f"{_getal(k)} IS NOT NULL", ["false", "false", "false", f"NOT {_sql_elfproef_getal(_getal(k))}"])
     elif t == GBADATUM:
-        snel = (_snel(c, "[0-9]{8}"), [f"NOT {_sql_gba_geldig_ascii(c)}"])
+        snel = (f"{_getal(k)} IS NOT NULL", [f"NOT {_sql_gba_geldig_getal(_getal(k))}"])
     elif t == POSTCODE:
         snel = (_snel(c, "[1-9][0-9]{3}[A-Z]{2}"), ["false"])
     elif t == KENTEKEN:
@@ -426,18 +453,22 @@ def validiteitsregels_sql(k: Kolom) -> list[tuple[str, str]]:
 
 
 def getypeerde_kolommen_sql(k: Kolom) -> list[str]:
-    """`getypeerde_kolommen` as SQL expressions over the raw text, in the order of `duckdb_type`."""
+    """`getypeerde_kolommen` as SQL expressions over the raw text and, for a gbadatum, its helper column
+    (`met_hulpkolommen`), in the order of `duckdb_type`."""
     c = f'"{k.naam}"'
     t = k.type
     if t == DATUM:
         return [sql_datum(c)]
-    if t == GBADATUM:
-        j, m, d = _sql_gba_delen(c)
-        m1, d1 = f"greatest({m}, 1)", f"greatest({d}, 1)"
-        vroegst = f"try(make_date({j}, {m1}, {d1}))"
-        laatst = (f"CASE WHEN {m} = 0 THEN try(make_date({j}, 12, 31)) WHEN {d} = 0 THEN "
-                  f"try(last_day(make_date({j}, {m1}, 1))) ELSE try(make_date({j}, {m1}, {d1})) END")
-        return [c, vroegst, laatst]
+    if t == GBADATUM:  # on the helper column's integer where it has one (every accepted value), else on the text
+        def grenzen(j: str, m: str, d: str) -> tuple[str, str]:
+            m1, d1 = f"greatest({m}, 1)", f"greatest({d}, 1)"
+            return (f"try(make_date({j}, {m1}, {d1}))",
+                    f"CASE WHEN {m} = 0 THEN try(make_date({j}, 12, 31)) WHEN {d} = 0 THEN "
+                    f"try(last_day(make_date({j}, {m1}, 1))) ELSE try(make_date({j}, {m1}, {d1})) END")
+
+        n = _getal(k)
+        snel, traag = grenzen(f"({n} // 10000)", f"({n} // 100 % 100)", f"({n} % 100)"), grenzen(*_sql_gba_delen(c))
+        return [c, *(f"CASE WHEN {n} IS NOT NULL THEN {a} ELSE {b} END" for a, b in zip(snel, traag))]
     if t in (CENT, INT):
         return [sql_int(c)]
     if t == VLAG:

@@ -35,9 +35,9 @@ import polars as pl
 
 from kern import opslag
 from sources import pseudoniem as ps
-from sources.contract import (BSN, Bestand, dubbele_sleutels, duckdb_type, getypeerde_kolommen,
-                              getypeerde_kolommen_sql, sleutelwaarde, sql_tekst, validiteitsregels,
-                              validiteitsregels_sql)
+from sources.contract import (BSN, GBADATUM, Bestand, dubbele_sleutels, duckdb_type, getypeerde_kolommen,
+                              getypeerde_kolommen_sql, hulpkolommen_sql, met_hulpkolommen, sleutelwaarde, sql_tekst,
+                              validiteitsregels, validiteitsregels_sql)
 from sources.levering import CSV_OPTIES, Levering, alle_lege_regels, fysiek, kolomtypes, leesbaar
 
 if TYPE_CHECKING:
@@ -471,7 +471,8 @@ def redenen_sql(spec: Bestand, leverdatum, heel_bestand: bool = True, records: s
                 ) -> list[tuple[str, str]]:
     """Every reason a row can fail, in the order the row model reports them, as (reason, SQL that is TRUE
     when the row fails it) over the raw text columns: per column (contract order) 'required' and its
-    validity rules, then the cross-column rules, then duplicate keys and orphans (whole-file facts).
+    validity rules, then the cross-column rules, then duplicate keys and orphans (whole-file facts); a rule may
+    also read its column's helper column (`met_hulpkolommen`).
     `records`: the table with every parsable record of the file (its raw key columns), where duplicate keys are
     counted."""
     uit: list[tuple[str, str]] = []
@@ -520,6 +521,7 @@ def met_bestand_redenen(spec: Bestand, leverdatum, rij: str, van: str, records: 
 def regelversie(spec: Bestand) -> str:
     """The rule version of a file: a hash of its compiled rules and typing (not of the delivery)."""
     tekst = "|".join([CODEVERSIE, repr(spec), *(f"{r}={s}" for r, s in redenen_sql(spec, date(2000, 1, 1))),
+                      *(f"{n}={s}" for n, s in hulpkolommen_sql(spec.kolommen)),
                       *(e for k in spec.kolommen for e in getypeerde_kolommen_sql(k))])
     return hashlib.sha256(tekst.encode()).hexdigest()[:12]
 
@@ -692,12 +694,17 @@ def _lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, 
         # whose content an earlier delivery had carries over its pseudonyms too (the same content, the same key:
         # the rule version holds the key's fingerprint), so only new and changed rows pay for the HMAC
         kaart = None
+        # the rules read helper columns (the integer value of a canonical BSN or date), computed only for the rows
+        # they judge
+        hulp = [n for n, _ in hulpkolommen_sql(spec.kolommen)]
         if oordelen:
-            bron_sql = (f"SELECT s.*, CASE WHEN o._h IS NULL THEN {rij} ELSE o.reden END AS _rij, "
-                        f"o._h IS NULL AS _nieuw, o._oud_ph FROM (SELECT *, {ps.MACRO}_inhoud({inhoud_sql(spec)}) AS _h "
-                        f"FROM ({gelezen})) s LEFT JOIN (SELECT inhoud AS _h, reden, pseudoniemen AS _oud_ph FROM {OORDELEN} "
-                        f"WHERE bron = '{spec.bron}' AND bestand = {sql_tekst(spec.naam)} AND regelversie = '{versie}') o "
-                        "USING (_h)")
+            bron_sql = (f"SELECT * EXCLUDE (_oud_reden), CASE WHEN _nieuw THEN {rij} ELSE _oud_reden END AS _rij FROM ("
+                        + met_hulpkolommen(spec.kolommen, (
+                            f"SELECT s.*, o.reden AS _oud_reden, o._h IS NULL AS _nieuw, o._oud_ph FROM (SELECT *, "
+                            f"{ps.MACRO}_inhoud({inhoud_sql(spec)}) AS _h FROM ({gelezen})) s LEFT JOIN (SELECT inhoud "
+                            f"AS _h, reden, pseudoniemen AS _oud_ph FROM {OORDELEN} WHERE bron = '{spec.bron}' AND "
+                            f"bestand = {sql_tekst(spec.naam)} AND regelversie = '{versie}') o USING (_h)"), "_nieuw")
+                        + ")")
             met_ph = "".join(f', CASE WHEN _oud_ph IS NULL THEN {ps.MACRO}("{k}") ELSE _oud_ph[{i}] END AS {_ph(k)}'
                              for i, k in enumerate(bsn_kolommen, start=1))
         else:
@@ -710,10 +717,12 @@ def _lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, 
                 opzoeken = "".join(f" LEFT JOIN (SELECT bsn AS _kb{i}, ph AS _kp{i} FROM {KAART}) _m{i} "
                                    f'ON _m{i}._kb{i} = s."{k}"' for i, k in enumerate(bsn_kolommen))
             bron_sql = (f"SELECT s.*, {ps.MACRO}_inhoud({inhoud_sql(spec)}) AS _h, {rij} AS _rij, true AS _nieuw, "
-                        f"NULL::VARCHAR[] AS _oud_ph{gezocht} FROM ({gelezen}) s{opzoeken}")
+                        f"NULL::VARCHAR[] AS _oud_ph{gezocht} FROM ({met_hulpkolommen(spec.kolommen, gelezen)}) s"
+                        f"{opzoeken}")
             met_ph = "".join(f', coalesce(_kp{i}, {ps.MACRO}("{k}")) AS {_ph(k)}' if kaart is not None
                              else f', {ps.MACRO}("{k}") AS {_ph(k)}' for i, k in enumerate(bsn_kolommen))
-        weg = ", ".join(["_oud_ph", *(f"_kp{i}" for i in range(len(bsn_kolommen)) if kaart is not None)])
+        weg = ", ".join(["_oud_ph", *(f'"{n}"' for n in hulp),
+                         *(f"_kp{i}" for i in range(len(bsn_kolommen)) if kaart is not None)])
         beoordeel = "CREATE OR REPLACE TEMP TABLE _rijen AS " + met_bestand_redenen(
             spec, levering.leverdatum, "_rij", f"SELECT * EXCLUDE ({weg}){met_ph} FROM ({bron_sql})")
         if kaart is not None:
@@ -730,9 +739,11 @@ def _lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, 
         # in file order: sorted on the delivered text before it is typed (a GBA date becomes three columns), so the
         # sort carries fewer and smaller values; the projection after it keeps the order
         ruw = ", ".join(_ph(k.naam) if k.type == BSN else f'"{k.naam}"' for k in spec.kolommen if not k.bijzonder)
+        # (a gbadatum is typed from its helper column, computed again after the sort rather than carried through it)
+        gesorteerd = f"SELECT {ruw}, _regel FROM _rijen WHERE reden IS NULL ORDER BY _k"
         geaccepteerd = con.execute(
-            f"INSERT INTO {spec.tabel} ({namen}) SELECT {', '.join(getypeerd)}, _regel, {lever} FROM (SELECT {ruw}, "
-            "_regel FROM _rijen WHERE reden IS NULL ORDER BY _k)").fetchall()[0][0]
+            f"INSERT INTO {spec.tabel} ({namen}) SELECT {', '.join(getypeerd)}, _regel, {lever} FROM "
+            f"({met_hulpkolommen([k for k in spec.kolommen if k.type == GBADATUM], gesorteerd)})").fetchall()[0][0]
         if spec.tabel in ps.KLANTKOLOMMEN:  # the BSN of the municipality's own clients, by pseudonym
             klant = ps.KLANTKOLOMMEN[spec.tabel]
             con.execute(f"INSERT INTO {ps.KLANTEN} SELECT DISTINCT {lever}, ph, b FROM (SELECT unnest(["

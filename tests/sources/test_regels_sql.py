@@ -9,7 +9,8 @@ import polars as pl
 import polars.selectors  # noqa: F401
 import pytest
 
-from sources.contract import duckdb_type, getypeerde_kolommen, getypeerde_kolommen_sql, validiteitsregels
+from sources.contract import (duckdb_type, getypeerde_kolommen, getypeerde_kolommen_sql, met_hulpkolommen,
+                              validiteitsregels)
 from sources.inlezen import met_bestand_redenen, reden_sql, redenen_per_rij
 from sources.register import ALLE
 from tests.bouwer import bsn, dossier, woont
@@ -65,7 +66,8 @@ def test_sql_and_pandera_give_the_same_reasons_and_values(spec):
 
     con = duckdb.connect()
     t = frame.with_row_index("_k")  # noqa: F841 - read by name below
-    sql = con.sql(f"SELECT _k, {reden_sql(spec, date(2026, 10, 31), heel_bestand=False)} AS reden FROM t ORDER BY _k")
+    sql = con.sql(f"SELECT _k, {reden_sql(spec, date(2026, 10, 31), heel_bestand=False)} AS reden "
+                  f"FROM ({met_hulpkolommen(spec.kolommen, 'SELECT * FROM t')}) ORDER BY _k")
     gekregen = {k: r for k, r in sql.fetchall() if r is not None}
     assert gekregen == verwacht
     assert 0 < len(verwacht) < len(rijen)
@@ -77,7 +79,8 @@ def test_sql_and_pandera_give_the_same_reasons_and_values(spec):
         .with_columns(als_getal)
     namen = [n for k in kolommen for n, _ in duckdb_type(k)]
     sql_getypeerd = con.sql(f"SELECT {', '.join(e + ' AS ' + n for e, n in zip((e for k in kolommen for e in getypeerde_kolommen_sql(k)), namen))} "
-                            f"FROM t WHERE list_contains({goed}, _k) ORDER BY _k").pl().with_columns(als_getal)
+                            f"FROM ({met_hulpkolommen(kolommen, 'SELECT * FROM t')}) WHERE list_contains({goed}, _k) "
+                            "ORDER BY _k").pl().with_columns(als_getal)
     assert sql_getypeerd.columns == polars_getypeerd.columns
     assert sql_getypeerd.rows() == polars_getypeerd.rows()
 
@@ -123,11 +126,12 @@ def test_ascii_fast_paths_give_the_rules_verdicts(soort):
     con = duckdb.connect()
     t = frame  # noqa: F841 - read by name below
     sql = con.sql(f"SELECT {', '.join(f + ' AS ' + chr(34) + r + chr(34) for r, f in validiteitsregels_sql(k))} "
-                  "FROM t").pl()
+                  f"FROM ({met_hulpkolommen([k], 'SELECT * FROM t')})").pl()
     assert sql.rows() == polars_fout.rows()
     assert 0 < polars_fout.select(pl.any_horizontal(pl.all()).sum()).item() < len(waarden)
     goed = frame.filter(~pl.any_horizontal(polars_fout))  # noqa: F841 - typed values of accepted rows only
-    typed_sql = con.sql(f"SELECT {getypeerde_kolommen_sql(k)[-1]} AS w FROM goed").pl()
+    typed_sql = con.sql(f"SELECT {getypeerde_kolommen_sql(k)[-1]} AS w "
+                        f"FROM ({met_hulpkolommen([k], 'SELECT * FROM goed')})").pl()
     typed_polars = goed.select(getypeerde_kolommen(k)[-1].alias("w"))
     if soort == "gbadatum":
         typed_sql, typed_polars = (f.with_columns(pl.col("w").cast(pl.Int32)) for f in (typed_sql, typed_polars))
@@ -142,7 +146,8 @@ def _redenen(spec, rijen: list[dict]) -> list[str | None]:
     polars = dict(zip(verwacht["index"].to_list(), verwacht["reden"].to_list()))
     t = frame.with_row_index("_k")  # noqa: F841 - read by name below
     sql = duckdb.connect().sql(
-        f"SELECT {reden_sql(spec, date(2026, 10, 31), heel_bestand=False)} FROM t ORDER BY _k").fetchall()
+        f"SELECT {reden_sql(spec, date(2026, 10, 31), heel_bestand=False)} "
+        f"FROM ({met_hulpkolommen(spec.kolommen, 'SELECT * FROM t')}) ORDER BY _k").fetchall()
     assert [polars.get(i) for i in range(len(rijen))] == [r for (r,) in sql]
     return [r for (r,) in sql]
 
