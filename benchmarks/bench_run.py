@@ -46,22 +46,16 @@ def draai(landing: Path, werkmap: Path, peildatum: date) -> dict:
 
 def stappen(werkmap: Path) -> dict[str, dict[str, float]]:
     """Per run (newest last) the seconds per step: STEP_START to STEP_SUCCESS/FAILURE in the event log."""
-    from dagster import DagsterEventType, DagsterInstance, EventRecordsFilter
+    from dagster import DagsterEventType, DagsterInstance
 
     instance = DagsterInstance.from_config(str(werkmap / "dagster_home"))
+    start, einde = DagsterEventType.STEP_START, {DagsterEventType.STEP_SUCCESS, DagsterEventType.STEP_FAILURE}
     uit: dict[str, dict[str, float]] = {}
     for run in reversed(instance.get_runs()):
         begin: dict[str, float] = {}
         per_stap: dict[str, float] = {}
-        for soort in (DagsterEventType.STEP_START, DagsterEventType.STEP_SUCCESS, DagsterEventType.STEP_FAILURE):
-            for r in instance.get_event_records(EventRecordsFilter(event_type=soort), limit=100_000):
-                e = r.event_log_entry
-                if e.run_id != run.run_id:
-                    continue
-                if soort == DagsterEventType.STEP_START:
-                    begin[e.step_key] = e.timestamp
-                else:
-                    per_stap[e.step_key] = e.timestamp
+        for e in instance.all_logs(run.run_id, of_type={start, *einde}):  # this run's step events only
+            (begin if e.dagster_event_type == start else per_stap)[e.step_key] = e.timestamp
         uit[run.run_id] = {s: round(per_stap[s] - begin[s], 2) for s in sorted(begin) if s in per_stap}
     return uit
 

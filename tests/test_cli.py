@@ -10,6 +10,7 @@ import duckdb
 import polars as pl
 import pytest
 
+from benchmarks.bench_run import stappen
 from pipelines.cli import main
 from tests.bouwer import adres, bsn, dossier, persoon, woont
 from tests.robuust.cli import PROJECT, omgeving
@@ -118,6 +119,12 @@ def test_full_run_reconciles_and_rerun_changes_nothing(tmp_path, capsys):
     # the run is recorded in the werkmap's Dagster instance, visible in the UI
     assert (tmp_path / "werk" / "dagster_home" / "history" / "runs.db").is_file()
     assert json.loads((uit / "run.json").read_text())["dagster_run_id"]
+    # the benchmark's per-step breakdown reads each of the two runs from that event log (benchmarks/bench_run.py)
+    per_run = list(stappen(tmp_path / "werk").values())
+    assert len(per_run) == 2 and set(per_run[0]) == set(per_run[1])
+    assert {"levering_brp", "brp_personen", "brp_verblijfplaatsen", "trechter_vermogen_bank", "run_verslag"} \
+        <= set(per_run[0])
+    assert all(s >= 0 for r in per_run for s in r.values())
 
 
 @pytest.mark.traag
