@@ -2,7 +2,9 @@
 
 A DuckDB statement runs while a watcher thread asks the connection for its progress
 (`query_progress()`, computed by DuckDB without printing) and reports every `elk` seconds; a statement
-that finishes within `elk` seconds reports nothing.
+that finishes within `elk` seconds reports nothing. DuckDB counts the rows its sources have scanned, not the
+work after a scan (a join's build side, a temporary table scanned at once): while that count does not move, a
+line says that the statement runs and for how long, not a rate that falls with every line (`regel`).
 """
 from __future__ import annotations
 
@@ -11,18 +13,33 @@ import time
 from typing import Callable
 
 
+def _n(getal: float) -> str:
+    """A count the Dutch way: 25.410.169."""
+    return f"{getal:,.0f}".replace(",", ".")
+
+
+def regel(naam: str, deel: float, vorig: float, rijen: int, sec: float) -> str:
+    """The progress line of a statement `sec` seconds under way whose DuckDB progress is `deel` percent, `vorig`
+    at the previous line: rows done and their rate while the count moves, else that it runs."""
+    if 0 < deel < 100.0 and deel > vorig:
+        gedaan = int(rijen * deel / 100)
+        return f"{naam}: {deel:.0f}% — {_n(gedaan)} van {_n(rijen)} rijen, {_n(gedaan / sec)} rijen/s"
+    return f"{naam}: bezig, {_n(rijen)} rijen, {sec:.0f} s"
+
+
 class Voortgang:
     def __init__(self, log: Callable[[str], None], naam: str, elk: float = 5.0):
         self.log, self.naam, self.elk = log, naam, elk
 
-    def volg(self, con, sql: str, rijen: int, fase: str = "") -> None:
+    def volg(self, con, sql: str, rijen: int, fase: str = "") -> list[tuple]:
         """Execute `sql` on `con`, reporting progress over `rijen` rows while it runs (`fase`: which part of
-        the step, when a step has more than one long statement)."""
+        the step, when a step has more than one long statement); returns the statement's rows."""
         naam = f"{self.naam} ({fase})" if fase else self.naam
         klaar = threading.Event()
         start = time.monotonic()
 
         def kijk():
+            vorig = 0.0
             while not klaar.wait(self.elk):
                 try:
                     deel = con.query_progress()
@@ -30,25 +47,20 @@ class Voortgang:
                     continue
                 if deel is None or deel < 0:
                     continue
-                sec = time.monotonic() - start
-                if deel >= 100.0:  # DuckDB counts its source scanned, not the work after it (a temporary table's
-                    # scan is at 100% at once): say that it runs, not a rate that falls with every line
-                    self.log(f"{naam}: bezig, {rijen:,} rijen, {sec:.0f} s".replace(",", "."))
-                    continue
-                gedaan = int(rijen * deel / 100)
-                self.log(f"{naam}: {deel:.0f}% — {gedaan:,} van {rijen:,} rijen, "
-                         f"{gedaan / sec:,.0f} rijen/s".replace(",", "."))
+                self.log(regel(naam, deel, vorig, rijen, time.monotonic() - start))
+                vorig = max(vorig, deel)
 
         con.execute("SET enable_progress_bar = true")
         con.execute("SET enable_progress_bar_print = false")
         waker = threading.Thread(target=kijk, daemon=True)
         waker.start()
         try:
-            con.execute(sql)
+            uit = con.execute(sql).fetchall()
         finally:
             klaar.set()
             waker.join()
             con.execute("SET enable_progress_bar = false")
         sec = time.monotonic() - start
         if sec >= self.elk:
-            self.log(f"{naam}: {rijen:,} rijen in {sec:.1f} s ({rijen / sec:,.0f} rijen/s)".replace(",", "."))
+            self.log(f"{naam}: {_n(rijen)} rijen in {sec:.1f} s ({_n(rijen / sec)} rijen/s)")
+        return uit

@@ -655,11 +655,10 @@ def _lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, 
     lever = f"DATE '{levering.leverdatum.isoformat()}'"
     namen = ", ".join(f'"{n}"' for n, _ in types)
 
-    def uitvoeren(sql: str, fase: str) -> None:  # a long statement reports its progress when asked to
+    def uitvoeren(sql: str, fase: str) -> list[tuple]:  # a long statement reports its progress when asked to
         if voortgang is not None:
-            voortgang.volg(con, sql, feiten["rijen"], fase)
-        else:
-            con.execute(sql)
+            return voortgang.volg(con, sql, feiten["rijen"], fase)
+        return con.execute(sql).fetchall()
 
     # The scan first, on its own and in parallel, into a temporary table whose rowid numbers the records in file
     # order; the rules, hashes and pseudonyms below then run in parallel over the materialised records. Outside
@@ -741,9 +740,9 @@ def _lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, 
         ruw = ", ".join(_ph(k.naam) if k.type == BSN else f'"{k.naam}"' for k in spec.kolommen if not k.bijzonder)
         # (a gbadatum is typed from its helper column, computed again after the sort rather than carried through it)
         gesorteerd = f"SELECT {ruw}, _regel FROM _rijen WHERE reden IS NULL ORDER BY _k"
-        geaccepteerd = con.execute(
+        geaccepteerd = uitvoeren(
             f"INSERT INTO {spec.tabel} ({namen}) SELECT {', '.join(getypeerd)}, _regel, {lever} FROM "
-            f"({met_hulpkolommen([k for k in spec.kolommen if k.type == GBADATUM], gesorteerd)})").fetchall()[0][0]
+            f"({met_hulpkolommen([k for k in spec.kolommen if k.type == GBADATUM], gesorteerd)})", "opslaan")[0][0]
         if spec.tabel in ps.KLANTKOLOMMEN:  # the BSN of the municipality's own clients, by pseudonym
             klant = ps.KLANTKOLOMMEN[spec.tabel]
             con.execute(f"INSERT INTO {ps.KLANTEN} SELECT DISTINCT {lever}, ph, b FROM (SELECT unnest(["
@@ -766,10 +765,10 @@ def _lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, 
         # one verdict per content: only contents that occur more than once (identical rows) are grouped, the
         # others go in as they are (half the cost of grouping every row with its verdict)
         vast = f"'{spec.bron}', {sql_tekst(spec.naam)}, '{versie}', _h"
-        con.execute(f"INSERT INTO {OORDELEN} WITH meer AS (SELECT _h FROM _rijen WHERE _nieuw GROUP BY _h "
-                    f"HAVING count(*) > 1) SELECT {vast}, _rij, {pseudoniemen} FROM _rijen WHERE _nieuw AND _h NOT IN "
-                    f"(SELECT _h FROM meer) UNION ALL SELECT {vast}, any_value(_rij), any_value({pseudoniemen}) "
-                    "FROM _rijen WHERE _nieuw AND _h IN (SELECT _h FROM meer) GROUP BY _h")
+        uitvoeren(f"INSERT INTO {OORDELEN} WITH meer AS (SELECT _h FROM _rijen WHERE _nieuw GROUP BY _h "
+                  f"HAVING count(*) > 1) SELECT {vast}, _rij, {pseudoniemen} FROM _rijen WHERE _nieuw AND _h NOT IN "
+                  f"(SELECT _h FROM meer) UNION ALL SELECT {vast}, any_value(_rij), any_value({pseudoniemen}) "
+                  "FROM _rijen WHERE _nieuw AND _h IN (SELECT _h FROM meer) GROUP BY _h", "oordelen bewaren")
         con.execute("DROP TABLE _rijen")
         slecht = slecht.select("regel", _json_ruw(slecht, spec.kolomnamen), "reden")
         onleesbaar = afgekeurd.select(

@@ -2,7 +2,7 @@
 rows per second while it runs; a short one reports nothing."""
 import duckdb
 
-from kern.voortgang import Voortgang
+from kern.voortgang import Voortgang, regel
 
 
 def test_long_statement_reports_progress_and_short_one_does_not():
@@ -10,9 +10,19 @@ def test_long_statement_reports_progress_and_short_one_does_not():
     regels: list[str] = []
     Voortgang(regels.append, "test", elk=0.01).volg(
         con, "CREATE TABLE t AS SELECT sum(hash(i * j)) FROM range(40000000) a(i), range(2) b(j) GROUP BY i % 7", 80_000_000)
-    assert regels and regels[-1].startswith("test: 80.000.000 rijen in ") and "rijen/s" in regels[-1]
-    # lines while it ran, if any: rows done and their rate, or, once DuckDB has scanned its source, that it runs
-    assert all("% — " in r and "rijen/s" in r or r.startswith("test: bezig, 80.000.000 rijen, ") for r in regels[:-1])
+    assert regels and regels[-1].startswith("test: 80.000.000 rijen in ") and regels[-1].endswith(" rijen/s)")
+    # lines while it ran, if any: rows done and their rate, or, while DuckDB's count does not move, that it runs
+    assert all(r.startswith("test: ") and "% — " in r and r.endswith(" rijen/s")
+               or r.startswith("test: bezig, 80.000.000 rijen, ") and r.endswith(" s") for r in regels[:-1])
     stil: list[str] = []
-    Voortgang(stil.append, "kort", elk=5).volg(con, "SELECT 1", 1)
+    assert Voortgang(stil.append, "kort", elk=5).volg(con, "SELECT 42", 1) == [(42,)]  # its rows, no line
     assert stil == []
+
+
+def test_a_line_gives_a_rate_only_while_duckdbs_count_moves():
+    assert regel("brp/relaties.csv (regels)", 40.0, 20.0, 25_410_169, 10.0) == \
+        "brp/relaties.csv (regels): 40% — 10.164.067 van 25.410.169 rijen, 1.016.407 rijen/s"
+    # a count that stands still (the work after a scan), has not begun, or is done: the statement runs
+    assert regel("x", 40.0, 40.0, 25_410_169, 15.0) == "x: bezig, 25.410.169 rijen, 15 s"
+    assert regel("x", 0.0, 0.0, 1_000, 5.2) == "x: bezig, 1.000 rijen, 5 s"
+    assert regel("x", 100.0, 40.0, 1_000, 20.0) == "x: bezig, 1.000 rijen, 20 s"
