@@ -103,8 +103,10 @@ def bestand_asset(spec: Bestand) -> dg.AssetsDefinition:
                 return dg.MaterializeResult(
                     metadata={"status": "afgewezen", "reden": levering.reden},
                     check_results=[c.als_check_result(key) for c in uitslag])
-            inlezing = lees_in(con, levering, spec, Voortgang(context.log.info, f"{spec.bron}/{spec.naam}"))
-            uitslag = controles.evalueer(Context(con, p, spec, levering, inlezing, controles.drempels()))
+            voortgang = Voortgang(context.log.info, f"{spec.bron}/{spec.naam}")
+            inlezing = lees_in(con, levering, spec, voortgang)
+            with voortgang.duur("controles"):  # pandera, Great Expectations, volume, freshness
+                uitslag = controles.evalueer(Context(con, p, spec, levering, inlezing, controles.drempels()))
             bewaar(con, p, spec, uitslag)
         context.log.info(f"{spec.bron}/{spec.naam}: geleverd {inlezing.geleverd}, geaccepteerd "
                          f"{inlezing.geaccepteerd}, quarantaine {inlezing.quarantaine}"

@@ -4,12 +4,14 @@ A DuckDB statement runs while a watcher thread asks the connection for its progr
 (`query_progress()`, computed by DuckDB without printing) and reports every `elk` seconds; a statement
 that finishes within `elk` seconds reports nothing. DuckDB counts the rows its sources have scanned, not the
 work after a scan (a join's build side, a temporary table scanned at once): while that count does not move, a
-line says that the statement runs and for how long, not a rate that falls with every line (`regel`).
+line says that the statement runs and for how long, not a rate that falls with every line (`regel`). Work without a row count (a step's checks) says that it
+runs, and how long it took (`Voortgang.duur`).
 """
 from __future__ import annotations
 
 import threading
 import time
+from contextlib import contextmanager
 from typing import Callable
 
 
@@ -31,36 +33,61 @@ class Voortgang:
     def __init__(self, log: Callable[[str], None], naam: str, elk: float = 5.0):
         self.log, self.naam, self.elk = log, naam, elk
 
-    def volg(self, con, sql: str, rijen: int, fase: str = "") -> list[tuple]:
-        """Execute `sql` on `con`, reporting progress over `rijen` rows while it runs (`fase`: which part of
-        the step, when a step has more than one long statement); returns the statement's rows."""
-        naam = f"{self.naam} ({fase})" if fase else self.naam
+    @contextmanager
+    def _bewaakt(self, lijn: Callable[[float], str | None]):
+        """While the block runs, every `elk` seconds the line `lijn(seconds so far)` (None: no line)."""
         klaar = threading.Event()
         start = time.monotonic()
 
         def kijk():
-            vorig = 0.0
             while not klaar.wait(self.elk):
-                try:
-                    deel = con.query_progress()
-                except Exception:  # noqa: BLE001 - progress is best effort, never the step's failure
-                    continue
-                if deel is None or deel < 0:
-                    continue
-                self.log(regel(naam, deel, vorig, rijen, time.monotonic() - start))
-                vorig = max(vorig, deel)
+                if (tekst := lijn(time.monotonic() - start)) is not None:
+                    self.log(tekst)
 
-        con.execute("SET enable_progress_bar = true")
-        con.execute("SET enable_progress_bar_print = false")
         waker = threading.Thread(target=kijk, daemon=True)
         waker.start()
         try:
-            uit = con.execute(sql).fetchall()
+            yield
         finally:
             klaar.set()
             waker.join()
+
+    def volg(self, con, sql: str, rijen: int, fase: str = "") -> list[tuple]:
+        """Execute `sql` on `con`, reporting progress over `rijen` rows while it runs (`fase`: which part of
+        the step, when a step has more than one long statement); returns the statement's rows."""
+        naam = f"{self.naam} ({fase})" if fase else self.naam
+        vorig = [0.0]
+
+        def lijn(sec: float) -> str | None:
+            try:
+                deel = con.query_progress()
+            except Exception:  # noqa: BLE001 - progress is best effort, never the step's failure
+                return None
+            if deel is None or deel < 0:
+                return None
+            tekst, vorig[0] = regel(naam, deel, vorig[0], rijen, sec), max(vorig[0], deel)
+            return tekst
+
+        con.execute("SET enable_progress_bar = true")
+        con.execute("SET enable_progress_bar_print = false")
+        start = time.monotonic()
+        try:
+            with self._bewaakt(lijn):
+                uit = con.execute(sql).fetchall()
+        finally:
             con.execute("SET enable_progress_bar = false")
         sec = time.monotonic() - start
         if sec >= self.elk:
             self.log(f"{naam}: {_n(rijen)} rijen in {sec:.1f} s ({_n(rijen / sec)} rijen/s)")
         return uit
+
+    @contextmanager
+    def duur(self, fase: str):
+        """Work without a DuckDB row count (a step's checks): while it runs, every `elk` seconds a line that it
+        does; when it took at least `elk` seconds, its time."""
+        naam = f"{self.naam} ({fase})"
+        start = time.monotonic()
+        with self._bewaakt(lambda sec: f"{naam}: bezig, {sec:.0f} s"):
+            yield
+        if (sec := time.monotonic() - start) >= self.elk:
+            self.log(f"{naam}: klaar in {sec:.1f} s")

@@ -1,5 +1,8 @@
 """Progress inside a long step: a DuckDB statement that runs longer than the interval reports rows done and
 rows per second while it runs; a short one reports nothing."""
+import re
+import time
+
 import duckdb
 
 from kern.voortgang import Voortgang, regel
@@ -26,3 +29,16 @@ def test_a_line_gives_a_rate_only_while_duckdbs_count_moves():
     assert regel("x", 40.0, 40.0, 25_410_169, 15.0) == "x: bezig, 25.410.169 rijen, 15 s"
     assert regel("x", 0.0, 0.0, 1_000, 5.2) == "x: bezig, 1.000 rijen, 5 s"
     assert regel("x", 100.0, 40.0, 1_000, 20.0) == "x: bezig, 1.000 rijen, 20 s"
+
+
+def test_work_without_a_row_count_says_that_it_runs_and_how_long_it_took():
+    regels: list[str] = []
+    with Voortgang(regels.append, "brp/relaties.csv", elk=0.01).duur("controles"):
+        time.sleep(0.2)
+    klaar = re.fullmatch(r"brp/relaties\.csv \(controles\): klaar in (\d+\.\d) s", regels[-1])
+    assert len(regels) >= 2 and klaar and float(klaar[1]) >= 0.2
+    assert all(re.fullmatch(r"brp/relaties\.csv \(controles\): bezig, \d+ s", r) for r in regels[:-1])
+    stil: list[str] = []
+    with Voortgang(stil.append, "kort", elk=5).duur("controles"):
+        pass
+    assert stil == []
