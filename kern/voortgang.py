@@ -4,8 +4,8 @@ A DuckDB statement runs while a watcher thread asks the connection for its progr
 (`query_progress()`, computed by DuckDB without printing) and reports every `elk` seconds; a statement
 that finishes within `elk` seconds reports nothing. DuckDB counts the rows its sources have scanned, not the
 work after a scan (a join's build side, a temporary table scanned at once): while that count does not move, a
-line says that the statement runs and for how long, not a rate that falls with every line (`regel`). Work without a row count (a step's checks) says that it
-runs, and how long it took (`Voortgang.duur`).
+line says that the statement runs and for how long, not a rate that falls with every line (`regel`). Work
+without a row count (a step's checks) says that it runs, and how long it took (`Voortgang.duur`).
 """
 from __future__ import annotations
 
