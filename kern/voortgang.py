@@ -33,6 +33,9 @@ class Voortgang:
     def __init__(self, log: Callable[[str], None], naam: str, elk: float = 5.0):
         self.log, self.naam, self.elk = log, naam, elk
 
+    def _naam(self, fase: str) -> str:
+        return f"{self.naam} ({fase})" if fase else self.naam
+
     @contextmanager
     def _bewaakt(self, lijn: Callable[[float], str | None]):
         """While the block runs, every `elk` seconds the line `lijn(seconds so far)` (None: no line)."""
@@ -55,17 +58,18 @@ class Voortgang:
     def volg(self, con, sql: str, rijen: int, fase: str = "") -> list[tuple]:
         """Execute `sql` on `con`, reporting progress over `rijen` rows while it runs (`fase`: which part of
         the step, when a step has more than one long statement); returns the statement's rows."""
-        naam = f"{self.naam} ({fase})" if fase else self.naam
-        vorig = [0.0]
+        naam = self._naam(fase)
+        vorig = 0.0
 
         def lijn(sec: float) -> str | None:
+            nonlocal vorig
             try:
                 deel = con.query_progress()
             except Exception:  # noqa: BLE001 - progress is best effort, never the step's failure
                 return None
             if deel is None or deel < 0:
                 return None
-            tekst, vorig[0] = regel(naam, deel, vorig[0], rijen, sec), max(vorig[0], deel)
+            tekst, vorig = regel(naam, deel, vorig, rijen, sec), max(vorig, deel)
             return tekst
 
         con.execute("SET enable_progress_bar = true")
@@ -85,7 +89,7 @@ class Voortgang:
     def duur(self, fase: str):
         """Work without a DuckDB row count (a step's checks): while it runs, every `elk` seconds a line that it
         does; when it took at least `elk` seconds, its time."""
-        naam = f"{self.naam} ({fase})"
+        naam = self._naam(fase)
         start = time.monotonic()
         with self._bewaakt(lambda sec: f"{naam}: bezig, {sec:.0f} s"):
             yield

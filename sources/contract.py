@@ -367,9 +367,13 @@ def _getal(k: Kolom) -> str:
 def hulpkolommen_sql(kolommen) -> list[tuple[str, str]]:
     """(name, SQL) of the helper columns the rules of `kolommen` read (`validiteitsregels_sql`): per BSN or
     gbadatum column the integer value of a canonical ASCII text, NULL for any other text."""
-    return [(_getal(k).strip('"'), f"CASE WHEN {_snel(chr(34) + k.naam + chr(34), _GETAL[k.type][0])} THEN "
-                                   f'CAST("{k.naam}" AS {_GETAL[k.type][1]}) END')
-            for k in kolommen if k.type in _GETAL]
+    uit = []
+    for k in kolommen:
+        if k.type in _GETAL:
+            patroon, type_ = _GETAL[k.type]
+            c = f'"{k.naam}"'
+            uit.append((f"_getal_{k.naam}", f"CASE WHEN {_snel(c, patroon)} THEN CAST({c} AS {type_}) END"))
+    return uit
 
 
 def met_hulpkolommen(kolommen, van: str, waar: str | None = None) -> str:
