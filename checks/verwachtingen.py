@@ -174,12 +174,12 @@ class Optelling:
 def _suite_en_actief(ctx: Context):
     suite = SUITES[ctx.spec.tabel]
     lev = leverdata(ctx.con, ctx.peildatum)
-    actief, overgeslagen = [], []
+    actief, niet = [], []
     for v in suite.verwachtingen:
-        mist = [b for b in (v.afgeleid.bronnen if v.afgeleid else ()) if b not in lev]
-        (overgeslagen if mist else actief).append(v)
-    niet = [f"{v.naam}: niet te controleren, geen geaccepteerde levering van "
-            f"{', '.join(v.afgeleid.bronnen)}" for v in overgeslagen]
+        if mist := [b for b in (v.afgeleid.bronnen if v.afgeleid else ()) if b not in lev]:
+            niet.append(f"{v.naam}: niet te controleren, geen geaccepteerde levering van {', '.join(mist)}")
+        else:
+            actief.append(v)
     return suite, lev, actief, niet
 
 
