@@ -4,8 +4,8 @@ Deleted, per peildatum older than the term: funnel members, the population, sign
 exclusions, the audit's person attributes and legitimate factors, and the published lists (signals, samples,
 verrekening, the quality docs with their example values); per delivery older than the term that no kept run
 uses: its staged rows (persons by pseudonym), its special personal data (geboorteland, nationaliteit), its
-quarantined raw values and (benefits administration) its clients' BSNs; and the row verdicts with pseudonyms
-kept for a file's next ingestion once no delivery of that file is kept. Kept: aggregated statistics (funnel
+quarantined raw values, the row verdicts and pseudonyms of its quarantined contents (kept for a file's next
+ingestion) and (benefits administration) its clients' BSNs. Kept: aggregated statistics (funnel
 step counts, bias statistics and verdicts, releases, check results, file counts) and the run reports
 (run.json, bias/, register/, monitoring/). A rerun of a peildatum whose delivery was removed reads and judges
 its files again from the landing folder (sources/inlezen.py takes over an outcome only while its rows are
@@ -98,14 +98,13 @@ def schoon_op(werkmap: str | Path, maanden: int = STANDAARD_BEWAARTERMIJN_MAANDE
                     con.execute(f"DELETE FROM {tabel} q WHERE {eigen}", [g, g])
                     if tellingen:
                         verslag["tabellen"][tabel] = tellingen
-            # the row verdicts and pseudonyms kept for the next ingestion of a file no kept delivery has
-            if opslag.bestaat_tabel(con, OORDELEN):
-                weg = ("NOT EXISTS (SELECT 1 FROM bestand_tellingen b WHERE b.bron = o.bron AND b.bestand = o.bestand "
-                       "AND (b.leverdatum >= ? OR EXISTS (SELECT 1 FROM run_bronnen r WHERE r.bron = b.bron "
-                       "AND r.leverdatum = b.leverdatum AND r.peildatum >= ?)))")
-                tellingen = _tel(con, f"SELECT o.bron || '/' || o.bestand, count(*) FROM {OORDELEN} o WHERE {weg} "
+            # the row verdicts and pseudonyms of such an old delivery's quarantined contents, kept for the next
+            # ingestion of its files (sources/inlezen.py; a werkmap from before they were kept per delivery has none)
+            if opslag.bestaat_tabel(con, OORDELEN) and "leverdatum" in opslag.lees(
+                    con, f"SELECT * FROM {OORDELEN} LIMIT 0").columns:
+                tellingen = _tel(con, f"SELECT q.bron || '/' || q.leverdatum, count(*) FROM {OORDELEN} q WHERE {oud} "
                                       "GROUP BY 1", [g, g])
-                con.execute(f"DELETE FROM {OORDELEN} o WHERE {weg}", [g, g])
+                con.execute(f"DELETE FROM {OORDELEN} q WHERE {oud}", [g, g])
                 if tellingen:
                     verslag["tabellen"][OORDELEN] = tellingen
             con.execute("COMMIT")
