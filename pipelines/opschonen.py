@@ -29,7 +29,7 @@ import duckdb
 from kern import logboek, omgeving, opslag, publicatie
 from kern.omgeving import STANDAARD_BEWAARTERMIJN_MAANDEN
 from kern.resources import Werkomgeving
-from sources.inlezen import OORDELEN, bijzondere_gegevens
+from sources.inlezen import OORDELEN, OUDE_OORDELEN, bijzondere_gegevens
 from sources.pseudoniem import KLANTEN
 from sources.register import ALLE
 
@@ -99,14 +99,20 @@ def schoon_op(werkmap: str | Path, maanden: int = STANDAARD_BEWAARTERMIJN_MAANDE
                     if tellingen:
                         verslag["tabellen"][tabel] = tellingen
             # the row verdicts and pseudonyms of such an old delivery's quarantined contents, kept for the next
-            # ingestion of its files (sources/inlezen.py; a werkmap from before they were kept per delivery has none)
-            if opslag.bestaat_tabel(con, OORDELEN) and "leverdatum" in opslag.lees(
-                    con, f"SELECT * FROM {OORDELEN} LIMIT 0").columns:
+            # ingestion of its files (sources/inlezen.py)
+            if opslag.bestaat_tabel(con, OORDELEN):
                 tellingen = _tel(con, f"SELECT q.bron || '/' || q.leverdatum, count(*) FROM {OORDELEN} q WHERE {oud} "
                                       "GROUP BY 1", [g, g])
                 con.execute(f"DELETE FROM {OORDELEN} q WHERE {oud}", [g, g])
                 if tellingen:
                     verslag["tabellen"][OORDELEN] = tellingen
+            # those of a werkmap from before, kept per file for its latest delivery: all of them (the next ingestion
+            # of a file judges it in full once, as it would have dropped them)
+            if opslag.bestaat_tabel(con, OUDE_OORDELEN):
+                tellingen = _tel(con, f"SELECT bron || '/' || bestand, count(*) FROM {OUDE_OORDELEN} GROUP BY 1", [])
+                con.execute(f"DROP TABLE {OUDE_OORDELEN}")
+                if tellingen:
+                    verslag["tabellen"][OUDE_OORDELEN] = tellingen
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -198,7 +204,7 @@ def tekst(verslag: dict) -> str:
     if not verslag["tabellen"] and not verslag["uitvoer"]:
         return "\n".join(r + ["Niets te verwijderen."])
     for tabel, tellingen in verslag["tabellen"].items():
-        soort = "peildatum" if tabel in PER_PEILDATUM else "bestand" if tabel == OORDELEN else "levering"
+        soort = "peildatum" if tabel in PER_PEILDATUM else "bestand" if tabel == OUDE_OORDELEN else "levering"
         r += [f"  {tabel:<22} {soort} {k}: {n} rijen" for k, n in tellingen.items()]
     r += [f"  {'uitvoer':<22} peildatum {p}: {n} bestanden" for p, n in verslag["uitvoer"].items()]
     if verslag.get("herschreven") is True:

@@ -11,11 +11,13 @@ reasons. Delivered = accepted + quarantined, always. From here on persons are ke
 is staged as the HMAC of the validated BSN, computed in the same INSERT (sources/pseudoniem.py); the BSN stays
 only in the quarantined raw values and, for the municipality's own clients, in `klant_bsn`.
 
-The next delivery of a file validates only what changed: a row whose content an earlier ingestion of the
-file judged under the same rule version (`regelversie`, a hash of the compiled rules) carries over its
-row verdict (contents are recognised by a keyed hash: a row holds a BSN); duplicates and orphans are judged
-on the whole delivery every time. A file that is byte for byte an earlier delivery of it, judged under the same
-version (its files to check orphans against included), is not read at all: that delivery's outcome is copied.
+The next delivery of a file validates only what changed: a row whose content the previous delivery of the
+file had, judged under the same rule version (`regelversie`, a hash of the compiled rules), carries over its
+row verdict and pseudonyms (contents are recognised by a keyed hash, since a row holds a BSN: an accepted content
+keeps it beside its staged row, `inhoud_tabel`; a quarantined one with its verdict, `OORDELEN`); duplicates and
+orphans are judged on the whole delivery every time. A file that is byte for byte an earlier delivery of it,
+judged under the same version (its files to check orphans against included), is not read at all: that delivery's
+outcome is copied.
 A delivery judged in full computes each person's pseudonym once: the files after the BRP's personen look up the
 pseudonyms it computed (`_KAART`, in memory for the run) instead of hashing their BSNs again.
 `lees_in_pandera` is the reference path (pandera on Python batches), kept to hold the engine equal to it in
@@ -214,16 +216,29 @@ def _beoordeel(spec: Bestand, frame: pl.DataFrame, dubbel: pl.DataFrame, wezen: 
     return frame
 
 
-INHOUD = "_inhoud"  # the staged column with a row's content hash (`inhoud_sql`), once per content of a delivery
+INHOUD = "_inhoud"  # the column with an accepted row's content hash (`inhoud_sql`), once per content of a delivery
+
+
+def inhoud_tabel(spec: Bestand) -> str:
+    """Where a file's accepted rows keep their keyed content hash (`INHOUD`), which the next delivery of the file
+    looks up, with the pseudonyms of the row's BSN columns beside it: the staged table, or for a file with special
+    personal data its table in the audit schema (the hash is computed over every delivered column: a value
+    derived from geboorteland and nationaliteit does not go where a theme reads). NULL on a row whose content an
+    earlier row of the delivery has, and on rows the reference path (`lees_in_pandera`) staged."""
+    bijzonder, bijzonder_tabel = bijzondere_gegevens(spec)
+    if not bijzonder:
+        return spec.tabel
+    if [k.naam for k in spec.kolommen if k.type == BSN] != list(spec.sleutel[:1]) or len(spec.sleutel) != 1:
+        raise ValueError(f"{spec.naam}: bijzondere persoonsgegevens alleen in een bestand met één BSN, de sleutel")
+    return bijzonder_tabel
 
 
 def _staged_types(spec: Bestand) -> list[tuple[str, str]]:
-    """The staged table's columns: the typed contract columns (not the special ones), line, leverdatum and the
-    row's keyed content hash: the next delivery of the file finds there the contents this one accepted, with
-    their pseudonyms (`lees_in`). NULL on a row whose content an earlier row of the delivery has, and on rows the
-    reference path (`lees_in_pandera`) staged."""
+    """The staged table's columns: the typed contract columns (not the special ones), line, leverdatum and, unless
+    the file has special personal data, the content hash (`inhoud_tabel`)."""
     return [t for k in spec.kolommen if not k.bijzonder for t in duckdb_type(k)] + [
-        ("regel", "BIGINT"), ("leverdatum", "DATE"), (INHOUD, "UHUGEINT")]
+        ("regel", "BIGINT"), ("leverdatum", "DATE")] + ([(INHOUD, "UHUGEINT")] if inhoud_tabel(spec) == spec.tabel
+                                                         else [])
 
 
 def bijzondere_gegevens(spec: Bestand) -> tuple[list[str], str]:
@@ -239,12 +254,10 @@ def _heeft_kolom(con: duckdb.DuckDBPyConnection, tabel: str, kolom: str) -> bool
 
 
 def _maak_oordelen(con: duckdb.DuckDBPyConnection) -> None:
-    """The table of the quarantined contents' row verdicts (`OORDELEN`), in its current shape: that of a werkmap
-    from before (one verdict per content of the latest delivery, accepted ones included) is dropped, so that
-    the next delivery of each file is judged in full once."""
-    kolommen = ["bron", "bestand", "regelversie", "leverdatum", "inhoud", "reden", "pseudoniemen"]
-    if opslag.bestaat_tabel(con, OORDELEN) and con.sql(f"SELECT * FROM {OORDELEN} LIMIT 0").columns != kolommen:
-        con.execute(f"DROP TABLE {OORDELEN}")
+    """The table of the quarantined contents' row verdicts (`OORDELEN`). The table of before (`OUDE_OORDELEN`: a
+    verdict and pseudonyms per content of a file's latest delivery, accepted ones included) goes: the next delivery
+    of each file is judged in full once. (Code of before that runs on this werkmap again makes it anew.)"""
+    con.execute(f"DROP TABLE IF EXISTS {OUDE_OORDELEN}")
     con.execute(f"CREATE TABLE IF NOT EXISTS {OORDELEN} (bron VARCHAR, bestand VARCHAR, regelversie VARCHAR, "
                 "leverdatum DATE, inhoud UHUGEINT, reden VARCHAR, pseudoniemen VARCHAR[])")
 
@@ -261,15 +274,16 @@ def _maak_leeg(con: duckdb.DuckDBPyConnection, spec: Bestand, leverdatum: date, 
     replaces). Returns the special columns and their table in the audit schema."""
     bijzonder, bijzonder_tabel = bijzondere_gegevens(spec)
     opslag.maak(con, spec.tabel, types)
-    if not _heeft_kolom(con, spec.tabel, INHOUD):  # a staged table of before contents were kept with their rows
-        con.execute(f"ALTER TABLE {spec.tabel} ADD COLUMN {INHOUD} UHUGEINT")
     opslag.verwijder(con, spec.tabel, {"leverdatum": leverdatum})
     _maak_oordelen(con)
     opslag.verwijder(con, OORDELEN, {"bron": spec.bron, "bestand": spec.naam, "leverdatum": leverdatum})
     if bijzonder:
         opslag.maak(con, bijzonder_tabel, [(spec.sleutel[0], "VARCHAR") if spec.sleutel else ("bsn", "VARCHAR"),
-                                           *[(b, "VARCHAR") for b in bijzonder], ("leverdatum", "DATE")])
+                                           *[(b, "VARCHAR") for b in bijzonder], ("leverdatum", "DATE"),
+                                           (INHOUD, "UHUGEINT")])
         opslag.verwijder(con, bijzonder_tabel, {"leverdatum": leverdatum})
+    if not _heeft_kolom(con, inhoud_tabel(spec), INHOUD):  # a table of before contents were kept with their rows
+        con.execute(f"ALTER TABLE {inhoud_tabel(spec)} ADD COLUMN {INHOUD} UHUGEINT")
     opslag.verwijder(con, "quarantaine", {"bron": spec.bron, "leverdatum": leverdatum, "bestand": spec.naam})
     _maak_klanten(con, spec, leverdatum)
     return bijzonder, bijzonder_tabel
@@ -441,7 +455,7 @@ def tellingversie(con: duckdb.DuckDBPyConnection, versie: str, spec: Bestand, le
     ingestion of the same bytes: the rules' version and, when the file has orphan rules, per file they read its
     bytes and the version under which it was judged for this delivery (its rules decide which of its rows exist).
     The same file beside a changed personen.csv, or beside the same personen.csv judged under other rules, is
-    judged again, since its orphans may have changed; its row verdicts still carry over (`rij_oordelen`)."""
+    judged again, since its orphans may have changed; its row verdicts still carry over (`lees_in`)."""
     if not spec.verwijzingen:
         return versie
     doelen = []
@@ -557,9 +571,10 @@ def regelversie(spec: Bestand) -> str:
     return hashlib.sha256(tekst.encode()).hexdigest()[:12]
 
 
-# Per delivery of a file the row-rule verdict and pseudonyms of each content it quarantined; those of the contents it
-# accepted are its staged rows (`INHOUD`)
-OORDELEN = "rij_oordelen"
+# Per delivery of a file the row-rule verdict and pseudonyms of each content it quarantined; the contents it accepted
+# are found by their hash beside their rows (`inhoud_tabel`)
+OORDELEN = "quarantaine_oordelen"
+OUDE_OORDELEN = "rij_oordelen"  # the table of before, with a verdict per content of the latest delivery
 # Below this many rows, planning the rules statement costs more than running it: two of DuckDB's optimizer passes
 # (common subexpressions, window self-join) take ~25 ms of its ~60 ms on a 300-row file, and save time only on
 # large files (1 M rows: 15% less CPU with them). Off for small files only; they never change a result.
@@ -717,6 +732,12 @@ def _lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, 
             "starts_with(codeversie, ?) ORDER BY leverdatum DESC LIMIT 1",
             params=[spec.bron, spec.naam, levering.leverdatum, versie]))
         vorige = vorige[0] if vorige else None
+        waar = inhoud_tabel(spec)
+        if vorige is not None and not con.sql(
+                f"SELECT EXISTS (SELECT 1 FROM {waar} WHERE leverdatum = $d AND {INHOUD} IS NOT NULL) OR EXISTS "
+                f"(SELECT 1 FROM {OORDELEN} WHERE bron = $b AND bestand = $n AND leverdatum = $d AND regelversie = $v)",
+                params={"d": vorige, "b": spec.bron, "n": spec.naam, "v": versie}).fetchall()[0][0]:
+            vorige = None  # nothing kept to carry over (a delivery staged before contents were): judged in full
         rij = reden_sql(spec, levering.leverdatum, heel_bestand=False)
         # the rules read helper columns (the integer value of a canonical BSN or date), computed only for the rows
         # they judge
@@ -733,7 +754,7 @@ def _lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, 
                 d = f"DATE '{vorig.isoformat()}'"
                 oud = "".join(f', "{k}" AS _oud_ph{i}' for i, k in enumerate(bsn_kolommen))
                 oud_q = "".join(f", pseudoniemen[{i}] AS _oud_ph{i - 1}" for i in range(1, len(bsn_kolommen) + 1))
-                eerder = (f"SELECT {INHOUD} AS _h, NULL::VARCHAR AS reden{oud} FROM {spec.tabel} WHERE leverdatum = "
+                eerder = (f"SELECT {INHOUD} AS _h, NULL::VARCHAR AS reden{oud} FROM {waar} WHERE leverdatum = "
                           f"{d} AND {INHOUD} IS NOT NULL UNION ALL SELECT inhoud, reden{oud_q} FROM {OORDELEN} WHERE "
                           f"bron = '{spec.bron}' AND bestand = {sql_tekst(spec.naam)} AND regelversie = '{versie}' "
                           f"AND leverdatum = {d}")
@@ -784,7 +805,7 @@ def _lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, 
             _bewaar_kaart(con, key, bsn_kolommen[0])
         con.execute(f"DROP TABLE {GELEZEN}")
         con.execute("DROP TABLE IF EXISTS _drempels")
-        # a content's hash is staged once, on its first row: the next delivery finds each content once. A file whose
+        # a content's hash is kept once, on its first row: the next delivery finds each content once. A file whose
         # key is required has no two accepted rows with the same content (they would have the same key)
         if spec.sleutel and all(spec.kolom(k).verplicht for k in spec.sleutel):
             inhoud = "_h"
@@ -796,11 +817,13 @@ def _lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, 
         # sort carries fewer and smaller values; the projection after it keeps the order
         ruw = ", ".join(_ph(k.naam) if k.type == BSN else f'"{k.naam}"' for k in spec.kolommen if not k.bijzonder)
         # (a gbadatum is typed from its helper column, computed again after the sort rather than carried through it)
-        gesorteerd = f"SELECT {ruw}, _regel, {inhoud} AS _inhoud FROM _rijen WHERE reden IS NULL ORDER BY _k"
+        hier = waar == spec.tabel  # the content hash in the staged table (else with the special data)
+        met_inhoud = f", {inhoud} AS {INHOUD}" if hier else ""
+        gesorteerd = f"SELECT {ruw}, _regel{met_inhoud} FROM _rijen WHERE reden IS NULL ORDER BY _k"
         geaccepteerd = uitvoeren(
-            f"INSERT INTO {spec.tabel} ({namen}) SELECT {', '.join(getypeerd)}, _regel, {lever}, _inhoud FROM "
+            f"INSERT INTO {spec.tabel} ({namen}) SELECT {', '.join(getypeerd)}, _regel, {lever}"
+            f"{f', {INHOUD}' if hier else ''} FROM "
             f"({met_hulpkolommen([k for k in spec.kolommen if k.type == GBADATUM], gesorteerd)})", "opslaan")[0][0]
-        con.execute("DROP TABLE IF EXISTS _meer")
         if spec.tabel in ps.KLANTKOLOMMEN:  # the BSN of the municipality's own clients, by pseudonym
             klant = ps.KLANTKOLOMMEN[spec.tabel]
             con.execute(f"INSERT INTO {ps.KLANTEN} SELECT DISTINCT {lever}, ph, b FROM (SELECT unnest(["
@@ -810,8 +833,9 @@ def _lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, 
             # its key only (bias_audit/kenmerken.sql), so in no particular order: a sort of every row costs 3-4 s at
             # national scale
             con.execute(f"INSERT INTO {bijzonder_tabel} SELECT {_ph(spec.sleutel[0])}, "
-                        f"{', '.join(chr(34) + b + chr(34) for b in bijzonder)}, {lever} FROM _rijen "
+                        f"{', '.join(chr(34) + b + chr(34) for b in bijzonder)}, {lever}, {inhoud} FROM _rijen "
                         "WHERE reden IS NULL")
+        con.execute("DROP TABLE IF EXISTS _meer")
         slecht = con.sql(f"SELECT _regel AS regel, {', '.join(chr(34) + k + chr(34) for k in spec.kolomnamen)}, "
                          "reden FROM _rijen WHERE reden IS NOT NULL ORDER BY _k").pl()
         rij_voor_rij = con.sql("SELECT count(*) FILTER (_nieuw) FROM _rijen").fetchall()[0][0]

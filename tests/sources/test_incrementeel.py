@@ -10,7 +10,7 @@ from kern import opslag
 from sources import brp, levering
 from sources import pseudoniem as ps
 from sources.contract import ENUM, TEKST, Bestand, Kolom
-from sources.inlezen import inhoud_sql, lees_in
+from sources.inlezen import inhoud_sql, inhoud_tabel, lees_in
 from tests.bouwer import Landing, adres, bsn, persoon, woont
 
 P1, P2 = date(2026, 9, 15), date(2026, 10, 31)
@@ -105,11 +105,12 @@ def test_identical_rows_keep_one_verdict_and_carry_it_over(tmp_path):
         ("verblijfplaatsen.csv", 4, "bsn: komt niet voor in personen.csv")]  # no accepted person 3 left
     assert n["personen"].rij_voor_rij == 0
     con = opslag.verbind(tmp_path / "incrementeel")
-    # the quarantined content once, with its verdict; the five accepted ones are the staged rows, each with its hash
-    assert con.sql("SELECT count(*), count(DISTINCT inhoud), any_value(reden) FROM rij_oordelen WHERE bestand = "
+    # the quarantined content once, with its verdict; the five accepted ones each with its hash, beside their special
+    # data (the hash is computed over every delivered column: it stays out of brp_personen)
+    assert con.sql("SELECT count(*), count(DISTINCT inhoud), any_value(reden) FROM quarantaine_oordelen WHERE bestand = "
                    "'personen.csv' AND leverdatum = DATE '2026-10-01'").fetchall() == [(1, 1, None)]
-    assert con.sql("SELECT count(*), count(DISTINCT _inhoud) FROM brp_personen WHERE leverdatum = DATE '2026-10-01'"
-                   ).fetchall() == [(5, 5)]
+    assert con.sql("SELECT count(*), count(DISTINCT _inhoud) FROM audit.brp_personen_bijzonder WHERE leverdatum = "
+                   "DATE '2026-10-01'").fetchall() == [(5, 5)]
 
 
 def test_identical_rows_of_a_file_without_a_key_are_all_staged_and_carried_over(tmp_path):
@@ -134,7 +135,7 @@ def test_unchanged_rows_carry_over_their_pseudonyms(tmp_path):
         {"bsn": bsn(3), "relatie_bsn": bsn(4), "soort": "H", "datum_aanvang": "20150101"}]})
     con = opslag.verbind(tmp_path / "w")
     _ingest(con, tmp_path / "landing", P1, brp.BESTANDEN)
-    assert con.sql("SELECT count(*) FROM rij_oordelen").fetchall() == [(0,)]  # nothing quarantined
+    assert con.sql("SELECT count(*) FROM quarantaine_oordelen").fetchall() == [(0,)]  # nothing quarantined
     con.execute("UPDATE brp_relaties SET bsn = 'gemerkt'")
     n = _ingest(con, tmp_path / "landing", P2, brp.BESTANDEN)
     assert n["relaties"].rij_voor_rij == 1 and n["relaties"].gekopieerd_van is None
@@ -150,7 +151,7 @@ def test_a_content_found_twice_in_the_earlier_delivery_is_judged_in_full(tmp_pat
     landing.levering("brp", "2026-10-01", **{**BASIS, "personen": BASIS["personen"] + [persoon(7)]})
     con = opslag.verbind(tmp_path / "w")
     _ingest(con, tmp_path / "landing", P1, brp.BESTANDEN)
-    con.execute("INSERT INTO brp_personen SELECT * FROM brp_personen WHERE regel = 2")
+    con.execute("INSERT INTO audit.brp_personen_bijzonder SELECT * FROM audit.brp_personen_bijzonder LIMIT 1")
     n = _ingest(con, tmp_path / "landing", P2, brp.BESTANDEN)
     assert (n["personen"].rij_voor_rij, n["personen"].geleverd, n["personen"].geaccepteerd) == (7, 7, 7)
 
@@ -169,12 +170,13 @@ def test_a_werkmap_from_before_contents_were_staged_is_judged_in_full_once(tmp_p
     con = opslag.verbind(tmp_path / "w")
     _ingest(con, tmp_path / "landing", P1, brp.BESTANDEN)
     for s in brp.BESTANDEN:
-        con.execute(f"ALTER TABLE {s.tabel} DROP COLUMN _inhoud")
-    con.execute("DROP TABLE rij_oordelen")
+        con.execute(f"ALTER TABLE {inhoud_tabel(s)} DROP COLUMN _inhoud")
+    con.execute("DROP TABLE quarantaine_oordelen")
     con.execute("CREATE TABLE rij_oordelen (bron VARCHAR, bestand VARCHAR, regelversie VARCHAR, inhoud UHUGEINT, "
                 "reden VARCHAR, pseudoniemen VARCHAR[])")
     n = _ingest(con, tmp_path / "landing", P2, brp.BESTANDEN)
     assert all(i.rij_voor_rij == i.geleverd for i in n.values())  # judged in full once
+    assert not opslag.bestaat_tabel(con, "rij_oordelen")
     n = _ingest(con, tmp_path / "landing", date(2026, 11, 15), brp.BESTANDEN)
     assert {s: (i.rij_voor_rij, i.gekopieerd_van) for s, i in n.items()} == {
         "personen": (0, date(2026, 10, 1)), "adressen": (0, date(2026, 10, 1)),
