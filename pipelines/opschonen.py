@@ -4,8 +4,8 @@ Deleted, per peildatum older than the term: funnel members, the population, sign
 exclusions, the audit's person attributes and legitimate factors, and the published lists (signals, samples,
 verrekening, the quality docs with their example values); per delivery older than the term that no kept run
 uses: its staged rows (persons by pseudonym), its special personal data (geboorteland, nationaliteit), its
-quarantined raw values, the row verdicts and pseudonyms of its quarantined contents (kept for a file's next
-ingestion) and (benefits administration) its clients' BSNs. Kept: aggregated statistics (funnel
+quarantined raw values and (benefits administration) its clients' BSNs; and the row verdicts with pseudonyms
+kept for a file's next ingestion once no delivery of that file is kept. Kept: aggregated statistics (funnel
 step counts, bias statistics and verdicts, releases, check results, file counts) and the run reports
 (run.json, bias/, register/, monitoring/). A rerun of a peildatum whose delivery was removed reads and judges
 its files again from the landing folder (sources/inlezen.py takes over an outcome only while its rows are
@@ -29,7 +29,7 @@ import duckdb
 from kern import logboek, omgeving, opslag, publicatie
 from kern.omgeving import STANDAARD_BEWAARTERMIJN_MAANDEN
 from kern.resources import Werkomgeving
-from sources.inlezen import OORDELEN, OUDE_OORDELEN, bijzondere_gegevens
+from sources.inlezen import OORDELEN, bijzondere_gegevens
 from sources.pseudoniem import KLANTEN
 from sources.register import ALLE
 
@@ -98,21 +98,16 @@ def schoon_op(werkmap: str | Path, maanden: int = STANDAARD_BEWAARTERMIJN_MAANDE
                     con.execute(f"DELETE FROM {tabel} q WHERE {eigen}", [g, g])
                     if tellingen:
                         verslag["tabellen"][tabel] = tellingen
-            # the row verdicts and pseudonyms of such an old delivery's quarantined contents, kept for the next
-            # ingestion of its files (sources/inlezen.py)
+            # the row verdicts and pseudonyms kept for the next ingestion of a file no kept delivery has
             if opslag.bestaat_tabel(con, OORDELEN):
-                tellingen = _tel(con, f"SELECT q.bron || '/' || q.leverdatum, count(*) FROM {OORDELEN} q WHERE {oud} "
+                weg = ("NOT EXISTS (SELECT 1 FROM bestand_tellingen b WHERE b.bron = o.bron AND b.bestand = o.bestand "
+                       "AND (b.leverdatum >= ? OR EXISTS (SELECT 1 FROM run_bronnen r WHERE r.bron = b.bron "
+                       "AND r.leverdatum = b.leverdatum AND r.peildatum >= ?)))")
+                tellingen = _tel(con, f"SELECT o.bron || '/' || o.bestand, count(*) FROM {OORDELEN} o WHERE {weg} "
                                       "GROUP BY 1", [g, g])
-                con.execute(f"DELETE FROM {OORDELEN} q WHERE {oud}", [g, g])
+                con.execute(f"DELETE FROM {OORDELEN} o WHERE {weg}", [g, g])
                 if tellingen:
                     verslag["tabellen"][OORDELEN] = tellingen
-            # those of a werkmap from before, kept per file for its latest delivery: all of them (the next ingestion
-            # of a file judges it in full once, as it would have dropped them)
-            if opslag.bestaat_tabel(con, OUDE_OORDELEN):
-                tellingen = _tel(con, f"SELECT bron || '/' || bestand, count(*) FROM {OUDE_OORDELEN} GROUP BY 1", [])
-                con.execute(f"DROP TABLE {OUDE_OORDELEN}")
-                if tellingen:
-                    verslag["tabellen"][OUDE_OORDELEN] = tellingen
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -204,7 +199,7 @@ def tekst(verslag: dict) -> str:
     if not verslag["tabellen"] and not verslag["uitvoer"]:
         return "\n".join(r + ["Niets te verwijderen."])
     for tabel, tellingen in verslag["tabellen"].items():
-        soort = "peildatum" if tabel in PER_PEILDATUM else "bestand" if tabel == OUDE_OORDELEN else "levering"
+        soort = "peildatum" if tabel in PER_PEILDATUM else "bestand" if tabel == OORDELEN else "levering"
         r += [f"  {tabel:<22} {soort} {k}: {n} rijen" for k, n in tellingen.items()]
     r += [f"  {'uitvoer':<22} peildatum {p}: {n} bestanden" for p, n in verslag["uitvoer"].items()]
     if verslag.get("herschreven") is True:

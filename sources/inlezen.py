@@ -11,13 +11,11 @@ reasons. Delivered = accepted + quarantined, always. From here on persons are ke
 is staged as the HMAC of the validated BSN, computed in the same INSERT (sources/pseudoniem.py); the BSN stays
 only in the quarantined raw values and, for the municipality's own clients, in `klant_bsn`.
 
-The next delivery of a file validates only what changed: a row whose content the previous delivery of the
-file had, judged under the same rule version (`regelversie`, a hash of the compiled rules), carries over its
-row verdict and pseudonyms (contents are recognised by a keyed hash, since a row holds a BSN: an accepted content
-keeps it beside its staged row, `inhoud_tabel`; a quarantined one with its verdict, `OORDELEN`); duplicates and
-orphans are judged on the whole delivery every time. A file that is byte for byte an earlier delivery of it,
-judged under the same version (its files to check orphans against included), is not read at all: that delivery's
-outcome is copied.
+The next delivery of a file validates only what changed: a row whose content an earlier ingestion of the
+file judged under the same rule version (`regelversie`, a hash of the compiled rules) carries over its
+row verdict (contents are recognised by a keyed hash: a row holds a BSN); duplicates and orphans are judged
+on the whole delivery every time. A file that is byte for byte an earlier delivery of it, judged under the same
+version (its files to check orphans against included), is not read at all: that delivery's outcome is copied.
 A delivery judged in full computes each person's pseudonym once: the files after the BRP's personen look up the
 pseudonyms it computed (`_KAART`, in memory for the run) instead of hashing their BSNs again.
 `lees_in_pandera` is the reference path (pandera on Python batches), kept to hold the engine equal to it in
@@ -216,50 +214,15 @@ def _beoordeel(spec: Bestand, frame: pl.DataFrame, dubbel: pl.DataFrame, wezen: 
     return frame
 
 
-INHOUD = "_inhoud"  # the column with an accepted row's content hash (`inhoud_sql`), once per content of a delivery
-
-
-def inhoud_tabel(spec: Bestand) -> str:
-    """Where a file's accepted rows keep their keyed content hash (`INHOUD`), which the next delivery of the file
-    looks up, with the pseudonyms of the row's BSN columns beside it: the staged table, or for a file with special
-    personal data its table in the audit schema (the hash is computed over every delivered column: a value
-    derived from geboorteland and nationaliteit does not go where a theme reads). NULL on a row whose content an
-    earlier row of the delivery has, and on rows the reference path (`lees_in_pandera`) staged."""
-    bijzonder, bijzonder_tabel = bijzondere_gegevens(spec)
-    if not bijzonder:
-        return spec.tabel
-    if [k.naam for k in spec.kolommen if k.type == BSN] != list(spec.sleutel[:1]) or len(spec.sleutel) != 1:
-        raise ValueError(f"{spec.naam}: bijzondere persoonsgegevens alleen in een bestand met één BSN, de sleutel")
-    return bijzonder_tabel
-
-
 def _staged_types(spec: Bestand) -> list[tuple[str, str]]:
-    """The staged table's columns: the typed contract columns (not the special ones), line, leverdatum and, unless
-    the file has special personal data, the content hash (`inhoud_tabel`)."""
+    """The staged table's columns: the typed contract columns (not the special ones), line and leverdatum."""
     return [t for k in spec.kolommen if not k.bijzonder for t in duckdb_type(k)] + [
-        ("regel", "BIGINT"), ("leverdatum", "DATE")] + ([(INHOUD, "UHUGEINT")] if inhoud_tabel(spec) == spec.tabel
-                                                         else [])
+        ("regel", "BIGINT"), ("leverdatum", "DATE")]
 
 
 def bijzondere_gegevens(spec: Bestand) -> tuple[list[str], str]:
     """The special personal data columns of a file, and their table in the audit schema."""
     return [k.naam for k in spec.kolommen if k.bijzonder], f"audit.{spec.tabel}_bijzonder"
-
-
-def _heeft_kolom(con: duckdb.DuckDBPyConnection, tabel: str, kolom: str) -> bool:
-    schema, _, naam = tabel.rpartition(".")
-    return bool(con.sql("SELECT 1 FROM information_schema.columns WHERE table_catalog = current_database() AND "
-                        "table_schema = ? AND table_name = ? AND column_name = ?",
-                        params=[schema or "main", naam, kolom]).fetchall())
-
-
-def _maak_oordelen(con: duckdb.DuckDBPyConnection) -> None:
-    """The table of the quarantined contents' row verdicts (`OORDELEN`). The table of before (`OUDE_OORDELEN`: a
-    verdict and pseudonyms per content of a file's latest delivery, accepted ones included) goes: the next delivery
-    of each file is judged in full once. (Code of before that runs on this werkmap again makes it anew.)"""
-    con.execute(f"DROP TABLE IF EXISTS {OUDE_OORDELEN}")
-    con.execute(f"CREATE TABLE IF NOT EXISTS {OORDELEN} (bron VARCHAR, bestand VARCHAR, regelversie VARCHAR, "
-                "leverdatum DATE, inhoud UHUGEINT, reden VARCHAR, pseudoniemen VARCHAR[])")
 
 
 def _sleutel(spec: Bestand, levering: Levering) -> dict:
@@ -275,15 +238,10 @@ def _maak_leeg(con: duckdb.DuckDBPyConnection, spec: Bestand, leverdatum: date, 
     bijzonder, bijzonder_tabel = bijzondere_gegevens(spec)
     opslag.maak(con, spec.tabel, types)
     opslag.verwijder(con, spec.tabel, {"leverdatum": leverdatum})
-    _maak_oordelen(con)
-    opslag.verwijder(con, OORDELEN, {"bron": spec.bron, "bestand": spec.naam, "leverdatum": leverdatum})
     if bijzonder:
         opslag.maak(con, bijzonder_tabel, [(spec.sleutel[0], "VARCHAR") if spec.sleutel else ("bsn", "VARCHAR"),
-                                           *[(b, "VARCHAR") for b in bijzonder], ("leverdatum", "DATE"),
-                                           (INHOUD, "UHUGEINT")])
+                                           *[(b, "VARCHAR") for b in bijzonder], ("leverdatum", "DATE")])
         opslag.verwijder(con, bijzonder_tabel, {"leverdatum": leverdatum})
-    if not _heeft_kolom(con, inhoud_tabel(spec), INHOUD):  # a table of before contents were kept with their rows
-        con.execute(f"ALTER TABLE {inhoud_tabel(spec)} ADD COLUMN {INHOUD} UHUGEINT")
     opslag.verwijder(con, "quarantaine", {"bron": spec.bron, "leverdatum": leverdatum, "bestand": spec.naam})
     _maak_klanten(con, spec, leverdatum)
     return bijzonder, bijzonder_tabel
@@ -437,9 +395,6 @@ def _gekopieerd(con: duckdb.DuckDBPyConnection, spec: Bestand, levering: Leverin
         con.execute("INSERT INTO quarantaine (bron, leverdatum, bestand, regel, ruwe_waarden, reden) SELECT bron, "
                     f"{lever}, bestand, regel, ruwe_waarden, reden FROM quarantaine WHERE bron = ? AND leverdatum = ? "
                     "AND bestand = ? ORDER BY regel", [spec.bron, oud, spec.naam])
-        con.execute(f"INSERT INTO {OORDELEN} (bron, bestand, regelversie, leverdatum, inhoud, reden, pseudoniemen) "
-                    f"SELECT bron, bestand, regelversie, {lever}, inhoud, reden, pseudoniemen FROM {OORDELEN} "
-                    "WHERE bron = ? AND bestand = ? AND leverdatum = ?", [spec.bron, spec.naam, oud])
         # the reasons in the order the judging path reports them: rows by first line, then unparsable lines
         redenen = dict(con.sql(
             "SELECT reden, count(*) FROM quarantaine WHERE bron = ? AND leverdatum = ? AND bestand = ? GROUP BY reden "
@@ -455,7 +410,7 @@ def tellingversie(con: duckdb.DuckDBPyConnection, versie: str, spec: Bestand, le
     ingestion of the same bytes: the rules' version and, when the file has orphan rules, per file they read its
     bytes and the version under which it was judged for this delivery (its rules decide which of its rows exist).
     The same file beside a changed personen.csv, or beside the same personen.csv judged under other rules, is
-    judged again, since its orphans may have changed; its row verdicts still carry over (`lees_in`)."""
+    judged again, since its orphans may have changed; its row verdicts still carry over (`rij_oordelen`)."""
     if not spec.verwijzingen:
         return versie
     doelen = []
@@ -571,10 +526,7 @@ def regelversie(spec: Bestand) -> str:
     return hashlib.sha256(tekst.encode()).hexdigest()[:12]
 
 
-# Per delivery of a file the row-rule verdict and pseudonyms of each content it quarantined; the contents it accepted
-# are found by their hash beside their rows (`inhoud_tabel`)
-OORDELEN = "quarantaine_oordelen"
-OUDE_OORDELEN = "rij_oordelen"  # the table of before, with a verdict per content of the latest delivery
+OORDELEN = "rij_oordelen"  # per file the row-rule verdict and pseudonyms of every row content of its latest ingestion
 # Below this many rows, planning the rules statement costs more than running it: two of DuckDB's optimizer passes
 # (common subexpressions, window self-join) take ~25 ms of its ~60 ms on a 300-row file, and save time only on
 # large files (1 M rows: 15% less CPU with them). Off for small files only; they never change a result.
@@ -725,104 +677,71 @@ def _lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, 
     with opslag.transactie(con):
         bijzonder, bijzonder_tabel = _maak_leeg(con, spec, levering.leverdatum, types)
         ps.maak_macro(con, key)
-        # row rules only for rows whose content an earlier delivery of this file had under the same rules: its
-        # staged rows (the contents it accepted) and its quarantined contents' verdicts (`OORDELEN`)
-        vorige = opslag.eerste(con.sql(
-            "SELECT leverdatum FROM bestand_tellingen WHERE bron = ? AND bestand = ? AND leverdatum <> ? AND "
-            "starts_with(codeversie, ?) ORDER BY leverdatum DESC LIMIT 1",
-            params=[spec.bron, spec.naam, levering.leverdatum, versie]))
-        vorige = vorige[0] if vorige else None
-        waar = inhoud_tabel(spec)
-        if vorige is not None and not con.sql(
-                f"SELECT EXISTS (SELECT 1 FROM {waar} WHERE leverdatum = $d AND {INHOUD} IS NOT NULL) OR EXISTS "
-                f"(SELECT 1 FROM {OORDELEN} WHERE bron = $b AND bestand = $n AND leverdatum = $d AND regelversie = $v)",
-                params={"d": vorige, "b": spec.bron, "n": spec.naam, "v": versie}).fetchall()[0][0]:
-            vorige = None  # nothing kept to carry over (a delivery staged before contents were): judged in full
+        # row rules only for rows whose content no earlier delivery of this file had under the same rules
         rij = reden_sql(spec, levering.leverdatum, heel_bestand=False)
+        con.execute(f"CREATE TABLE IF NOT EXISTS {OORDELEN} (bron VARCHAR, bestand VARCHAR, regelversie VARCHAR, "
+                    "inhoud UHUGEINT, reden VARCHAR, pseudoniemen VARCHAR[])")
+        if not con.sql(f"SELECT 1 FROM information_schema.columns WHERE table_name = '{OORDELEN}' AND "
+                       "column_name = 'pseudoniemen' AND table_catalog = current_database()").fetchall():
+            # a werkmap of before pseudonyms were carried over: its verdicts go, the next delivery is judged in full
+            con.execute(f"DELETE FROM {OORDELEN}")
+            con.execute(f"ALTER TABLE {OORDELEN} ADD COLUMN pseudoniemen VARCHAR[]")
+        oordelen = con.sql(
+            f"SELECT 1 FROM {OORDELEN} WHERE bron = ? AND bestand = ? AND regelversie = ? LIMIT 1",
+            params=[spec.bron, spec.naam, versie]).fetchall()
+        # each BSN's pseudonym once per row, in a subquery: the orphan rule and the INSERTs read that column. A row
+        # whose content an earlier delivery had carries over its pseudonyms too (the same content, the same key:
+        # the rule version holds the key's fingerprint), so only new and changed rows pay for the HMAC
+        kaart = None
         # the rules read helper columns (the integer value of a canonical BSN or date), computed only for the rows
         # they judge
         hulp = [n for n, _ in hulpkolommen_sql(spec.kolommen)]
-
-        def beoordeling(vorig) -> tuple[str, object]:
-            """The statement that judges every record into `_rijen`, carrying over what delivery `vorig` (or
-            None) judged, and the BSN -> pseudonym table it reads (or None)."""
-            # each BSN's pseudonym once per row, in a subquery: the orphan rule and the INSERTs read that column. A
-            # row whose content an earlier delivery had carries over its pseudonyms too (the same content, the same
-            # key: the rule version holds the key's fingerprint), so only new and changed rows pay for the HMAC
-            kaart = None
-            if vorig is not None:
-                d = f"DATE '{vorig.isoformat()}'"
-                oud = "".join(f', "{k}" AS _oud_ph{i}' for i, k in enumerate(bsn_kolommen))
-                oud_q = "".join(f", pseudoniemen[{i}] AS _oud_ph{i - 1}" for i in range(1, len(bsn_kolommen) + 1))
-                eerder = (f"SELECT {INHOUD} AS _h, NULL::VARCHAR AS reden{oud} FROM {waar} WHERE leverdatum = "
-                          f"{d} AND {INHOUD} IS NOT NULL UNION ALL SELECT inhoud, reden{oud_q} FROM {OORDELEN} WHERE "
-                          f"bron = '{spec.bron}' AND bestand = {sql_tekst(spec.naam)} AND regelversie = '{versie}' "
-                          f"AND leverdatum = {d}")
-                bron_sql = (f"SELECT * EXCLUDE (_oud_reden), CASE WHEN _nieuw THEN {rij} ELSE _oud_reden END AS _rij "
-                            "FROM (" + met_hulpkolommen(spec.kolommen, (
-                                f"SELECT s.*, o.reden AS _oud_reden, o._h IS NULL AS _nieuw"
-                                + "".join(f", o._oud_ph{i}" for i in range(len(bsn_kolommen)))
-                                + f" FROM (SELECT *, {ps.MACRO}_inhoud({inhoud_sql(spec)}) AS _h FROM ({gelezen})) s "
-                                f"LEFT JOIN ({eerder}) o USING (_h)"), "_nieuw") + ")")
-                met_ph = "".join(f', CASE WHEN _nieuw THEN {ps.MACRO}("{k}") ELSE _oud_ph{i} END AS {_ph(k)}'
-                                 for i, k in enumerate(bsn_kolommen))
-                weg = [f"_oud_ph{i}" for i in range(len(bsn_kolommen))]
-            else:
-                # judged in full: a BSN whose pseudonym a file keyed by BSN computed earlier in this process (the
-                # BRP's personen, judged in full too) is looked up instead of hashed again (`_KAART`)
-                kaart = _KAART.get(ps.kenmerk(key)) if bsn_kolommen and not _maakt_kaart(spec) else None
-                gezocht, opzoeken = "", ""
-                if kaart is not None:
-                    gezocht = "".join(f", _kp{i}" for i in range(len(bsn_kolommen)))
-                    opzoeken = "".join(f" LEFT JOIN (SELECT bsn AS _kb{i}, ph AS _kp{i} FROM {KAART}) _m{i} "
-                                       f'ON _m{i}._kb{i} = s."{k}"' for i, k in enumerate(bsn_kolommen))
-                bron_sql = (f"SELECT s.*, {ps.MACRO}_inhoud({inhoud_sql(spec)}) AS _h, {rij} AS _rij, true AS _nieuw"
-                            f"{gezocht} FROM ({met_hulpkolommen(spec.kolommen, gelezen)}) s{opzoeken}")
-                met_ph = "".join(f', coalesce(_kp{i}, {ps.MACRO}("{k}")) AS {_ph(k)}' if kaart is not None
-                                 else f', {ps.MACRO}("{k}") AS {_ph(k)}' for i, k in enumerate(bsn_kolommen))
-                weg = [f"_kp{i}" for i in range(len(bsn_kolommen)) if kaart is not None]
-            weg = [*weg, *(f'"{n}"' for n in hulp)]
-            zonder = f" EXCLUDE ({', '.join(weg)})" if weg else ""
-            return "CREATE OR REPLACE TEMP TABLE _rijen AS " + met_bestand_redenen(
-                spec, levering.leverdatum, "_rij", f"SELECT *{zonder}{met_ph} FROM ({bron_sql})"), kaart
-
-        def beoordeel(vorig) -> None:
-            sql, kaart = beoordeling(vorig)
+        if oordelen:
+            bron_sql = (f"SELECT * EXCLUDE (_oud_reden), CASE WHEN _nieuw THEN {rij} ELSE _oud_reden END AS _rij FROM ("
+                        + met_hulpkolommen(spec.kolommen, (
+                            f"SELECT s.*, o.reden AS _oud_reden, o._h IS NULL AS _nieuw, o._oud_ph FROM (SELECT *, "
+                            f"{ps.MACRO}_inhoud({inhoud_sql(spec)}) AS _h FROM ({gelezen})) s LEFT JOIN (SELECT inhoud "
+                            f"AS _h, reden, pseudoniemen AS _oud_ph FROM {OORDELEN} WHERE bron = '{spec.bron}' AND "
+                            f"bestand = {sql_tekst(spec.naam)} AND regelversie = '{versie}') o USING (_h)"), "_nieuw")
+                        + ")")
+            met_ph = "".join(f', CASE WHEN _oud_ph IS NULL THEN {ps.MACRO}("{k}") ELSE _oud_ph[{i}] END AS {_ph(k)}'
+                             for i, k in enumerate(bsn_kolommen, start=1))
+        else:
+            # judged in full: a BSN whose pseudonym a file keyed by BSN computed earlier in this process (the BRP's
+            # personen, judged in full too) is looked up instead of hashed again (`_KAART`)
+            kaart = _KAART.get(ps.kenmerk(key)) if bsn_kolommen and not _maakt_kaart(spec) else None
+            gezocht, opzoeken = "", ""
             if kaart is not None:
-                con.register(KAART, kaart)
-            try:
-                uitvoeren(sql, "regels")
-            finally:
-                if kaart is not None:
-                    con.unregister(KAART)
-
-        beoordeel(vorige)
-        if vorige is not None and con.sql("SELECT count(*) FROM _rijen").fetchall()[0][0] != records:
-            # a content found twice in the earlier delivery (its staged rows changed by hand since): judge in full
-            vorige = None
-            beoordeel(vorige)
-        if vorige is None and _maakt_kaart(spec):
+                gezocht = "".join(f", _kp{i}" for i in range(len(bsn_kolommen)))
+                opzoeken = "".join(f" LEFT JOIN (SELECT bsn AS _kb{i}, ph AS _kp{i} FROM {KAART}) _m{i} "
+                                   f'ON _m{i}._kb{i} = s."{k}"' for i, k in enumerate(bsn_kolommen))
+            bron_sql = (f"SELECT s.*, {ps.MACRO}_inhoud({inhoud_sql(spec)}) AS _h, {rij} AS _rij, true AS _nieuw, "
+                        f"NULL::VARCHAR[] AS _oud_ph{gezocht} FROM ({met_hulpkolommen(spec.kolommen, gelezen)}) s"
+                        f"{opzoeken}")
+            met_ph = "".join(f', coalesce(_kp{i}, {ps.MACRO}("{k}")) AS {_ph(k)}' if kaart is not None
+                             else f', {ps.MACRO}("{k}") AS {_ph(k)}' for i, k in enumerate(bsn_kolommen))
+        weg = ", ".join(["_oud_ph", *(f'"{n}"' for n in hulp),
+                         *(f"_kp{i}" for i in range(len(bsn_kolommen)) if kaart is not None)])
+        beoordeel = "CREATE OR REPLACE TEMP TABLE _rijen AS " + met_bestand_redenen(
+            spec, levering.leverdatum, "_rij", f"SELECT * EXCLUDE ({weg}){met_ph} FROM ({bron_sql})")
+        if kaart is not None:
+            con.register(KAART, kaart)
+        try:
+            uitvoeren(beoordeel, "regels")
+        finally:
+            if kaart is not None:
+                con.unregister(KAART)
+        if not oordelen and _maakt_kaart(spec):
             _bewaar_kaart(con, key, bsn_kolommen[0])
         con.execute(f"DROP TABLE {GELEZEN}")
         con.execute("DROP TABLE IF EXISTS _drempels")
-        # a content's hash is kept once, on its first row: the next delivery finds each content once. A file whose
-        # key is required has no two accepted rows with the same content (they would have the same key)
-        if spec.sleutel and all(spec.kolom(k).verplicht for k in spec.sleutel):
-            inhoud = "_h"
-        else:
-            con.execute("CREATE OR REPLACE TEMP TABLE _meer AS SELECT _h, min(_k) AS _eerste FROM _rijen "
-                        "WHERE reden IS NULL GROUP BY _h HAVING count(*) > 1")
-            inhoud = "CASE WHEN _h NOT IN (SELECT _h FROM _meer) OR _k IN (SELECT _eerste FROM _meer) THEN _h END"
         # in file order: sorted on the delivered text before it is typed (a GBA date becomes three columns), so the
         # sort carries fewer and smaller values; the projection after it keeps the order
         ruw = ", ".join(_ph(k.naam) if k.type == BSN else f'"{k.naam}"' for k in spec.kolommen if not k.bijzonder)
         # (a gbadatum is typed from its helper column, computed again after the sort rather than carried through it)
-        hier = waar == spec.tabel  # the content hash in the staged table (else with the special data)
-        met_inhoud = f", {inhoud} AS {INHOUD}" if hier else ""
-        gesorteerd = f"SELECT {ruw}, _regel{met_inhoud} FROM _rijen WHERE reden IS NULL ORDER BY _k"
+        gesorteerd = f"SELECT {ruw}, _regel FROM _rijen WHERE reden IS NULL ORDER BY _k"
         geaccepteerd = uitvoeren(
-            f"INSERT INTO {spec.tabel} ({namen}) SELECT {', '.join(getypeerd)}, _regel, {lever}"
-            f"{f', {INHOUD}' if hier else ''} FROM "
+            f"INSERT INTO {spec.tabel} ({namen}) SELECT {', '.join(getypeerd)}, _regel, {lever} FROM "
             f"({met_hulpkolommen([k for k in spec.kolommen if k.type == GBADATUM], gesorteerd)})", "opslaan")[0][0]
         if spec.tabel in ps.KLANTKOLOMMEN:  # the BSN of the municipality's own clients, by pseudonym
             klant = ps.KLANTKOLOMMEN[spec.tabel]
@@ -833,21 +752,23 @@ def _lees_in(con: duckdb.DuckDBPyConnection, levering: Levering, spec: Bestand, 
             # its key only (bias_audit/kenmerken.sql), so in no particular order: a sort of every row costs 3-4 s at
             # national scale
             con.execute(f"INSERT INTO {bijzonder_tabel} SELECT {_ph(spec.sleutel[0])}, "
-                        f"{', '.join(chr(34) + b + chr(34) for b in bijzonder)}, {lever}, {inhoud} FROM _rijen "
+                        f"{', '.join(chr(34) + b + chr(34) for b in bijzonder)}, {lever} FROM _rijen "
                         "WHERE reden IS NULL")
-        con.execute("DROP TABLE IF EXISTS _meer")
         slecht = con.sql(f"SELECT _regel AS regel, {', '.join(chr(34) + k + chr(34) for k in spec.kolomnamen)}, "
                          "reden FROM _rijen WHERE reden IS NOT NULL ORDER BY _k").pl()
         rij_voor_rij = con.sql("SELECT count(*) FILTER (_nieuw) FROM _rijen").fetchall()[0][0]
-        # what the next delivery of the file carries over besides the staged rows: the row verdict and pseudonyms of
-        # each content this delivery quarantined (every row of a content has the same verdict, a duplicate key and
-        # an orphan included); the verdicts of other rule versions go
-        con.execute(f"DELETE FROM {OORDELEN} WHERE bron = ? AND bestand = ? AND regelversie <> ?",
-                    [spec.bron, spec.naam, versie])
+        # this delivery's row verdicts are what the next delivery of the file carries over
+        # (only the difference is written: the contents this delivery no longer has go, its new contents come in)
+        con.execute(f"DELETE FROM {OORDELEN} WHERE bron = ? AND bestand = ? AND (regelversie <> ? OR inhoud NOT IN "
+                    "(SELECT _h FROM _rijen))", [spec.bron, spec.naam, versie])
         pseudoniemen = f"[{', '.join(_ph(k) for k in bsn_kolommen)}]" if bsn_kolommen else "NULL::VARCHAR[]"
-        con.execute(f"INSERT INTO {OORDELEN} (bron, bestand, regelversie, leverdatum, inhoud, reden, pseudoniemen) "
-                    f"SELECT '{spec.bron}', {sql_tekst(spec.naam)}, '{versie}', {lever}, _h, any_value(_rij), "
-                    f"any_value({pseudoniemen}) FROM _rijen WHERE reden IS NOT NULL GROUP BY _h")
+        # one verdict per content: only contents that occur more than once (identical rows) are grouped, the
+        # others go in as they are (half the cost of grouping every row with its verdict)
+        vast = f"'{spec.bron}', {sql_tekst(spec.naam)}, '{versie}', _h"
+        uitvoeren(f"INSERT INTO {OORDELEN} WITH meer AS (SELECT _h FROM _rijen WHERE _nieuw GROUP BY _h "
+                  f"HAVING count(*) > 1) SELECT {vast}, _rij, {pseudoniemen} FROM _rijen WHERE _nieuw AND _h NOT IN "
+                  f"(SELECT _h FROM meer) UNION ALL SELECT {vast}, any_value(_rij), any_value({pseudoniemen}) "
+                  "FROM _rijen WHERE _nieuw AND _h IN (SELECT _h FROM meer) GROUP BY _h", "oordelen bewaren")
         con.execute("DROP TABLE _rijen")
         slecht = slecht.select("regel", _json_ruw(slecht, spec.kolomnamen), "reden")
         onleesbaar = afgekeurd.select(

@@ -17,7 +17,7 @@ from tests.lineage.conftest import alle_bsns
 # contract's column names (bsn, partner_bsn, relatie_bsn) for the pseudonyms.
 MET_BSN = {"quarantaine", pseudoniem.KLANTEN}
 BRONTABELLEN = {s.tabel for specs in PER_BRON.values() for s in specs} | {
-    "run_bronnen", "bestand_tellingen", "controle_resultaten", "quarantaine_oordelen"}
+    "run_bronnen", "bestand_tellingen", "controle_resultaten", "rij_oordelen"}
 KLANTEN = {1, 2, 3, 4, 7, *range(20, 45)}  # tests/lineage/conftest.py: every applicant and partner of a dossier
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from kern import logboek, publicatie
 from pipelines.cli import main
-from pipelines.opschonen import grens, schoon_op, tekst
+from pipelines.opschonen import grens, schoon_op
 from tests.bouwer import bsn, dossier, persoon
 from tests.helpers import draai, lever_alles, staged
 from tests.themas.test_vermogen_voertuigen import auto
@@ -101,10 +101,7 @@ def test_retention_deletes_exactly_what_is_older_than_the_term(werkmap, capsys):
     assert {t: verslag["tabellen"][t] for t in STAGED} == {
         "brp_personen": {"brp/2024-06-01": 30}, "audit.brp_personen_bijzonder": {"brp/2024-06-01": 30},
         "gemeente_uitkeringen": {"gemeente/2024-06-29": 25}, "rdw_tenaamstellingen": {"rdw/2024-06-01": 6}}
-    # and the verdict of the old delivery's one quarantined content (kept for the file's next ingestion)
-    assert verslag["tabellen"]["quarantaine_oordelen"] == {"brp/2024-06-01": 1}
-    assert set(verslag["tabellen"]) == {"funnel_leden", "populatie", "signalen", "quarantaine", "klanten",
-                                        "quarantaine_oordelen", *STAGED}
+    assert set(verslag["tabellen"]) == {"funnel_leden", "populatie", "signalen", "quarantaine", "klanten", *STAGED}
     assert verslag["uitvoer"] == {o: 4}  # signalen, steekproef, verrekening, kwaliteit; bias, register stay
     na = _tellingen(werk)
     con = duckdb.connect(str(werk / "systeemanalyse.duckdb"), read_only=True)
@@ -174,19 +171,11 @@ def test_rerun_after_retention_reads_the_delivery_again(werkmap):
 
 
 def test_a_file_without_a_kept_delivery_loses_its_row_verdicts(werkmap):
-    """Once every delivery is past the term, the verdicts and pseudonyms kept for a file's next ingestion go too:
-    those of the quarantined contents with their delivery, those of the accepted ones with its staged rows."""
-    con = duckdb.connect(str(werkmap / "systeemanalyse.duckdb"))  # and the table of before, one verdict per content
-    con.execute("CREATE TABLE rij_oordelen AS SELECT 'brp' AS bron, 'personen.csv' AS bestand, 'v' AS regelversie, "
-                "range::UHUGEINT AS inhoud, NULL::VARCHAR AS reden, ['p'] AS pseudoniemen FROM range(3)")
-    con.close()
+    """Once every delivery is past the term, the pseudonyms kept for a file's next ingestion go too."""
     verslag = schoon_op(werkmap, 1, vandaag=date(2030, 1, 1))
-    assert verslag["tabellen"]["quarantaine_oordelen"] == {"brp/2024-06-01": 1, "brp/2026-10-01": 1}
-    assert verslag["tabellen"]["rij_oordelen"] == {"brp/personen.csv": 3}
-    assert "  rij_oordelen           bestand brp/personen.csv: 3 rijen" in tekst(verslag).splitlines()
+    assert verslag["tabellen"]["rij_oordelen"]["brp/personen.csv"] == 31
     con = duckdb.connect(str(werkmap / "systeemanalyse.duckdb"), read_only=True)
-    assert con.sql("SELECT count(*) FROM quarantaine_oordelen").fetchall() == [(0,)]
-    assert con.sql("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'rij_oordelen'").fetchall() == [(0,)]
+    assert con.sql("SELECT count(*) FROM rij_oordelen").fetchall() == [(0,)]
     assert all(con.sql(f"SELECT count(*) FROM {t}").fetchall() == [(0,)] for t in STAGED)
     con.close()
 

@@ -10,7 +10,7 @@ from kern import opslag
 from sources import brp, levering
 from sources import pseudoniem as ps
 from sources.contract import ENUM, TEKST, Bestand, Kolom
-from sources.inlezen import inhoud_sql, inhoud_tabel, lees_in
+from sources.inlezen import inhoud_sql, lees_in
 from tests.bouwer import Landing, adres, bsn, persoon, woont
 
 P1, P2 = date(2026, 9, 15), date(2026, 10, 31)
@@ -105,82 +105,41 @@ def test_identical_rows_keep_one_verdict_and_carry_it_over(tmp_path):
         ("verblijfplaatsen.csv", 4, "bsn: komt niet voor in personen.csv")]  # no accepted person 3 left
     assert n["personen"].rij_voor_rij == 0
     con = opslag.verbind(tmp_path / "incrementeel")
-    # the quarantined content once, with its verdict; the five accepted ones each with its hash, beside their special
-    # data (the hash is computed over every delivered column: it stays out of brp_personen)
-    assert con.sql("SELECT count(*), count(DISTINCT inhoud), any_value(reden) FROM quarantaine_oordelen WHERE bestand = "
-                   "'personen.csv' AND leverdatum = DATE '2026-10-01'").fetchall() == [(1, 1, None)]
-    assert con.sql("SELECT count(*), count(DISTINCT _inhoud) FROM audit.brp_personen_bijzonder WHERE leverdatum = "
-                   "DATE '2026-10-01'").fetchall() == [(5, 5)]
-
-
-def test_identical_rows_of_a_file_without_a_key_are_all_staged_and_carried_over(tmp_path):
-    """A file without a key stages identical rows as they come; the content's hash goes with its first row only,
-    so that the next delivery finds the content once (a join on it would otherwise count the row twice)."""
-    relatie = {"bsn": bsn(1), "relatie_bsn": bsn(2), "soort": "H", "datum_aanvang": "20100101"}
-    nieuw = {"bsn": bsn(3), "relatie_bsn": bsn(4), "soort": "H", "datum_aanvang": "20150101"}
-    n, q = nacht(tmp_path, {"relaties": [relatie, nieuw, relatie]}, eerste={"relaties": [relatie, relatie]})
-    assert q == [] and n["relaties"].rij_voor_rij == 1 and n["relaties"].geaccepteerd == 3
-    con = opslag.verbind(tmp_path / "incrementeel")
-    assert [h is None for h, in con.sql("SELECT _inhoud FROM brp_relaties WHERE leverdatum = DATE '2026-10-01' "
-                                        "ORDER BY regel").fetchall()] == [False, False, True]
+    assert con.sql("SELECT count(*), count(DISTINCT inhoud) FROM rij_oordelen WHERE bestand = 'personen.csv'"
+                   ).fetchall() == [(6, 6)]
 
 
 def test_unchanged_rows_carry_over_their_pseudonyms(tmp_path):
-    """An unchanged row takes its pseudonyms from the earlier delivery's staged row instead of computing the HMAC
-    again: a marked staged pseudonym shows up in the next delivery (the other cases hold them equal to a full
-    validation)."""
+    """An unchanged row takes its pseudonyms from its earlier verdict instead of computing the HMAC again: a marked
+    stored pseudonym shows up in the staged table (the other cases hold them equal to a full validation)."""
     landing = Landing(tmp_path / "landing")
     landing.levering("brp", "2026-09-01", **BASIS)  # the next night one relation more (else the file is copied)
     landing.levering("brp", "2026-10-01", **{**BASIS, "relaties": BASIS["relaties"] + [
         {"bsn": bsn(3), "relatie_bsn": bsn(4), "soort": "H", "datum_aanvang": "20150101"}]})
     con = opslag.verbind(tmp_path / "w")
     _ingest(con, tmp_path / "landing", P1, brp.BESTANDEN)
-    assert con.sql("SELECT count(*) FROM quarantaine_oordelen").fetchall() == [(0,)]  # nothing quarantined
-    con.execute("UPDATE brp_relaties SET bsn = 'gemerkt'")
+    ph = con.sql("SELECT bsn FROM brp_relaties").fetchall()[0][0]
+    assert con.sql("SELECT pseudoniemen FROM rij_oordelen WHERE bestand = 'relaties.csv'").fetchall() == [
+        ([ph, con.sql("SELECT relatie_bsn FROM brp_relaties").fetchall()[0][0]],)]
+    con.execute("UPDATE rij_oordelen SET pseudoniemen = ['gemerkt', pseudoniemen[2]] WHERE bestand = 'relaties.csv'")
     n = _ingest(con, tmp_path / "landing", P2, brp.BESTANDEN)
     assert n["relaties"].rij_voor_rij == 1 and n["relaties"].gekopieerd_van is None
     assert con.sql("SELECT bsn FROM brp_relaties WHERE leverdatum = DATE '2026-10-01' ORDER BY regel").fetchall()[0] \
         == ("gemerkt",)
 
 
-def test_a_content_found_twice_in_the_earlier_delivery_is_judged_in_full(tmp_path):
-    """Staged rows duplicated by hand since (their hash with them): the carried-over verdicts would count a row
-    twice, so the delivery is judged in full instead, with the outcome of a full validation."""
+def test_verdicts_of_a_werkmap_from_before_pseudonyms_were_kept_are_judged_again(tmp_path):
     landing = Landing(tmp_path / "landing")
-    landing.levering("brp", "2026-09-01", **BASIS)
-    landing.levering("brp", "2026-10-01", **{**BASIS, "personen": BASIS["personen"] + [persoon(7)]})
+    for datum in ("2026-09-01", "2026-10-01"):
+        landing.levering("brp", datum, **BASIS)
     con = opslag.verbind(tmp_path / "w")
     _ingest(con, tmp_path / "landing", P1, brp.BESTANDEN)
-    con.execute("INSERT INTO audit.brp_personen_bijzonder SELECT * FROM audit.brp_personen_bijzonder LIMIT 1")
-    n = _ingest(con, tmp_path / "landing", P2, brp.BESTANDEN)
-    assert (n["personen"].rij_voor_rij, n["personen"].geleverd, n["personen"].geaccepteerd) == (7, 7, 7)
-
-
-def test_a_werkmap_from_before_contents_were_staged_is_judged_in_full_once(tmp_path):
-    """Staged tables without the content hash and the verdicts of every content in the old shape: the next
-    delivery of a changed file is judged in full, the one after carries over again."""
-    landing = Landing(tmp_path / "landing")
-    relatie = {"bsn": bsn(3), "relatie_bsn": bsn(4), "soort": "H", "datum_aanvang": "20150101"}
-    tweede = {"personen": BASIS["personen"] + [persoon(7)], "adressen": BASIS["adressen"] + [adres(3)],
-              "verblijfplaatsen": BASIS["verblijfplaatsen"] + [woont(7, 3)],
-              "relaties": BASIS["relaties"] + [relatie]}
-    landing.levering("brp", "2026-09-01", **BASIS)
-    landing.levering("brp", "2026-10-01", **tweede)
-    landing.levering("brp", "2026-11-01", **{**tweede, "relaties": tweede["relaties"] + [{**relatie, "soort": "P"}]})
-    con = opslag.verbind(tmp_path / "w")
-    _ingest(con, tmp_path / "landing", P1, brp.BESTANDEN)
-    for s in brp.BESTANDEN:
-        con.execute(f"ALTER TABLE {inhoud_tabel(s)} DROP COLUMN _inhoud")
-    con.execute("DROP TABLE quarantaine_oordelen")
-    con.execute("CREATE TABLE rij_oordelen (bron VARCHAR, bestand VARCHAR, regelversie VARCHAR, inhoud UHUGEINT, "
-                "reden VARCHAR, pseudoniemen VARCHAR[])")
+    con.execute("ALTER TABLE rij_oordelen DROP COLUMN pseudoniemen")
+    con.execute("DELETE FROM bestand_tellingen")  # nothing to copy the same files from
     n = _ingest(con, tmp_path / "landing", P2, brp.BESTANDEN)
     assert all(i.rij_voor_rij == i.geleverd for i in n.values())  # judged in full once
-    assert not opslag.bestaat_tabel(con, "rij_oordelen")
-    n = _ingest(con, tmp_path / "landing", date(2026, 11, 15), brp.BESTANDEN)
-    assert {s: (i.rij_voor_rij, i.gekopieerd_van) for s, i in n.items()} == {
-        "personen": (0, date(2026, 10, 1)), "adressen": (0, date(2026, 10, 1)),
-        "verblijfplaatsen": (0, date(2026, 10, 1)), "relaties": (1, None)}
+    con.execute("DELETE FROM bestand_tellingen")  # the same delivery ingested again: now everything carries over
+    assert [i.rij_voor_rij for i in _ingest(con, tmp_path / "landing", P2, brp.BESTANDEN).values()] == [0, 0, 0, 0]
 
 
 def test_rule_version_is_the_same_in_every_process():
