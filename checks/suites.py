@@ -81,7 +81,7 @@ def bestaat_in(naam: str, kolom: str, tabel: str, doelkolom: str, bron: str, soo
     `binnen` (the referring staged table and its source): a file much smaller than the one it refers to (a
     municipality's 400 k dossiers against the BRP's 18 M persons) reads only the referred values it holds itself,
     so that DuckDB builds its hash table on the small side: the same verdict for every row (a NULL target value is
-    kept, as `IN` treats it), 0.9 s instead of 3.2 s per reference at national scale."""
+    kept, as `IN` treats it): at national scale the two of gemeente_uitkeringen take 0.9 s instead of 3.2 s."""
     doel = f"SELECT {doelkolom} FROM {tabel} WHERE leverdatum = {{lev_{bron}}}"
     bronnen = (bron,)
     if binnen is not None:
