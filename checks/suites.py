@@ -74,21 +74,20 @@ def uniek(spec: Bestand) -> Verwachting:
     return _waar("sleutel_uniek", "sleutel", a, f"sleutel ({', '.join(spec.sleutel)}) komt één keer voor")
 
 
-def bestaat_in(naam: str, kolom: str, tabel: str, doelkolom: str, bron: str, soort: str = "verwijzing",
-               omschrijving: str = "", binnen: tuple[str, str] | None = None) -> Verwachting:
-    """`kolom` of the staged rows occurs in `tabel`.`doelkolom` (of the source's accepted delivery).
+def bestaat_in(van: Bestand, naam: str, kolom: str, tabel: str, doelkolom: str, bron: str,
+               soort: str = "verwijzing", omschrijving: str = "") -> Verwachting:
+    """`kolom` of the staged rows of file `van` occurs in `tabel`.`doelkolom` (of the source's accepted delivery).
 
-    `binnen` (the referring staged table and its source): a file much smaller than the one it refers to (a
-    municipality's 400 k dossiers against the BRP's 18 M persons) reads only the referred values it holds itself,
-    so that DuckDB builds its hash table on the small side: the same verdict for every row (a NULL target value is
-    kept, as `IN` treats it): at national scale the two of gemeente_uitkeringen take 0.9 s instead of 3.2 s."""
+    A file outside the BRP is much smaller than what it refers to (a municipality's 400 k dossiers against the BRP's
+    18 M persons): it reads only the referred values it holds itself, so that DuckDB builds its hash table on the
+    small side. The same verdict for every row (a NULL target value is kept, as `IN` treats it): at national scale
+    the two of gemeente_uitkeringen take 0.9 s instead of 3.2 s."""
     doel = f"SELECT {doelkolom} FROM {tabel} WHERE leverdatum = {{lev_{bron}}}"
     bronnen = (bron,)
-    if binnen is not None:
-        eigen, eigen_bron = binnen
-        doel += (f' AND ({doelkolom} IS NULL OR {doelkolom} IN (SELECT "{kolom}" FROM {eigen} '
-                 f"WHERE leverdatum = {{lev_{eigen_bron}}}))")
-        bronnen = tuple(dict.fromkeys((bron, eigen_bron)))
+    if van.bron != "brp":
+        doel += (f' AND ({doelkolom} IS NULL OR {doelkolom} IN (SELECT "{kolom}" FROM {van.tabel} '
+                 f"WHERE leverdatum = {{lev_{van.bron}}}))")
+        bronnen = tuple(dict.fromkeys((bron, van.bron)))
     a = Afgeleid(naam, f'CASE WHEN t."{kolom}" IS NULL THEN NULL ELSE t."{kolom}" IN ({doel}) END', bronnen,
                  heel=True)
     return _waar(naam, soort, a, omschrijving or f"{kolom} komt voor in {tabel}.{doelkolom}")
@@ -151,9 +150,9 @@ def _niet_na_levering(kolom: str) -> Verwachting:
     return _waar(a.naam, "datumlogica", a, f"{kolom} ligt niet na de leverdatum")
 
 
-def _extra(tabel: str) -> list[Verwachting]:
+def _extra(spec: Bestand) -> list[Verwachting]:
     """Plausibility, date logic and references per table (beyond the contract)."""
-    eigen = (tabel, tabel.split("_", 1)[0])  # a file outside the BRP refers from its own, smaller, side
+    tabel = spec.tabel
     if tabel == "brp_personen":
         # a date range as a DuckDB flag: GX compares datetimes row by row in Python
         na_1880 = Afgeleid("geboortedatum_na_1880", "t.geboortedatum_vroegst >= DATE '1880-01-01'")
@@ -165,55 +164,55 @@ def _extra(tabel: str) -> list[Verwachting]:
         return [_tussen("oppervlakte_bereik", "oppervlakte_m2", "bereik", 1, 10_000, "oppervlakte tussen 1 en 10.000 m²"),
                 _tussen("huisnummer_bereik", "huisnummer", "bereik", 1, 99_999, "huisnummer tussen 1 en 99.999")]
     if tabel == "brp_verblijfplaatsen":
-        return [bestaat_in("bsn_in_brp", "bsn", "brp_personen", "bsn", "brp"),
-                bestaat_in("adres_in_bag", "adres_id", "brp_adressen", "adres_id", "brp",
+        return [bestaat_in(spec, "bsn_in_brp", "bsn", "brp_personen", "bsn", "brp"),
+                bestaat_in(spec, "adres_in_bag", "adres_id", "brp_adressen", "adres_id", "brp",
                            omschrijving="adres_id komt voor in de BAG-gegevens (brp_adressen)"),
                 _na("einde_na_aanvang", "datum_einde_laatst", "datum_aanvang_vroegst",
                     "datum_einde ligt niet voor datum_aanvang"), _niet_na_levering("datum_aanvang_vroegst")]
     if tabel == "brp_relaties":
-        return [bestaat_in("bsn_in_brp", "bsn", "brp_personen", "bsn", "brp"),
+        return [bestaat_in(spec, "bsn_in_brp", "bsn", "brp_personen", "bsn", "brp"),
                 _na("einde_na_aanvang", "datum_einde_laatst", "datum_aanvang_vroegst",
                     "datum_einde ligt niet voor datum_aanvang")]
     if tabel == "ib_vermogen":
-        return [bestaat_in("bsn_in_brp", "bsn", "brp_personen", "bsn", "brp", binnen=eigen), hoort_bij_dossier(),
+        return [bestaat_in(spec, "bsn_in_brp", "bsn", "brp_personen", "bsn", "brp"), hoort_bij_dossier(),
                 _tussen("saldo_bereik", "saldo_cent", "bereik", -100_000_000_00, 100_000_000_00,
                         "saldo tussen -100 en +100 miljoen euro"), _niet_na_levering("saldo_peildatum")]
     if tabel == "suwi_polis":
-        return [bestaat_in("bsn_in_brp", "bsn", "brp_personen", "bsn", "brp", binnen=eigen),
+        return [bestaat_in(spec, "bsn_in_brp", "bsn", "brp_personen", "bsn", "brp"),
                 _tussen("bruto_bereik", "bruto_cent", "bereik", -1_000_000_00, 1_000_000_00,
                         "bruto inkomen per periode tussen -1 en +1 miljoen euro"),
                 _niet_na_levering("periode_start")]
     if tabel == "suwi_studiefinanciering":
-        return [bestaat_in("bsn_in_brp", "bsn", "brp_personen", "bsn", "brp", binnen=eigen),
+        return [bestaat_in(spec, "bsn_in_brp", "bsn", "brp_personen", "bsn", "brp"),
                 _niet_na_levering("datum_aanvang")]
     if tabel == "rdw_tenaamstellingen":
-        return [bestaat_in("bsn_in_brp", "bsn", "brp_personen", "bsn", "brp", binnen=eigen), hoort_bij_dossier(),
+        return [bestaat_in(spec, "bsn_in_brp", "bsn", "brp_personen", "bsn", "brp"), hoort_bij_dossier(),
                 _tussen("catalogusprijs_bereik", "catalogusprijs", "bereik", 0, 2_000_000,
                         "catalogusprijs tussen 0 en 2 miljoen euro"),
                 _na("einde_na_aanvang", "datum_einde_tenaamstelling_laatst", "datum_aanvang_tenaamstelling_vroegst",
                     "einde van de tenaamstelling ligt niet voor de aanvang"),
                 _niet_na_levering("datum_aanvang_tenaamstelling_vroegst")]
     if tabel == "gemeente_uitkeringen":
-        return [bestaat_in("aanvrager_in_brp", "bsn", "brp_personen", "bsn", "brp",
-                           omschrijving="de aanvrager komt voor in de BRP", binnen=eigen),
-                bestaat_in("partner_in_brp", "partner_bsn", "brp_personen", "bsn", "brp",
-                           omschrijving="de partner komt voor in de BRP", binnen=eigen),
+        return [bestaat_in(spec, "aanvrager_in_brp", "bsn", "brp_personen", "bsn", "brp",
+                           omschrijving="de aanvrager komt voor in de BRP"),
+                bestaat_in(spec, "partner_in_brp", "partner_bsn", "brp_personen", "bsn", "brp",
+                           omschrijving="de partner komt voor in de BRP"),
                 _tussen("kostendelers_bereik", "kostendelers", "bereik", 1, 20, "kostendelers tussen 1 en 20")]
     if tabel == "gemeente_onderzoeken":
-        return [bestaat_in("dossier_bestaat", "dossier_id", "gemeente_uitkeringen", "dossier_id", "gemeente",
-                           omschrijving="het dossier van het onderzoek bestaat in gemeente_uitkeringen", binnen=eigen),
+        return [bestaat_in(spec, "dossier_bestaat", "dossier_id", "gemeente_uitkeringen", "dossier_id", "gemeente",
+                           omschrijving="het dossier van het onderzoek bestaat in gemeente_uitkeringen"),
                 _na("einde_na_start", "datum_einde", "datum_start", "datum_einde ligt niet voor datum_start"),
                 _niet_na_levering("datum_start")]
     if tabel == "gemeente_opgegeven_inkomsten":
-        return [bestaat_in("dossier_bestaat", "dossier_id", "gemeente_uitkeringen", "dossier_id", "gemeente",
-                           omschrijving="het dossier van de opgave bestaat in gemeente_uitkeringen", binnen=eigen),
+        return [bestaat_in(spec, "dossier_bestaat", "dossier_id", "gemeente_uitkeringen", "dossier_id", "gemeente",
+                           omschrijving="het dossier van de opgave bestaat in gemeente_uitkeringen"),
                 _tussen("bruto_bereik", "bruto_cent", "bereik", 0, 1_000_000_00,
                         "opgegeven bruto inkomen tussen 0 en 1 miljoen euro")]
     return []
 
 
 def suite(spec: Bestand) -> Suite:
-    return Suite(spec.tabel, spec.bron, tuple(_contract(spec) + _extra(spec.tabel)))
+    return Suite(spec.tabel, spec.bron, tuple(_contract(spec) + _extra(spec)))
 
 
 SUITES: dict[str, Suite] = {s.tabel: suite(s) for s in ALLE}
