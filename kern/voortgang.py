@@ -37,8 +37,9 @@ class Voortgang:
         return f"{self.naam} ({fase})" if fase else self.naam
 
     @contextmanager
-    def _bewaakt(self, lijn: Callable[[float], str | None]):
-        """While the block runs, every `elk` seconds the line `lijn(seconds so far)` (None: no line)."""
+    def _bewaakt(self, lijn: Callable[[float], str | None], slot: Callable[[float], str]):
+        """While the block runs, every `elk` seconds the line `lijn(seconds so far)` (None: no line); when it ran at
+        least `elk` seconds and did not fail, the line `slot(seconds)`."""
         klaar = threading.Event()
         start = time.monotonic()
 
@@ -54,6 +55,8 @@ class Voortgang:
         finally:
             klaar.set()
             waker.join()
+        if (sec := time.monotonic() - start) >= self.elk:
+            self.log(slot(sec))
 
     def volg(self, con, sql: str, rijen: int, fase: str = "") -> list[tuple]:
         """Execute `sql` on `con`, reporting progress over `rijen` rows while it runs (`fase`: which part of
@@ -72,26 +75,21 @@ class Voortgang:
             tekst, vorig = regel(naam, deel, vorig, rijen, sec), max(vorig, deel)
             return tekst
 
+        def slot(sec: float) -> str:
+            return f"{naam}: {_n(rijen)} rijen in {sec:.1f} s ({_n(rijen / sec)} rijen/s)"
+
         con.execute("SET enable_progress_bar = true")
         con.execute("SET enable_progress_bar_print = false")
-        start = time.monotonic()
         try:
-            with self._bewaakt(lijn):
-                uit = con.execute(sql).fetchall()
+            with self._bewaakt(lijn, slot):
+                return con.execute(sql).fetchall()
         finally:
             con.execute("SET enable_progress_bar = false")
-        sec = time.monotonic() - start
-        if sec >= self.elk:
-            self.log(f"{naam}: {_n(rijen)} rijen in {sec:.1f} s ({_n(rijen / sec)} rijen/s)")
-        return uit
 
     @contextmanager
     def duur(self, fase: str):
         """Work without a DuckDB row count (a step's checks): while it runs, every `elk` seconds a line that it
         does; when it took at least `elk` seconds, its time."""
         naam = self._naam(fase)
-        start = time.monotonic()
-        with self._bewaakt(lambda sec: f"{naam}: bezig, {sec:.0f} s"):
+        with self._bewaakt(lambda sec: f"{naam}: bezig, {sec:.0f} s", lambda sec: f"{naam}: klaar in {sec:.1f} s"):
             yield
-        if (sec := time.monotonic() - start) >= self.elk:
-            self.log(f"{naam}: klaar in {sec:.1f} s")
