@@ -64,28 +64,67 @@ def vloeren(landing: Path, werkmap: Path, peildatum: date) -> dict:
     """Reading every CSV once, and the four rules in plain SQL on the staged tables."""
     import duckdb
 
-    from assets.themas import kader
-    from benchmarks.sql_regels import signalen
-    from kern.omgeving import STANDAARD_FILTERS
     from sources.levering import CSV_OPTIES, kies, kolomtypes
     from sources.register import PER_BRON
 
     con = duckdb.connect()
+    leveringen = {bron: kies(landing, bron, peildatum) for bron in PER_BRON}  # verified (sha256) before the clock
     start = time.monotonic()
     for bron, specs in PER_BRON.items():
-        lev = kies(landing, bron, peildatum)
+        lev = leveringen[bron]
         for spec in specs:
             kol = lev.bestanden[spec.naam]["kolommen"]
             con.sql(f"SELECT count(*) FROM read_csv(?, {CSV_OPTIES}, columns={kolomtypes(kol)}, store_rejects=true)",
                     params=[str(lev.pad / spec.naam)]).fetchall()
     lezen = time.monotonic() - start
     con.close()
+    return {"lees_elke_csv_s": round(lezen, 2), "vier_regels_sql_s": vier_regels(werkmap, peildatum)}
+
+
+def vier_regels(werkmap: Path, peildatum: date) -> float:
+    """Seconds for the four theme rules in plain SQL on the staged tables of the peildatum's deliveries."""
+    import duckdb
+
+    from assets.themas import kader
+    from benchmarks.sql_regels import signalen
+    from kern.omgeving import STANDAARD_FILTERS
+
     con = duckdb.connect(str(werkmap / "systeemanalyse.duckdb"), read_only=True)
     start = time.monotonic()
     signalen(con, peildatum, kader.laad_parameters(STANDAARD_FILTERS))
     regels = time.monotonic() - start
     con.close()
-    return {"lees_elke_csv_s": round(lezen, 2), "vier_regels_sql_s": round(regels, 2)}
+    return round(regels, 2)
+
+
+def vloer_tweede_nacht(landing: Path, landing2: Path, peildatum: date, peildatum2: date) -> dict:
+    """The least a next night must do to know what changed: read every CSV of the new deliveries, hash each row's
+    content (as ingestion does, sources.inlezen.inhoud_sql) and look each hash up among the previous delivery's.
+    The previous hashes are built first, untimed. Per file the seconds and the rows new or changed."""
+    import duckdb
+
+    from sources.inlezen import inhoud_sql
+    from sources.levering import CSV_OPTIES, kies, kolomtypes
+    from sources.register import PER_BRON
+
+    def rijen(lev, spec) -> str:
+        kol = lev.bestanden[spec.naam]["kolommen"]
+        return (f"SELECT md5_number({inhoud_sql(spec)}) AS h FROM read_csv('{lev.pad / spec.naam}', {CSV_OPTIES}, "
+                f"columns={kolomtypes(kol)}, store_rejects=true)")
+
+    con = duckdb.connect()
+    per_bestand: dict[str, dict] = {}
+    for bron, specs in PER_BRON.items():
+        oud, nieuw = kies(landing, bron, peildatum), kies(landing2, bron, peildatum2)
+        for spec in specs:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE vorige AS {rijen(oud, spec)}")
+            start = time.monotonic()
+            anders = con.sql(f"SELECT count(*) FROM ({rijen(nieuw, spec)}) WHERE h NOT IN (SELECT h FROM vorige)"
+                             ).fetchall()[0][0]
+            per_bestand[f"{bron}/{spec.naam}"] = {"s": round(time.monotonic() - start, 2),
+                                                   "nieuw_of_gewijzigd": anders}
+    con.close()
+    return {"lees_hash_vergelijk_s": round(sum(v["s"] for v in per_bestand.values()), 2), "per_bestand": per_bestand}
 
 
 def groepeer(per_stap: dict[str, float]) -> dict[str, float]:
@@ -128,6 +167,10 @@ def main() -> None:
     uit["stappen"] = runs
     uit["groepen"] = [groepeer(r) for r in runs]
     uit["vloeren"] = vloeren(args.landing, args.werkmap, args.peildatum)
+    if args.tweede_nacht:  # the rules' floor on the second peildatum, and what knowing the change costs at least
+        uit["vloeren_tweede_nacht"] = {
+            **vloer_tweede_nacht(args.landing, args.tweede_nacht, args.peildatum, args.peildatum2),
+            "vier_regels_sql_s": vier_regels(args.werkmap, args.peildatum2)}
     print(json.dumps(uit, indent=2))
     if args.json:
         args.json.write_text(json.dumps(uit, indent=2), encoding="utf-8")
