@@ -60,22 +60,34 @@ def stappen(werkmap: Path) -> dict[str, dict[str, float]]:
     return uit
 
 
-def vloeren(landing: Path, werkmap: Path, peildatum: date) -> dict:
+def leveringen(landing: Path, peildatum: date) -> dict:
+    """Per source the delivery a run on the peildatum takes, verified (sha256): done once, outside every clock."""
+    from sources.levering import kies
+    from sources.register import PER_BRON
+
+    return {bron: kies(landing, bron, peildatum) for bron in PER_BRON}
+
+
+def _csv(lev, spec) -> str:
+    """A delivered file read as ingestion reads it (its columns as text)."""
+    from sources.levering import CSV_OPTIES, kolomtypes
+
+    pad = str(lev.pad / spec.naam).replace("'", "''")
+    return (f"read_csv('{pad}', {CSV_OPTIES}, columns={kolomtypes(lev.bestanden[spec.naam]['kolommen'])}, "
+            "store_rejects=true)")
+
+
+def vloeren(geleverd: dict, werkmap: Path, peildatum: date) -> dict:
     """Reading every CSV once, and the four rules in plain SQL on the staged tables."""
     import duckdb
 
-    from sources.levering import CSV_OPTIES, kies, kolomtypes
     from sources.register import PER_BRON
 
     con = duckdb.connect()
-    leveringen = {bron: kies(landing, bron, peildatum) for bron in PER_BRON}  # verified (sha256) before the clock
     start = time.monotonic()
     for bron, specs in PER_BRON.items():
-        lev = leveringen[bron]
         for spec in specs:
-            kol = lev.bestanden[spec.naam]["kolommen"]
-            con.sql(f"SELECT count(*) FROM read_csv(?, {CSV_OPTIES}, columns={kolomtypes(kol)}, store_rejects=true)",
-                    params=[str(lev.pad / spec.naam)]).fetchall()
+            con.sql(f"SELECT count(*) FROM {_csv(geleverd[bron], spec)}").fetchall()
     lezen = time.monotonic() - start
     con.close()
     return {"lees_elke_csv_s": round(lezen, 2), "vier_regels_sql_s": vier_regels(werkmap, peildatum)}
@@ -97,30 +109,24 @@ def vier_regels(werkmap: Path, peildatum: date) -> float:
     return round(regels, 2)
 
 
-def vloer_tweede_nacht(landing: Path, landing2: Path, peildatum: date, peildatum2: date) -> dict:
-    """The least a next night must do to know what changed: read every CSV of the new deliveries, hash each row's
-    content (as ingestion does, sources.inlezen.inhoud_sql) and look each hash up among the previous delivery's.
-    The previous hashes are built first, untimed. Per file the seconds and the rows new or changed."""
+def vloer_tweede_nacht(oud: dict, nieuw: dict) -> dict:
+    """The least a next night must do to know what changed: read every CSV of the new deliveries (`nieuw`), hash
+    each row's content (as ingestion does, sources.inlezen.inhoud_sql) and look each hash up among the previous
+    delivery's (`oud`), whose hashes are built first, untimed. Per file the seconds and the rows new or changed."""
     import duckdb
 
     from sources.inlezen import inhoud_sql
-    from sources.levering import CSV_OPTIES, kies, kolomtypes
     from sources.register import PER_BRON
-
-    def rijen(lev, spec) -> str:
-        kol = lev.bestanden[spec.naam]["kolommen"]
-        return (f"SELECT md5_number({inhoud_sql(spec)}) AS h FROM read_csv('{lev.pad / spec.naam}', {CSV_OPTIES}, "
-                f"columns={kolomtypes(kol)}, store_rejects=true)")
 
     con = duckdb.connect()
     per_bestand: dict[str, dict] = {}
     for bron, specs in PER_BRON.items():
-        oud, nieuw = kies(landing, bron, peildatum), kies(landing2, bron, peildatum2)
         for spec in specs:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE vorige AS {rijen(oud, spec)}")
+            h = f"SELECT md5_number({inhoud_sql(spec)}) AS h FROM "
+            con.execute(f"CREATE OR REPLACE TEMP TABLE vorige AS {h}{_csv(oud[bron], spec)}")
             start = time.monotonic()
-            anders = con.sql(f"SELECT count(*) FROM ({rijen(nieuw, spec)}) WHERE h NOT IN (SELECT h FROM vorige)"
-                             ).fetchall()[0][0]
+            anders = con.sql(f"SELECT count(*) FROM ({h}{_csv(nieuw[bron], spec)}) "
+                             "WHERE h NOT IN (SELECT h FROM vorige)").fetchall()[0][0]
             per_bestand[f"{bron}/{spec.naam}"] = {"s": round(time.monotonic() - start, 2),
                                                    "nieuw_of_gewijzigd": anders}
     con.close()
@@ -166,11 +172,11 @@ def main() -> None:
     runs = list(stappen(args.werkmap).values())
     uit["stappen"] = runs
     uit["groepen"] = [groepeer(r) for r in runs]
-    uit["vloeren"] = vloeren(args.landing, args.werkmap, args.peildatum)
+    eerste = leveringen(args.landing, args.peildatum)
+    uit["vloeren"] = vloeren(eerste, args.werkmap, args.peildatum)
     if args.tweede_nacht:  # the rules' floor on the second peildatum, and what knowing the change costs at least
-        uit["vloeren_tweede_nacht"] = {
-            **vloer_tweede_nacht(args.landing, args.tweede_nacht, args.peildatum, args.peildatum2),
-            "vier_regels_sql_s": vier_regels(args.werkmap, args.peildatum2)}
+        uit["vloeren_tweede_nacht"] = {**vloer_tweede_nacht(eerste, leveringen(args.tweede_nacht, args.peildatum2)),
+                                       "vier_regels_sql_s": vier_regels(args.werkmap, args.peildatum2)}
     print(json.dumps(uit, indent=2))
     if args.json:
         args.json.write_text(json.dumps(uit, indent=2), encoding="utf-8")

@@ -359,9 +359,13 @@ def _snel(c: str, patroon: str) -> str:
 _GETAL = {BSN: ("[0-9]{9}", "BIGINT"), GBADATUM: ("[0-9]{8}", "INTEGER")}  # the fast path on an integer value
 
 
-def _getal(k: Kolom) -> str:
+def _getal_naam(k: Kolom) -> str:
     """The helper column of a column with an integer fast path: the value of a canonical text, else NULL."""
-    return f'"_getal_{k.naam}"'
+    return f"_getal_{k.naam}"
+
+
+def _getal(k: Kolom) -> str:
+    return f'"{_getal_naam(k)}"'
 
 
 def hulpkolommen_sql(kolommen) -> list[tuple[str, str]]:
@@ -372,7 +376,7 @@ def hulpkolommen_sql(kolommen) -> list[tuple[str, str]]:
         if k.type in _GETAL:
             patroon, type_ = _GETAL[k.type]
             c = f'"{k.naam}"'
-            uit.append((f"_getal_{k.naam}", f"CASE WHEN {_snel(c, patroon)} THEN CAST({c} AS {type_}) END"))
+            uit.append((_getal_naam(k), f"CASE WHEN {_snel(c, patroon)} THEN CAST({c} AS {type_}) END"))
     return uit
 
 
